@@ -1,0 +1,84 @@
+// Rejects imports that cross a runtime boundary. A tsconfig's `lib`/`types` cannot stop
+// `import 'vscode'` or `import 'node:fs'` from type-checking when @types are installed, so this does.
+//   src/core      pure: no vscode, no DOM entry points, no Node built-ins; imports only core and allowed pure packages
+//   src/renderer  webview (DOM): no vscode, no Node built-ins, no host/onnx/cli code
+//   src/onnx      runs in Node and web extension hosts: no vscode, no Node built-ins, no renderer/host/cli code
+//   src/host      the only folder that may import vscode; no renderer/cli code
+//   src/cli       Node: no vscode, no renderer/host code
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { builtinModules } = require('node:module');
+
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+/** Rules per top-level folder of src/. `packages`: bare specifiers allowed (prefix match). */
+const RULES = {
+  core: { folders: ['core'], packages: ['fast-png'], node: false, vscode: false },
+  renderer: { folders: ['renderer', 'core'], packages: [], node: false, vscode: false },
+  onnx: { folders: ['onnx', 'core'], packages: ['onnxruntime-web', 'onnx-proto', 'protobufjs'], node: false, vscode: false },
+  host: { folders: ['host', 'core', 'onnx'], packages: ['*'], node: true, vscode: true },
+  cli: { folders: ['cli', 'core', 'onnx'], packages: ['*'], node: true, vscode: false },
+};
+
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;(=])import\s*['"]([^'"]+)['"]|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/** Returns the module specifiers a TypeScript source imports (static, dynamic, require). */
+function importsOf(source) {
+  const noComments = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  const out = [];
+  for (const m of noComments.matchAll(IMPORT_RE)) out.push(m[1] || m[2] || m[3] || m[4]);
+  return out;
+}
+
+/** Checks one file; returns a list of human-readable violations. */
+function checkFile(srcRoot, file, source) {
+  const rel = path.relative(srcRoot, file);
+  const area = rel.split(path.sep)[0];
+  const rule = RULES[area];
+  if (!rule) return [];
+  const problems = [];
+  for (const spec of importsOf(source)) {
+    if (spec.startsWith('.')) {
+      const target = path.relative(srcRoot, path.resolve(path.dirname(file), spec));
+      const targetArea = target.split(path.sep)[0];
+      if (target.startsWith('..') || !rule.folders.includes(targetArea)) {
+        problems.push(`${rel}: imports '${spec}' from src/${targetArea}; src/${area} may import only from ${rule.folders.map((f) => `src/${f}`).join(', ')}`);
+      }
+    } else if (spec === 'vscode') {
+      if (!rule.vscode) problems.push(`${rel}: imports 'vscode'; only src/host may (move the code there or pass the value in)`);
+    } else if (NODE_BUILTINS.has(spec) || spec.startsWith('node:')) {
+      if (!rule.node) problems.push(`${rel}: imports Node built-in '${spec}'; src/${area} must run without Node`);
+    } else if (!rule.packages.includes('*') && !rule.packages.some((p) => spec === p || spec.startsWith(`${p}/`))) {
+      problems.push(`${rel}: imports package '${spec}', not allowed in src/${area} (allowed: ${rule.packages.join(', ') || 'none'})`);
+    }
+  }
+  return problems;
+}
+
+function walk(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(p));
+    else if (/\.(ts|tsx|js|mjs)$/.test(entry.name)) out.push(p);
+  }
+  return out;
+}
+
+function lint(srcRoot) {
+  return walk(srcRoot).flatMap((f) => checkFile(srcRoot, f, fs.readFileSync(f, 'utf8')));
+}
+
+module.exports = { importsOf, checkFile, lint, RULES };
+
+if (require.main === module) {
+  const srcRoot = path.resolve(__dirname, '..', 'src');
+  const problems = lint(srcRoot);
+  for (const p of problems) console.error(`lint-boundaries: ${p}`);
+  if (problems.length) {
+    console.error(`lint-boundaries: ${problems.length} forbidden import(s)`);
+    process.exit(1);
+  }
+  console.log(`lint-boundaries: ${walk(srcRoot).length} files, no forbidden imports`);
+}

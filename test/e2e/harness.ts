@@ -1,0 +1,156 @@
+// End-to-end harness: a real VS Code (code-server, offline) with Gatescope installed from its
+// packaged .vsix, a real notebook editor, and Debian's Chromium driven by playwright-core.
+// One server per mocha run (started in hooks.ts); each test opens its own page.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { TRACE_MIME } from '../../src/core/trace/document';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const offline = require('../../scripts/vscode-offline.js');
+
+export const ROOT: string = offline.ROOT;
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'e2e');
+
+export interface VsCode {
+  url: string;
+  port: number;
+  workspace: string;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts code-server with `extensions` (.vsix paths) installed, or with the repository loaded as a
+ * development extension when `devPath` is given (faster edit-run loops: GATESCOPE_E2E_DEV=1).
+ */
+export async function startVsCode(opts: { workspace: string; vsix?: string; devPath?: string; settings?: object }): Promise<VsCode> {
+  fs.mkdirSync(opts.workspace, { recursive: true });
+  const server = await offline.startCodeServer({
+    workspace: opts.workspace,
+    extensions: opts.vsix ? [opts.vsix] : [],
+    settings: opts.settings,
+    quiet: true,
+  });
+  const browser: Browser = await offline.launchChromium();
+  devPath = opts.devPath;
+  return {
+    url: server.url,
+    port: server.port,
+    workspace: opts.workspace,
+    browser,
+    async stop() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+let devPath: string | undefined;
+
+export interface OpenedNotebook {
+  page: Page;
+  /** The notebook's output webview frame (where renderer output lives). */
+  frame: Frame;
+}
+
+/** Opens the workbench on the workspace, then `file` (relative to it) via quick open. */
+export async function openWorkbench(vscode: VsCode, opts: { theme?: string } = {}): Promise<Page> {
+  const page = await vscode.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  let url = `${vscode.url}/?folder=${encodeURIComponent(vscode.workspace)}`;
+  if (devPath) {
+    const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${vscode.port}${devPath}`]];
+    url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  }
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  if (opts.theme) await setTheme(page, opts.theme);
+  return page;
+}
+
+/** Runs a command by its title through the command palette, as a person would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+export async function setTheme(page: Page, themeLabel: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(themeLabel);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+export async function openFile(page: Page, relPath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relPath);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Waits until some frame of the page holds `selector` (renderer output lives in the notebook's
+ * webview, an iframe inside an iframe) and returns that frame.
+ */
+export async function waitForFrameWith(page: Page, selector: string, timeoutMs = 60000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        // frame detached while navigating
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no frame contains ${selector} after ${timeoutMs} ms`);
+}
+
+export async function openNotebook(vscode: VsCode, relPath: string, selector: string, opts: { theme?: string } = {}): Promise<OpenedNotebook> {
+  const page = await openWorkbench(vscode, opts);
+  await openFile(page, relPath);
+  const frame = await waitForFrameWith(page, selector);
+  return { page, frame };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** One display_data output per entry: `data` maps MIME types to values (JSON stays JSON). */
+export function writeNotebook(workspace: string, relPath: string, outputs: Record<string, unknown>[][]): string {
+  const cells = outputs.map((cellOutputs, i) => ({
+    cell_type: 'code',
+    execution_count: i + 1,
+    metadata: {},
+    source: [`# cell ${i + 1}`],
+    outputs: cellOutputs.map((data) => ({ output_type: 'display_data', data, metadata: {} })),
+  }));
+  const nb = {
+    cells,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const file = path.join(workspace, relPath);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(nb, null, 1));
+  return file;
+}
+
+/** The MIME bundle of one Gatescope output. */
+export function traceOutput(doc: unknown): Record<string, unknown> {
+  return { [TRACE_MIME]: doc, 'text/plain': ['<Gatescope trace>'] };
+}
