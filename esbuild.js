@@ -49,7 +49,7 @@ const bundles = [
   // Notebook renderer: VS Code loads renderers as ES modules in the webview.
   { ...common, entryPoints: ['src/renderer/index.ts'], outfile: 'dist/renderer/index.js', platform: 'browser', format: 'esm' },
   // CLI behind bin/gatescope.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.js', platform: 'node', format: 'cjs', external: ['playwright-core'] }, // render drives the browser through playwright-core at run time
 ];
 
 if (!production) {
@@ -84,7 +84,10 @@ function copyOrtFiles() {
 }
 
 async function main() {
+  // A production build starts from an empty dist/ so no development leftovers (source maps) ship.
+  if (production) fs.rmSync(DIST, { recursive: true, force: true });
   const existing = bundles.filter((b) => b.stdin || fs.existsSync(path.join(ROOT, b.entryPoints[0])));
+  await require('./scripts/build-wasm').buildWasm();
   copyOrtFiles();
   const contexts = await Promise.all(existing.map((b) => esbuild.context(b)));
   if (watch) {

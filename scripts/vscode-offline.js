@@ -103,6 +103,7 @@ async function startCodeServer(opts) {
     'update.mode': 'none',
     'workbench.enableExperiments': false,
     'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...(opts.settings || {}),
   };
   fs.writeFileSync(path.join(dataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));

@@ -87,13 +87,28 @@ export async function setTheme(page: Page, themeLabel: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/**
+ * Opens a workspace file through quick open (Ctrl+P), as a person would. Right after start-up the
+ * file search may not answer yet (an empty list): close and ask again, up to a minute.
+ */
 export async function openFile(page: Page, relPath: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(relPath);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-  await page.keyboard.press('Enter');
+  const name = relPath.split('/').pop()!;
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relPath);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    try {
+      await row.waitFor({ timeout: 5000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw e;
+    }
+  }
 }
 
 /**
@@ -115,11 +130,43 @@ export async function waitForFrameWith(page: Page, selector: string, timeoutMs =
   throw new Error(`no frame contains ${selector} after ${timeoutMs} ms`);
 }
 
+let sharedPage: Page | undefined;
+
+/**
+ * Opens `relPath` in the run's one workbench page (loading a workbench costs 10-20 s; a test that
+ * closed the page gets a fresh one). Editors left by the previous test are closed first, and their
+ * webviews must be gone before the new notebook's frame is looked for, so a stale frame is never
+ * returned.
+ */
 export async function openNotebook(vscode: VsCode, relPath: string, selector: string, opts: { theme?: string } = {}): Promise<OpenedNotebook> {
-  const page = await openWorkbench(vscode, opts);
+  if (!sharedPage || sharedPage.isClosed()) {
+    sharedPage = await openWorkbench(vscode);
+  } else {
+    await runCommand(sharedPage, 'View: Close All Editors');
+    await waitForNoFrameWith(sharedPage, '[data-gatescope]');
+  }
+  const page = sharedPage;
+  if (opts.theme) await setTheme(page, opts.theme);
   await openFile(page, relPath);
   const frame = await waitForFrameWith(page, selector);
   return { page, frame };
+}
+
+async function waitForNoFrameWith(page: Page, selector: string, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let found = false;
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$(selector)) found = true;
+      } catch {
+        // frame detached: gone
+      }
+    }
+    if (!found) return;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`frames with ${selector} still open after ${timeoutMs} ms`);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

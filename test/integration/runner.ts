@@ -6,7 +6,7 @@
 // console is not the driver's terminal). `run()` rejects when a test failed, as test-electron expects.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Mocha = require('mocha');
+import Mocha from 'mocha';
 
 export interface TestRecord {
   title: string[];

@@ -1,0 +1,96 @@
+// The foundation's end-to-end proof: Gatescope, installed from its .vsix into a real VS Code,
+// renders a trace saved in a real .ipynb, and what it drew is the data's colours. Each gate is
+// filled with one value at an end of its scale, so every heatmap must be dominated by one known
+// colour from the shared colour maps; a renderer that draws nothing (or the wrong thing) fails.
+import * as assert from 'node:assert/strict';
+import { SEQUENTIAL_LUT, DIVERGING_LUT } from '../../src/core/color/maps';
+import { encodeTrace } from '../../src/core/trace';
+import { decodeTrace } from '../../src/core/trace';
+import { renderPreviewPng } from '../../src/core/preview/render-png';
+import { openNotebook, screenshot, traceOutput, writeNotebook } from './harness';
+import { vscodeSession } from './hooks';
+
+const B = 1;
+const T = 48;
+const H = 12;
+
+function constantTrace(name: string) {
+  const fill = (v: number) => new Float32Array(B * T * H).fill(v);
+  return encodeTrace(
+    {
+      model: {
+        name,
+        source: 'native',
+        engine: 'e2e fixture',
+        convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
+      },
+      layers: [{ layer: 0, direction: 'forward', hiddenSize: H, r: fill(1), z: fill(0), n: fill(1), h: fill(-1) }],
+      batch: B,
+      steps: T,
+    },
+    { precision: 'float32' },
+  );
+}
+
+const lutRgb = (lut: Uint8ClampedArray, i: number): number[] => [lut[i * 4], lut[i * 4 + 1], lut[i * 4 + 2]];
+
+/** For each gate canvas in the output: the fraction of its pixels within ±3 of `expected[gate]`. */
+async function gateColourFractions(frame: import('playwright-core').Frame, expected: Record<string, number[]>) {
+  return frame.evaluate((exp) => {
+    const out: Record<string, { fraction: number; width: number; height: number }> = {};
+    for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-gatescope="trace"] canvas[data-gate]'))) {
+      const gate = canvas.dataset.gate!;
+      if (!(gate in exp) || out[gate]) continue;
+      const ctx = canvas.getContext('2d');
+      if (!ctx || canvas.width === 0 || canvas.height === 0) {
+        out[gate] = { fraction: 0, width: canvas.width, height: canvas.height };
+        continue;
+      }
+      const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      const [r, g, b] = exp[gate];
+      let hits = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        if (Math.abs(px[i] - r) <= 3 && Math.abs(px[i + 1] - g) <= 3 && Math.abs(px[i + 2] - b) <= 3) hits++;
+      }
+      out[gate] = { fraction: hits / (px.length / 4), width: canvas.width, height: canvas.height };
+    }
+    return out;
+  }, expected);
+}
+
+describe('foundation: Gatescope installed from its .vsix renders in a real notebook', () => {
+  it('draws each gate in its colour map', async function () {
+    const vscode = vscodeSession();
+    writeNotebook(vscode.workspace, 'foundation.ipynb', [[traceOutput(constantTrace('constant gates'))]]);
+    const { page, frame } = await openNotebook(vscode, 'foundation.ipynb', '[data-gatescope="trace"] canvas[data-gate]');
+    await frame.waitForFunction(() => Number(document.querySelector('[data-gatescope="trace"]')?.getAttribute('data-draws') ?? 0) > 0);
+    const expected = {
+      r: lutRgb(SEQUENTIAL_LUT, 255),
+      z: lutRgb(SEQUENTIAL_LUT, 0),
+      n: lutRgb(DIVERGING_LUT, 255),
+      h: lutRgb(DIVERGING_LUT, 0),
+    };
+    const fractions = await gateColourFractions(frame, expected);
+    await screenshot(page, 'foundation-constant-gates');
+    for (const gate of ['r', 'z', 'n', 'h']) {
+      assert.ok(fractions[gate], `no canvas for gate ${gate}`);
+      assert.ok(fractions[gate].fraction > 0.5, `gate ${gate}: only ${(fractions[gate].fraction * 100).toFixed(1)}% of ${fractions[gate].width}x${fractions[gate].height} pixels have its colour ${expected[gate as 'r']}`);
+    }
+
+  });
+
+  it('shows the interactive view, not the PNG preview, when an output carries both', async function () {
+    const vscode = vscodeSession();
+    const doc = constantTrace('with preview');
+    const png = Buffer.from(renderPreviewPng(decodeTrace(doc))).toString('base64');
+    const htmlOnly = { 'text/html': ['<b id="plain-html-output">plain html</b>'], 'image/png': png };
+    writeNotebook(vscode.workspace, 'display-order.ipynb', [[{ ...traceOutput(doc), 'image/png': png }], [htmlOnly]]);
+    const { page, frame } = await openNotebook(vscode, 'display-order.ipynb', '[data-gatescope="trace"]');
+    // The other output keeps VS Code's own order (text/html above image/png): our default only adds our type.
+    await frame.waitForSelector('#plain-html-output');
+    const images = await frame.$$eval('img', (imgs) => imgs.length);
+    assert.equal(images, 0, 'an image output was shown where the trace or the HTML should be');
+    await screenshot(page, 'foundation-display-order');
+
+  });
+});
