@@ -15,7 +15,7 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Rules per top-level folder of src/. `packages`: bare specifiers allowed (prefix match). */
 const RULES = {
   core: { folders: ['core'], packages: ['fast-png'], node: false, vscode: false },
-  renderer: { folders: ['renderer', 'core'], packages: [], node: false, vscode: false },
+  renderer: { folders: ['renderer', 'core'], packages: ['vscode-notebook-renderer'], node: false, vscode: false }, // that package is types only (@types), erased at build
   onnx: { folders: ['onnx', 'core'], packages: ['onnxruntime-web', 'onnx-proto', 'protobufjs'], node: false, vscode: false },
   host: { folders: ['host', 'core', 'onnx'], packages: ['*'], node: true, vscode: true },
   cli: { folders: ['cli', 'core', 'onnx'], packages: ['*'], node: true, vscode: false },

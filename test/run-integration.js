@@ -12,7 +12,7 @@ const { spawnSync } = require('node:child_process');
 const { startCodeServer, launchChromium, ROOT } = require('../scripts/vscode-offline');
 const { printReport } = require('./report');
 
-const TIMEOUT_MS = Number(process.env.GATESCOPE_INTEGRATION_TIMEOUT_MS || 8 * 60 * 1000);
+const TIMEOUT_MS = Number(process.env.GATESCOPE_INTEGRATION_TIMEOUT_MS || 15 * 60 * 1000);
 
 async function main() {
   if (!process.argv.includes('--no-build')) {

@@ -68,22 +68,31 @@ export async function openWorkbench(vscode: VsCode, opts: { theme?: string } = {
   return page;
 }
 
-/** Runs a command by its title through the command palette, as a person would. */
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Runs a command through the command palette, as a person would, clicking the row whose title is
+ * exactly `title` (the fuzzy first row can be another command, or the offline marketplace browser).
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^\\s*${escapeRe(title)}`) }).first();
+  await row.waitFor({ state: 'visible', timeout: 30000 });
+  await row.click();
 }
 
+/** Picks a colour theme by its label ("Dark Modern", "Light High Contrast", ...). */
 export async function setTheme(page: Page, themeLabel: string): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /Modern|High Contrast/ }).first().waitFor({ state: 'visible', timeout: 30000 });
   await input.fill(themeLabel);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^\\s*${escapeRe(themeLabel)}`) }).first();
+  await row.waitFor({ state: 'visible', timeout: 30000 });
+  await row.click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 

@@ -104,7 +104,11 @@ export interface DecodedTensor {
   dims: [number, number, number];
   dtype: TensorDtype;
   values: Float32Array;
-  /** Half a quantization step for uint8, 0 for float32, relative bound for float16. */
+  /**
+   * Bound of |decoded - original|. float32: 0. float16: relative, 2^-11 (normals; subnormals 2^-25
+   * absolute). uint8: absolute, half a quantization step plus half a float32 ulp at the tensor's
+   * largest magnitude (the decoded value is rounded to float32).
+   */
   maxError?: number;
 }
 

@@ -1,0 +1,258 @@
+// Renderer benchmark: the real renderer bundle (dist/renderer/index.js) in headless Chromium, on one
+// layer of 4 gates x 512 units x 10,000 steps (20.5M cells) stored as uint8 by the core encoder.
+//   firstPaintMs: output bytes -> pixels (UTF-8 decode + JSON.parse as VS Code's outputItem.json()
+//                 does, base64 decode, dequantize, time pyramid, colour lookup, draw), ended by a
+//                 pixel readback of the last heatmap; median of FIRST_PAINT_RUNS fresh renders.
+//   hoverP95Ms:   work for one pointer move over a heatmap: the event handler plus the frame work
+//                 up to a forced layout of the updated tooltip (idle time waiting for the frame excluded).
+//   zoomP95Ms:    the same for one Ctrl+wheel zoom step, ended by a pixel readback of a heatmap.
+// The page is this benchmark's harness: it calls the bundle's activate() with a minimal context.
+// Usage: npm run bench:render  (env CHROMIUM_PATH, BENCH_STEPS, BENCH_UNITS)
+'use strict';
+const http = require('node:http');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const esbuild = require('esbuild');
+
+const ROOT = path.resolve(__dirname, '..');
+const STEPS = Number(process.env.BENCH_STEPS || 10000);
+const UNITS = Number(process.env.BENCH_UNITS || 512);
+const FIRST_PAINT_RUNS = 7;
+const HOVER_SAMPLES = 200;
+const ZOOM_SAMPLES = 60;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Loads the pure core's encoder (TypeScript) through esbuild, as the bundles do. */
+function loadCore() {
+  const out = esbuild.buildSync({
+    stdin: { contents: "export { encodeTrace } from './src/core/trace/encode';", resolveDir: ROOT, loader: 'ts' },
+    bundle: true, write: false, format: 'cjs', platform: 'neutral', target: 'es2022',
+  });
+  const m = { exports: {} };
+  new Function('module', 'exports', out.outputFiles[0].text)(m, m.exports);
+  return m.exports;
+}
+
+/** Deterministic gates: smooth per-unit oscillations plus seeded noise, through sigmoid/tanh. */
+function makeTrace() {
+  const { encodeTrace } = loadCore();
+  let seed = 12345;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296) - 0.5;
+  const n = STEPS * UNITS;
+  const g = { r: new Float32Array(n), z: new Float32Array(n), n: new Float32Array(n), h: new Float32Array(n) };
+  const freq = Float32Array.from({ length: UNITS }, () => 0.002 + Math.abs(rnd()) * 0.05);
+  const phase = Float32Array.from({ length: UNITS }, () => rnd() * 6.28);
+  const gain = Float32Array.from({ length: UNITS }, () => 0.5 + 4 * Math.abs(rnd()));
+  for (let t = 0; t < STEPS; t++) {
+    for (let u = 0; u < UNITS; u++) {
+      const i = t * UNITS + u;
+      const a = Math.sin(t * freq[u] + phase[u]) * gain[u];
+      g.r[i] = 1 / (1 + Math.exp(-(a + rnd())));
+      g.z[i] = 1 / (1 + Math.exp(-(a * 0.7 - 1 + rnd())));
+      g.n[i] = Math.tanh(a * 0.5 + rnd());
+      g.h[i] = Math.tanh(Math.cos(t * freq[u] * 0.5 + phase[u]) * gain[u] * 0.4);
+    }
+  }
+  const doc = encodeTrace(
+    {
+      model: { name: 'bench GRU', source: 'native', engine: 'bench/render.js synthetic', convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } } },
+      layers: [{ layer: 0, direction: 'forward', hiddenSize: UNITS, name: 'gru', ...g }],
+      batch: 1,
+      steps: STEPS,
+    },
+    { precision: 'uint8', maxBytes: Infinity },
+  );
+  return Buffer.from(JSON.stringify(doc));
+}
+
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><style>body{margin:0;width:1200px}</style></head>
+<body data-vscode-theme-kind="vscode-light"><div id="out"></div><script type="module">
+import { activate } from '/renderer/index.js';
+window.bench = { activate };
+window.benchReady = true;
+</script></body></html>`;
+
+async function main() {
+  let pw;
+  try {
+    pw = require('playwright-core');
+  } catch {
+    throw new Error('playwright-core is not installed (npm install)');
+  }
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}; install Debian's chromium or set CHROMIUM_PATH`);
+  const t0 = Date.now();
+  const trace = makeTrace();
+  process.stderr.write(`trace: ${(trace.length / 1e6).toFixed(1)} MB JSON, built in ${Date.now() - t0} ms\n`);
+  const bundle = fs.readFileSync(path.join(ROOT, 'dist/renderer/index.js'));
+  const server = http.createServer((req, res) => {
+    const url = req.url || '/';
+    if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    else if (url === '/renderer/index.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    else if (url === '/trace.json') res.writeHead(200, { 'content-type': 'application/json' }).end(trace);
+    else res.writeHead(404).end();
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  const browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const result = await page.evaluate(runInPage, { firstPaintRuns: FIRST_PAINT_RUNS, hoverSamples: HOVER_SAMPLES, zoomSamples: ZOOM_SAMPLES });
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'bench-render.png'), fullPage: true }).catch(() => {});
+    report(result);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+/** Runs inside the page. */
+async function runInPage(opts) {
+  const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
+  const ctx = { setState() {}, getState() { return undefined; }, getRenderer: async () => undefined, workspace: { isTrusted: true } };
+  const api = window.bench.activate(ctx);
+  const out = document.getElementById('out');
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const item = (id) => ({
+    id, mime: 'application/vnd.gatescope.trace+json', metadata: {},
+    data: () => bytes, text: () => new TextDecoder().decode(bytes), json() { return JSON.parse(this.text()); }, blob: () => new Blob([bytes]),
+  });
+  // Machine speed at the time of the run (this machine is shared): 1M reads from a Float32Array
+  // through an Int32Array index, the raster's inner loop, median of 9.
+  const calV = new Float32Array(1 << 20).fill(0.5);
+  const calO = Int32Array.from({ length: 512 }, (_, i) => i);
+  let calSink = 0;
+  const calibrate = () => {
+    const t = performance.now();
+    for (let j = 0; j < 2048; j++) for (let d = 0; d < 512; d++) calSink += calV[j * 512 + calO[d]];
+    return performance.now() - t;
+  };
+  const calib = (() => {
+    const ts = [];
+    for (let k = 0; k < 9; k++) ts.push(calibrate());
+    return { ms: ts.sort((a, b) => a - b)[4] };
+  })();
+  const calDuring = [];
+  const measures = {};
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) (measures[e.name] ??= []).push(e.duration);
+  }).observe({ type: 'measure' });
+  const firstPaint = [];
+  const phases = [];
+  let longest = 0;
+  const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) longest = Math.max(longest, e.duration); });
+  try { po.observe({ type: 'longtask', buffered: false }); } catch { /* not every build reports long tasks */ }
+  for (let run = 0; run < opts.firstPaintRuns; run++) {
+    api.disposeOutputItem('bench');
+    out.replaceChildren();
+    await frame();
+    await new Promise((r) => setTimeout(r, 50));
+    const painted = new Promise((resolve) => {
+      const mo = new MutationObserver(() => {
+        const root = out.querySelector('[data-gatescope]');
+        if (root && root.dataset.draws) {
+          const c = root.querySelector('canvas[data-gate="h"]');
+          c.getContext('2d').getImageData(0, 0, 1, 1);
+          mo.disconnect();
+          resolve(performance.now());
+        }
+      });
+      mo.observe(out, { attributes: true, subtree: true, childList: true, attributeFilter: ['data-draws'] });
+    });
+    const t0 = performance.now();
+    api.renderOutputItem(item('bench'), out, new AbortController().signal);
+    const t1 = await painted;
+    firstPaint.push(t1 - t0);
+    const mark = (n) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN;
+    phases.push({ parse: mark('gatescope:parsed') - mark('gatescope:render-start'), decode: mark('gatescope:decoded') - mark('gatescope:parsed'), overview: t1 - mark('gatescope:decoded') });
+  }
+  const root = out.querySelector('[data-gatescope]');
+  while (root.dataset.stats !== 'ready') await new Promise((r) => setTimeout(r, 20));
+  const longestWhileLoading = longest;
+  const canvas = root.querySelector('canvas[data-gate="r"]');
+  const rect = canvas.getBoundingClientRect();
+  const tooltip = root.querySelector('.gs-tooltip');
+
+  /** Work for one event: handler time plus the frame's work up to `finish`, excluding the wait for the frame. */
+  async function timed(dispatch, finish) {
+    let frameStart = 0;
+    requestAnimationFrame(() => { frameStart = performance.now(); });
+    const t0 = performance.now();
+    dispatch();
+    const handler = performance.now() - t0;
+    const done = new Promise((resolve) => requestAnimationFrame(() => { finish(); resolve(performance.now()); }));
+    const t1 = await done;
+    await frame();
+    return handler + (t1 - frameStart);
+  }
+  let seed = 7;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const hover = [];
+  for (let i = 0; i < opts.hoverSamples; i++) {
+    const x = rect.left + 1 + rnd() * (rect.width - 2);
+    const y = rect.top + 1 + rnd() * (rect.height - 2);
+    hover.push(await timed(
+      () => canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: x, clientY: y, bubbles: true, pointerId: 1 })),
+      () => tooltip.getBoundingClientRect(),
+    ));
+  }
+  const hoverCheck = tooltip.textContent;
+  const zoom = [];
+  const ranges = new Set();
+  for (let i = 0; i < opts.zoomSamples; i++) {
+    const x = rect.left + 1 + rnd() * (rect.width - 2);
+    const y = rect.top + rect.height / 2;
+    const deltaY = (Math.floor(i / 10) % 2 === 0 ? -1 : 1) * 120;
+    calDuring.push(calibrate());
+    zoom.push(await timed(
+      () => canvas.dispatchEvent(new WheelEvent('wheel', { clientX: x, clientY: y, deltaY, ctrlKey: true, bubbles: true, cancelable: true })),
+      () => root.querySelector('canvas[data-gate="h"]').getContext('2d').getImageData(0, 0, 1, 1),
+    ));
+    ranges.add(`${root.dataset.stepsStart}-${root.dataset.stepsEnd}`);
+  }
+  po.disconnect();
+  const split = {};
+  for (const name of ['gatescope:heatmaps', 'gatescope:raster', 'gatescope:put', 'gatescope:axes', 'gatescope:overlay']) {
+    const d = (measures[name] ?? []).slice(-opts.zoomSamples * 8).sort((a, b) => a - b);
+    split[name.slice(10)] = d.length ? { median: d[Math.floor(d.length / 2)], p95: d[Math.floor(d.length * 0.95)], n: d.length } : null;
+  }
+  return { split, calibrationMs: calib.ms, calibrationDuringZoomMs: [...calDuring].sort((a, b) => a - b)[calDuring.length >> 1], firstPaint, phases, hover, zoom, distinctRanges: ranges.size, hoverCheck, longestTaskMs: longestWhileLoading, lod: root.dataset.lod, canvas: [canvas.width, canvas.height] };
+}
+
+function pct(a, p) {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+function report(r) {
+  const cells = 4 * UNITS * STEPS;
+  const env = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, load: os.loadavg()[0], calibrationMs: Math.round(r.calibrationMs * 100) / 100, calibrationDuringZoomMs: Math.round(r.calibrationDuringZoomMs * 100) / 100, node: process.version, chromium: CHROMIUM, raster: 'Canvas 2D (software, --disable-gpu)' };
+  const round = (x) => Math.round(x * 100) / 100;
+  const rows = [
+    ['firstPaint', 'median', round(pct(r.firstPaint, 0.5)), r.firstPaint.map(round).join(' ')],
+    ['hover', 'p95', round(pct(r.hover, 0.95)), `median ${round(pct(r.hover, 0.5))}, max ${round(Math.max(...r.hover))}`],
+    ['zoom', 'p95', round(pct(r.zoom, 0.95)), `median ${round(pct(r.zoom, 0.5))}, max ${round(Math.max(...r.zoom))}, ${r.distinctRanges} distinct ranges`],
+  ];
+  console.log(`renderer bench: ${cells} cells (${UNITS} units x ${STEPS} steps x 4 gates, uint8), canvas ${r.canvas.join('x')}`);
+  for (const [name, stat, v, extra] of rows) console.log(`  ${name.padEnd(11)} ${stat.padEnd(6)} ${String(v).padStart(8)} ms   ${extra}`);
+  const med = (k) => round(pct(r.phases.map((p) => p[k]), 0.5));
+  console.log(`  first paint split (medians): JSON text + parse ${med('parse')} ms, decodeTrace (base64 + dequantize) ${med('decode')} ms, time pyramid + colour + draw + readback ${med('overview')} ms`);
+  console.log(`  longest task seen while loading: ${round(r.longestTaskMs)} ms (long-task API; one includes JSON.parse + decode)`);
+  console.log(`  frame parts during the hover+zoom runs (median / p95 ms): ${Object.entries(r.split).map(([k, v]) => v ? `${k} ${round(v.median)} / ${round(v.p95)} (n=${v.n})` : `${k} -`).join(', ')}`);
+  console.log(`  machine speed: 1M indexed Float32 reads took ${round(r.calibrationMs)} ms in the page before the runs, median ${round(r.calibrationDuringZoomMs)} ms interleaved with the zoom samples (about 1-1.5 ms on an idle core); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+  console.log(`  LOD at full view: ${r.lod}`);
+  console.log(`  last tooltip: ${r.hoverCheck}`);
+  for (const [name, stat, v] of rows) {
+    console.log(JSON.stringify({ id: `render.${name}`, value: v, unit: 'ms', stat, samples: name === 'firstPaint' ? r.firstPaint.length : name === 'hover' ? r.hover.length : r.zoom.length, env }));
+  }
+  console.log(JSON.stringify({ cells, firstPaintMs: rows[0][2], hoverP95Ms: rows[1][2], zoomP95Ms: rows[2][2] }));
+}
+
+main().catch((e) => {
+  console.error(`bench:render: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+// Reads --input files (.npy or .json) into tensors, matched to the model's inputs.
+
+import { parseJsonTensor } from '../core/io/json-tensor';
+import { parseNpy } from '../core/io/npy';
+import { InputFormatError } from '../core/io/tensor';
+import type { ModelInputInfo, UserTensor } from '../onnx/inputs';
+import type { InputArg } from './args';
+import { CliError, readFileOrFail } from './errors';
+
+function readTensorFile(file: string, integer: boolean): UserTensor {
+  const bytes = readFileOrFail(file, 'input file');
+  const lower = file.toLowerCase();
+  try {
+    if (lower.endsWith('.npy')) {
+      const t = parseNpy(bytes);
+      return { dims: t.shape, dtype: t.dtype, data: t.data };
+    }
+    if (lower.endsWith('.json')) {
+      const t = parseJsonTensor(new TextDecoder().decode(bytes), integer);
+      return { dims: t.shape, dtype: t.dtype, data: t.data };
+    }
+  } catch (e) {
+    if (e instanceof InputFormatError) throw new CliError(`input file '${file}': ${e.message}`, 1, e);
+    throw e;
+  }
+  throw new CliError(`input file '${file}' is neither .npy nor .json; save it with numpy.save(path, array) or write nested JSON arrays`, 1);
+}
+
+/** Maps --input arguments onto the model's inputs; a bare FILE only for one-input models. */
+export function readInputs(args: readonly InputArg[], model: readonly ModelInputInfo[]): Record<string, UserTensor> {
+  const names = model.map((m) => `'${m.name}'`).join(', ');
+  const out: Record<string, UserTensor> = {};
+  for (const a of args) {
+    let name = a.name;
+    if (name === undefined) {
+      if (model.length !== 1) {
+        throw new CliError(`--input ${a.file} has no name, but the model has ${model.length} inputs (${names}): give each as --input NAME=FILE`, 2);
+      }
+      name = model[0]!.name;
+    }
+    const info = model.find((m) => m.name === name);
+    if (!info) throw new CliError(`--input ${name}=${a.file}: the model has no input '${name}'; its inputs are ${names}`, 2);
+    if (out[name]) throw new CliError(`input '${name}' is given twice; give each input once`, 2);
+    out[name] = readTensorFile(a.file, info.dtype === 'int64' || info.dtype === 'int32');
+  }
+  const missing = model.filter((m) => !out[m.name]);
+  if (missing.length > 0) {
+    const m = missing[0]!;
+    throw new CliError(`model input '${m.name}' (${m.dtype} [${m.dims.join(', ')}]) has no value: add --input ${m.name}=FILE`, 2);
+  }
+  return out;
+}

@@ -1,0 +1,177 @@
+// `gatescope render TRACE.json --out FILE.png [--theme light|dark|high-contrast] [--width PX]`:
+// draws a trace with the notebook renderer bundle itself (dist/renderer/index.js) in headless
+// Chromium (Debian's, or CHROMIUM_PATH) and writes a screenshot of the output as PNG.
+// Pages load nothing from the network: every request is answered from memory.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { RENDER_THEMES, renderPage, type RenderTheme } from './render-themes';
+
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ORIGIN = 'http://gatescope.render';
+const MIN_WIDTH = 480;
+const MAX_WIDTH = 8000;
+const RENDER_TIMEOUT_MS = 60_000;
+
+const RENDER_USAGE = 'usage: gatescope render TRACE.json --out FILE.png [--theme light|dark|high-contrast] [--width PX]';
+
+class RenderError extends Error {
+  constructor(message: string, readonly code: 1 | 2) {
+    super(message);
+  }
+}
+
+interface RenderArgs {
+  trace: string;
+  out: string;
+  theme: RenderTheme;
+  width: number;
+}
+
+function parseArgs(argv: readonly string[]): RenderArgs {
+  let trace: string | undefined;
+  let out: string | undefined;
+  let theme: RenderTheme = 'light';
+  let width = 1200;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new RenderError(`${flag} needs a value; ${RENDER_USAGE}`, 2);
+      return v;
+    };
+    if (flag === '--out' || flag === '-o') out = value();
+    else if (flag === '--theme') {
+      const v = value();
+      if (!(RENDER_THEMES as string[]).includes(v)) throw new RenderError(`unknown theme '${v}'; use one of ${RENDER_THEMES.join(', ')}`, 2);
+      theme = v as RenderTheme;
+    } else if (flag === '--width') {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < MIN_WIDTH || n > MAX_WIDTH) throw new RenderError(`--width must be an integer from ${MIN_WIDTH} to ${MAX_WIDTH} pixels, got '${v}'`, 2);
+      width = n;
+    } else if (flag === '--verbose') continue;
+    else if (flag.startsWith('-')) throw new RenderError(`unknown option '${flag}'; ${RENDER_USAGE}`, 2);
+    else if (trace === undefined) trace = a;
+    else throw new RenderError(`unexpected argument '${a}' (one trace file only); ${RENDER_USAGE}`, 2);
+  }
+  if (!trace) throw new RenderError(`missing TRACE.json; ${RENDER_USAGE}`, 2);
+  if (!out) throw new RenderError(`missing --out FILE.png; ${RENDER_USAGE}`, 2);
+  if (!out.toLowerCase().endsWith('.png')) throw new RenderError(`--out must name a .png file, got '${out}'`, 2);
+  return { trace, out, theme, width };
+}
+
+/** CHROMIUM_PATH, or the first Chromium/Chrome found in the usual Debian places. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env['CHROMIUM_PATH'];
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new RenderError(`CHROMIUM_PATH is '${fromEnv}', but no file is there; point it at a Chromium or Chrome binary`, 1);
+    return fromEnv;
+  }
+  const found = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+  if (!found) {
+    throw new RenderError(`no Chromium found (looked in ${CHROMIUM_CANDIDATES.join(', ')}); install one (Debian: apt-get install chromium) or set CHROMIUM_PATH`, 1);
+  }
+  return found;
+}
+
+/** The renderer bundle next to the CLI bundle (dist/cli/main.js -> dist/renderer/index.js). */
+export function findRendererBundle(dir: string = __dirname): string {
+  const candidates = [path.resolve(dir, '../renderer/index.js'), path.resolve(dir, '../../dist/renderer/index.js')];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new RenderError(`the renderer bundle is missing (looked for ${candidates.join(', ')}); run 'node esbuild.js' first`, 1);
+  return found;
+}
+
+type Playwright = typeof import('playwright-core');
+
+function loadPlaywright(): Playwright {
+  try {
+    return require('playwright-core') as Playwright;
+  } catch {
+    throw new RenderError("the 'playwright-core' package is missing; install it next to Gatescope (npm install playwright-core)", 1);
+  }
+}
+
+export async function runRender(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    await render(args);
+    process.stderr.write(`gatescope: wrote ${args.out}\n`);
+    return 0;
+  } catch (e) {
+    const code = e instanceof RenderError ? e.code : 1;
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`gatescope: ${msg.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+    if (argv.includes('--verbose') && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    return code;
+  }
+}
+
+async function render(args: RenderArgs): Promise<void> {
+  let traceBytes: Buffer;
+  try {
+    traceBytes = readFileSync(args.trace);
+  } catch (e) {
+    const c = (e as NodeJS.ErrnoException).code;
+    throw new RenderError(`cannot read trace '${args.trace}': ${c === 'ENOENT' ? 'no such file' : c === 'EISDIR' ? 'it is a directory' : (e as Error).message}`, 1);
+  }
+  const bundle = readFileSync(findRendererBundle());
+  const executablePath = findChromium();
+  const pw = loadPlaywright();
+  const browser = await pw.chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true }).catch((e: Error) => {
+    throw new RenderError(`could not start Chromium at ${executablePath}: ${e.message.split('\n')[0]}`, 1);
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: args.width + 16, height: 900 }, deviceScaleFactor: 1 });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url === `${ORIGIN}/`) return route.fulfill({ status: 200, contentType: 'text/html', body: renderPage(args.theme, args.width, `${ORIGIN}/renderer/index.js`) });
+      if (url === `${ORIGIN}/renderer/index.js`) return route.fulfill({ status: 200, contentType: 'text/javascript', body: bundle });
+      if (url === `${ORIGIN}/trace.json`) return route.fulfill({ status: 200, contentType: 'application/json', body: traceBytes });
+      return route.abort();
+    });
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForFunction(() => (window as unknown as { gatescopeReady?: boolean }).gatescopeReady === true, undefined, { timeout: RENDER_TIMEOUT_MS });
+    const outcome = (await page.evaluate(`(${RENDER_IN_PAGE})(${RENDER_TIMEOUT_MS})`)) as { error?: string };
+    if (pageErrors.length) throw new RenderError(`the renderer failed in Chromium: ${pageErrors[0]}`, 1);
+    if (outcome.error) throw new RenderError(`${args.trace}: ${outcome.error.replace(/^Gatescope cannot show this trace: /, '')}`, 1);
+    const png = await page.locator('#out').screenshot({ type: 'png', animations: 'disabled' });
+    try {
+      writeFileSync(args.out, png);
+    } catch (e) {
+      throw new RenderError(`cannot write '${args.out}': ${(e as Error).message}`, 1);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * Runs in the page (kept as source text, so that no bundler helper leaks into it): renders the trace
+ * like a notebook output and waits for the heatmaps and statistics. Resolves to { error? }.
+ */
+const RENDER_IN_PAGE = `async (timeoutMs) => {
+  const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
+  const api = window.gatescopeRenderer({ setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true } });
+  const out = document.getElementById('out');
+  const text = () => new TextDecoder().decode(bytes);
+  api.renderOutputItem(
+    { id: 'cli', mime: 'application/vnd.gatescope.trace+json', metadata: {}, data: () => bytes, text, json: () => JSON.parse(text()), blob: () => new Blob([bytes]) },
+    out,
+    new AbortController().signal,
+  );
+  const t0 = performance.now();
+  for (;;) {
+    const root = out.querySelector('[data-gatescope]');
+    if (root && root.dataset.gatescope === 'error') return { error: (root.querySelector('.gs-error') || root).textContent || 'unknown error' };
+    if (root && root.dataset.state === 'ready' && root.dataset.stats === 'ready') break;
+    if (performance.now() - t0 > timeoutMs) return { error: 'timed out waiting for the heatmaps to draw' };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return {};
+}`;

@@ -1,0 +1,87 @@
+// `gatescope trace MODEL.onnx --input FILE ...`: reads the model and inputs, runs the ONNX path,
+// writes the trace JSON to --out or stdout.
+
+import { existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { inspectOnnxModel } from '../onnx/inspect';
+import { OnnxTraceError } from '../onnx/errors';
+import { runOnnxTrace } from '../onnx/trace';
+import { encodeTrace } from '../core/trace/encode';
+import { parseTraceArgs, type TraceArgs } from './args';
+import { CliError, readFileOrFail } from './errors';
+import { readInputs } from './read-input';
+import { VERSION } from './version';
+
+/** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
+function ortDir(): string {
+  const dir = path.join(__dirname, '..', 'ort');
+  if (!existsSync(path.join(dir, 'ort-wasm-simd-threaded.wasm'))) {
+    throw new CliError(`onnxruntime-web's runtime files are missing from ${dir}; rebuild with 'node esbuild.js'`, 1);
+  }
+  return dir;
+}
+
+function readTokens(args: TraceArgs): string[] | undefined {
+  if (args.tokens !== undefined) return args.tokens.split(/\s+/).filter((s) => s.length > 0);
+  if (args.tokensFile !== undefined) {
+    const text = new TextDecoder().decode(readFileOrFail(args.tokensFile, 'tokens file'));
+    return text.replace(/\r?\n$/, '').split(/\r?\n/);
+  }
+  return undefined;
+}
+
+export async function traceCommand(argv: readonly string[], log: (line: string) => void): Promise<number> {
+  const args = parseTraceArgs(argv);
+  const modelBytes = readFileOrFail(args.model, 'model file');
+  const where = (e: unknown): never => {
+    if (e instanceof OnnxTraceError) throw new CliError(`${args.model}: ${e.message}`, 1, e);
+    throw e;
+  };
+  let info;
+  try {
+    info = inspectOnnxModel(modelBytes);
+  } catch (e) {
+    where(e);
+  }
+  const inputs = readInputs(args.inputs, info!.inputs);
+  const tokens = readTokens(args);
+  const opts: Parameters<typeof runOnnxTrace>[0] = {
+    modelBytes,
+    inputs,
+    engine: args.engine,
+    wasmDir: ortDir(),
+    numThreads: 1,
+    name: path.basename(args.model),
+    producer: `gatescope ${VERSION} (cli)`,
+  };
+  if (tokens) opts.tokens = tokens;
+  let result;
+  try {
+    result = await runOnnxTrace(opts);
+  } catch (e) {
+    where(e);
+  }
+  const { input, timings } = result!;
+  const t0 = performance.now();
+  const doc = encodeTrace(input, { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY });
+  const json = JSON.stringify(doc);
+  timings.encodeMs = performance.now() - t0;
+  if (args.out) {
+    try {
+      writeFileSync(args.out, json);
+    } catch (e) {
+      throw new CliError(`cannot write the trace to '${args.out}': ${(e as Error).message}; check the folder exists and is writable`, 1, e);
+    }
+  } else {
+    process.stdout.write(json);
+  }
+  for (const w of doc.warnings ?? []) log(`gatescope: warning: ${w}`);
+  if (args.verbose || args.out) {
+    const dirs = doc.layers.length;
+    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${input.batch}, ${input.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${json.length} bytes to ${args.out}` : ''}`);
+  }
+  if (args.verbose) {
+    log(`gatescope: timings ms: prepare ${timings.prepareMs.toFixed(1)}, session ${timings.sessionMs.toFixed(1)}, run ${timings.runMs.toFixed(1)}, gates ${timings.gatesMs.toFixed(1)}, encode ${timings.encodeMs.toFixed(1)}`);
+  }
+  return 0;
+}

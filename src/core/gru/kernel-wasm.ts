@@ -1,0 +1,146 @@
+// The WebAssembly SIMD kernel (matvec.wat, assembled at build time into kernel.generated.ts).
+// Weights and work buffers live in the instance's memory with every row padded to a multiple of 4
+// floats (padding zero), so the kernel needs no edge cases. Compiled synchronously once per
+// runtime (new WebAssembly.Module on ~1 KB is allowed on every thread); one instance per kernel.
+
+import { decodeBase64 } from '../encoding/base64';
+import type { FusedStep, MatKernel } from './kernel';
+import { KERNEL_WASM_BASE64 } from './kernel.generated';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  matvec(A: number, rows: number, K: number, x: number, y: number): void;
+  gemm(A: number, M: number, B: number, N: number, K: number, C: number, ldc: number): void;
+  stepRZ(xp: number, hp: number, bW: number, bR: number, hprev: number, r: number, z: number, rh: number, G: number): void;
+  stepNH(xp: number, hp: number, bW: number, bR: number, hprev: number, r: number, z: number, n: number, h: number, G: number, lbr: number, takeNew: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+let compileError = '';
+
+function compiledModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    if (typeof WebAssembly !== 'object') throw new Error('this runtime has no WebAssembly');
+    const bytes = new Uint8Array(decodeBase64(KERNEL_WASM_BASE64));
+    if (!WebAssembly.validate(bytes)) throw new Error('this runtime does not support WebAssembly SIMD');
+    compiled = new WebAssembly.Module(bytes);
+  } catch (e) {
+    compileError = e instanceof Error ? e.message : String(e);
+    compiled = null;
+  }
+  return compiled;
+}
+
+export function wasmKernelAvailable(): boolean {
+  return compiledModule() !== null;
+}
+
+export function wasmKernelError(): string {
+  return compileError;
+}
+
+const PAGE = 65536;
+const up4 = (n: number) => (n + 3) & ~3;
+
+export class WasmKernel implements MatKernel, FusedStep {
+  readonly name = 'wasm' as const;
+  G = 0;
+  chunk = 0;
+  xp: Float32Array = new Float32Array(0);
+  hp: Float32Array = new Float32Array(0);
+  vin: Float32Array = new Float32Array(0);
+  vin2: Float32Array = new Float32Array(0);
+  r: Float32Array = new Float32Array(0);
+  z: Float32Array = new Float32Array(0);
+  n: Float32Array = new Float32Array(0);
+  readonly fused: FusedStep = this;
+  private H = 0;
+  private readonly ex: KernelExports;
+  private I = 0;
+  private Ip = 0;
+  private xs: Float32Array = new Float32Array(0);
+  /** Byte offsets of W, R, the x staging rows, xp, vin, vin2, hp. */
+  private at = { W: 0, R: 0, xs: 0, xp: 0, vin: 0, vin2: 0, hp: 0, bW: 0, bR: 0, r: 0, z: 0, n: 0 };
+
+  constructor(module: WebAssembly.Module) {
+    this.ex = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  }
+
+  load(W: Float32Array, R: Float32Array, inputSize: number, hiddenSize: number, chunk: number): void {
+    const H = hiddenSize;
+    const G = up4(H);
+    const Ip = up4(inputSize);
+    const sizes = { W: 3 * G * Ip, R: 3 * G * G, xs: chunk * Ip, xp: chunk * 3 * G, vin: chunk * G, vin2: chunk * G, hp: chunk * 3 * G, bW: 3 * G, bR: 3 * G, r: G, z: G, n: G };
+    let offset = 0;
+    for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
+      this.at[key] = offset * 4;
+      offset += sizes[key];
+    }
+    const bytes = offset * 4;
+    const mem = this.ex.memory;
+    if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / PAGE));
+    const all = new Float32Array(mem.buffer);
+    all.fill(0, 0, offset);
+    for (let row = 0; row < 3 * H; row++) {
+      const g = Math.floor(row / H);
+      const i = row - g * H;
+      all.set(W.subarray(row * inputSize, (row + 1) * inputSize), this.at.W / 4 + (g * G + i) * Ip);
+      all.set(R.subarray(row * H, (row + 1) * H), this.at.R / 4 + (g * G + i) * G);
+    }
+    const view = (key: keyof typeof sizes) => new Float32Array(mem.buffer, this.at[key], sizes[key]);
+    this.xs = view('xs');
+    this.xp = view('xp');
+    this.hp = view('hp');
+    this.vin = view('vin');
+    this.vin2 = view('vin2');
+    this.r = view('r');
+    this.z = view('z');
+    this.n = view('n');
+    this.H = H;
+    this.G = G;
+    this.I = inputSize;
+    this.Ip = Ip;
+    this.chunk = chunk;
+  }
+
+  projectX(x: Float32Array, xOff: number, rows: number): void {
+    const { I, Ip, xs } = this;
+    for (let m = 0; m < rows; m++) {
+      const src = xOff + m * I;
+      const dst = m * Ip;
+      for (let j = 0; j < I; j++) xs[dst + j] = x[src + j];
+    }
+    this.ex.gemm(this.at.xs, rows, this.at.W, 3 * this.G, Ip, this.at.xp, 3 * this.G);
+  }
+
+  projectV(useVin2: boolean, rows: number, block0: number, nBlocks: number): void {
+    const G = this.G;
+    const src = useVin2 ? this.at.vin2 : this.at.vin;
+    this.ex.gemm(src, rows, this.at.R + block0 * G * G * 4, nBlocks * G, G, this.at.hp + block0 * G * 4, 3 * G);
+  }
+
+  setBiases(bW: Float32Array, bR: Float32Array): void {
+    const { H, G } = this;
+    const all = new Float32Array(this.ex.memory.buffer);
+    for (let g = 0; g < 3; g++) {
+      all.set(bW.subarray(g * H, (g + 1) * H), this.at.bW / 4 + g * G);
+      all.set(bR.subarray(g * H, (g + 1) * H), this.at.bR / 4 + g * G);
+    }
+  }
+
+  step(row: number, linearBeforeReset: boolean, takeNew: boolean): void {
+    const { ex, at, G } = this;
+    const xp = at.xp + row * 3 * G * 4;
+    this.projectV(false, 1, 0, linearBeforeReset ? 3 : 2);
+    ex.stepRZ(xp, at.hp, at.bW, at.bR, at.vin, at.r, at.z, at.vin2, G);
+    if (!linearBeforeReset) this.projectV(true, 1, 2, 1);
+    ex.stepNH(xp, at.hp, at.bW, at.bR, at.vin, at.r, at.z, at.n, at.vin, G, linearBeforeReset ? 1 : 0, takeNew ? 1 : 0);
+  }
+}
+
+/** A fresh kernel instance, or null when this runtime cannot run the module (see wasmKernelError). */
+export function createWasmKernel(): WasmKernel | null {
+  const m = compiledModule();
+  return m ? new WasmKernel(m) : null;
+}

@@ -1,0 +1,152 @@
+// A static PNG of a trace's heatmaps, stored next to the interactive output (image/png) so that a
+// notebook still shows the gates where Gatescope is not installed (GitHub, JupyterLab, plain VS Code).
+// Same colour maps as the renderer (src/core/color/maps.ts): r, z on SEQUENTIAL_LUT over [0, 1];
+// n, h on DIVERGING_LUT over [-1, 1]; NaN, ±Inf and masked steps in SPECIAL_RGBA.
+//
+// Layout (one column of panels): a title line, then for each layer entry the panels r, z, n, h,
+// each `units` rows by `steps` columns, for batch item 0. When there are more steps (units) than
+// pixel columns (rows), each pixel shows the step (unit) at its left (top) edge: a sample, not a mean.
+
+import { encode } from 'fast-png';
+import { DIVERGING_LUT, SEQUENTIAL_LUT, SPECIAL_RGBA, lutIndex } from '../color/maps';
+import { GATE_NAMES, type DecodedTrace, type GateName } from '../trace/document';
+import { isMasked } from '../trace/mask';
+import { drawText, GLYPH_HEIGHT, textWidth } from './font3x5';
+
+export interface PreviewOptions {
+  /** Widest image in pixels (default 1200, at least 200). */
+  maxWidth?: number;
+}
+
+export interface PreviewPanel {
+  entry: number;
+  gate: GateName;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Step shown by each pixel column (length = width). */
+  stepOfColumn: Int32Array;
+  /** Unit shown by each pixel row (length = height). */
+  unitOfRow: Int32Array;
+}
+
+export interface PreviewLayout {
+  width: number;
+  height: number;
+  title: string;
+  labels: { text: string; x: number; y: number }[];
+  panels: PreviewPanel[];
+}
+
+const MARGIN = 8;
+const FONT_SCALE = 2;
+const LABEL_GAP = 6;
+const PANEL_GAP = 3;
+const ENTRY_GAP = 10;
+const MAX_CELL = 8;
+/** Tallest panel in pixels: more units than this are sampled. */
+const MAX_PANEL_HEIGHT = 128;
+const BACKGROUND = [250, 250, 250] as const;
+const INK = [40, 40, 40] as const;
+
+export function previewLayout(trace: DecodedTrace, opts: PreviewOptions = {}): PreviewLayout {
+  const maxWidth = Math.max(200, Math.floor(opts.maxWidth ?? 1200));
+  const lineHeight = GLYPH_HEIGHT * FONT_SCALE;
+  const labelText = (e: number, g: GateName) => {
+    const l = trace.layers[e]!;
+    return `L${l.layer} ${l.direction === 'forward' ? 'FWD' : 'REV'} ${g}`;
+  };
+  let labelWidth = 0;
+  trace.layers.forEach((_, e) => GATE_NAMES.forEach((g) => (labelWidth = Math.max(labelWidth, textWidth(labelText(e, g), FONT_SCALE)))));
+
+  const T = trace.steps;
+  const available = maxWidth - 2 * MARGIN - labelWidth - LABEL_GAP;
+  const panelWidth = T <= available ? T * Math.max(1, Math.min(MAX_CELL, Math.floor(available / T))) : available;
+  const stepOfColumn = new Int32Array(panelWidth);
+  for (let x = 0; x < panelWidth; x++) stepOfColumn[x] = Math.floor((x * T) / panelWidth);
+
+  const ds = trace.downsample ? `  EVERY ${trace.downsample.stride}TH OF ${trace.downsample.originalSteps} STEPS` : '';
+  const title = `${trace.model.name}  BATCH 0 OF ${trace.batch}  ${T} STEPS${ds}`;
+  const width = Math.max(MARGIN * 2 + labelWidth + LABEL_GAP + panelWidth, Math.min(maxWidth, MARGIN * 2 + textWidth(title, FONT_SCALE)));
+
+  const labels: PreviewLayout['labels'] = [];
+  const panels: PreviewPanel[] = [];
+  let y = MARGIN + lineHeight + ENTRY_GAP;
+  trace.layers.forEach((l, e) => {
+    const H = l.hiddenSize;
+    const height = H <= MAX_PANEL_HEIGHT ? H * Math.max(1, Math.min(MAX_CELL, Math.floor(MAX_PANEL_HEIGHT / H))) : MAX_PANEL_HEIGHT;
+    const unitOfRow = new Int32Array(height);
+    for (let r = 0; r < height; r++) unitOfRow[r] = Math.floor((r * H) / height);
+    for (const g of GATE_NAMES) {
+      const x = MARGIN + labelWidth + LABEL_GAP;
+      labels.push({ text: labelText(e, g), x: MARGIN, y: y + Math.max(0, Math.floor((height - lineHeight) / 2)) });
+      panels.push({ entry: e, gate: g, x, y, width: panelWidth, height, stepOfColumn, unitOfRow });
+      y += height + PANEL_GAP;
+    }
+    y += ENTRY_GAP - PANEL_GAP;
+  });
+  return { width, height: y - ENTRY_GAP + MARGIN, title, labels, panels };
+}
+
+/** RGBA colour of one value of a gate, from the shared colour maps. */
+export function gateRgba(gate: GateName, value: number, masked: boolean, out: Uint8Array, o: number): void {
+  let lut: Uint8ClampedArray | undefined;
+  let i = 0;
+  let special: readonly number[] | undefined;
+  if (masked) special = SPECIAL_RGBA.masked;
+  else if (value !== value) special = SPECIAL_RGBA.nan;
+  else if (value === Infinity) special = SPECIAL_RGBA.posInf;
+  else if (value === -Infinity) special = SPECIAL_RGBA.negInf;
+  else if (gate === 'r' || gate === 'z') {
+    lut = SEQUENTIAL_LUT;
+    i = lutIndex(value, 0, 1) * 4;
+  } else {
+    lut = DIVERGING_LUT;
+    i = lutIndex(value, -1, 1) * 4;
+  }
+  if (lut) {
+    out[o] = lut[i]!;
+    out[o + 1] = lut[i + 1]!;
+    out[o + 2] = lut[i + 2]!;
+    out[o + 3] = lut[i + 3]!;
+  } else {
+    out[o] = special![0]!;
+    out[o + 1] = special![1]!;
+    out[o + 2] = special![2]!;
+    out[o + 3] = special![3]!;
+  }
+}
+
+/** Draws the preview and encodes it as PNG bytes (RGBA, 8 bits). */
+export function renderPreviewPng(trace: DecodedTrace, opts: PreviewOptions = {}): Uint8Array {
+  const layout = previewLayout(trace, opts);
+  const { width, height } = layout;
+  const rgba = new Uint8Array(width * height * 4);
+  for (let o = 0; o < rgba.length; o += 4) {
+    rgba[o] = BACKGROUND[0];
+    rgba[o + 1] = BACKGROUND[1];
+    rgba[o + 2] = BACKGROUND[2];
+    rgba[o + 3] = 255;
+  }
+  drawText(rgba, width, height, MARGIN, MARGIN, layout.title, FONT_SCALE, INK);
+  for (const label of layout.labels) drawText(rgba, width, height, label.x, label.y, label.text, FONT_SCALE, INK);
+  const T = trace.steps;
+  const maskedStep = new Uint8Array(T);
+  for (let t = 0; t < T; t++) maskedStep[t] = isMasked(trace, 0, t) ? 1 : 0;
+  for (const p of layout.panels) {
+    const layer = trace.layers[p.entry]!;
+    const H = layer.hiddenSize;
+    const values = layer.gates[p.gate].values;
+    for (let r = 0; r < p.height; r++) {
+      const u = p.unitOfRow[r]!;
+      let o = ((p.y + r) * width + p.x) * 4;
+      for (let c = 0; c < p.width; c++, o += 4) {
+        const t = p.stepOfColumn[c]!;
+        // Batch item 0: cell (0, t, u) of [B, T, H].
+        gateRgba(p.gate, values[t * H + u]!, maskedStep[t] === 1, rgba, o);
+      }
+    }
+  }
+  return encode({ width, height, data: rgba, channels: 4, depth: 8, text: { Software: 'Gatescope', Title: `GRU gates of ${trace.model.name}` } });
+}

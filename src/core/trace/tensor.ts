@@ -1,0 +1,147 @@
+// One gate tensor [B, T, H] <-> its JSON form { dims, dtype, data (base64, little-endian), scale, offset }.
+
+import { decodeBase64, encodeBase64, Base64Error, base64DecodedLength } from '../encoding/base64';
+import { decodeFloat16, encodeFloat16, FLOAT16_RELATIVE_ERROR } from '../encoding/float16';
+import { dequantizeUint8, finiteRange, quantizeUint8 } from '../encoding/uint8';
+import type { DecodedTensor, EncodedTensor, TensorDtype } from './document';
+import { TraceFormatError } from './errors';
+
+export type Dims = [number, number, number];
+
+export const BYTES_PER_VALUE: Record<TensorDtype, number> = { float32: 4, float16: 2, uint8: 1 };
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Copies a [B, T, H] tensor keeping every `stride`-th step from step 0 (giving [B, ceil(T/stride), H]),
+ * with masked cells (t >= lengths[b], in original steps) set to 0 so that stored data never carries
+ * leftovers of padding.
+ */
+export function selectSteps(values: Float32Array, dims: Dims, stride: number, lengths?: ArrayLike<number>): Float32Array {
+  const [B, T, H] = dims;
+  const kept = Math.ceil(T / stride);
+  const out = new Float32Array(B * kept * H);
+  for (let b = 0; b < B; b++) {
+    const len = lengths ? lengths[b]! : T;
+    for (let k = 0; k < kept; k++) {
+      const t = k * stride;
+      if (t >= len) continue;
+      const src = (b * T + t) * H;
+      out.set(values.subarray(src, src + H), (b * kept + k) * H);
+    }
+  }
+  return out;
+}
+
+/** Encodes values already laid out as [B, T, H] (masked cells zeroed) with the given dtype. */
+export function encodeTensor(values: Float32Array, dims: Dims, dtype: TensorDtype, lengths?: ArrayLike<number>): EncodedTensor {
+  const d: Dims = [dims[0], dims[1], dims[2]];
+  if (dtype === 'float32') {
+    let bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    if (!LITTLE_ENDIAN) bytes = swapBytes(bytes, 4);
+    return { dims: d, dtype, data: encodeBase64(bytes) };
+  }
+  if (dtype === 'float16') return { dims: d, dtype, data: encodeBase64(encodeFloat16(values)) };
+  const [min, max] = finiteRange(values, dims, lengths);
+  const q = quantizeUint8(values, min, max);
+  return { dims: d, dtype, data: encodeBase64(q.bytes), scale: q.scale, offset: q.offset };
+}
+
+/**
+ * Decodes one tensor, validating its fields. `path` prefixes error messages, e.g. "layers[0].gates.r".
+ * `expect` (when given) is the [B, T, H] all tensors of the document must have.
+ */
+export function decodeTensor(json: unknown, path: string, expect?: Dims): DecodedTensor {
+  if (!isObject(json)) throw new TraceFormatError(path, `expected a tensor object {dims, dtype, data}, found ${describe(json)}`);
+  const dims = json['dims'];
+  if (!Array.isArray(dims) || dims.length !== 3) {
+    throw new TraceFormatError(`${path}.dims`, `expected [batch, steps, hiddenSize] (3 integers), found ${describe(dims)}`);
+  }
+  for (let i = 0; i < 3; i++) {
+    const v = dims[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+      throw new TraceFormatError(`${path}.dims[${i}]`, `expected a positive integer, found ${describe(v)}`);
+    }
+  }
+  const d = dims as Dims;
+  if (expect && (d[0] !== expect[0] || d[1] !== expect[1] || d[2] !== expect[2])) {
+    throw new TraceFormatError(`${path}.dims`, `expected ${fmtDims(expect)} (batch and steps shared by every tensor, last dim = hiddenSize), found ${fmtDims(d)}`);
+  }
+  const dtype = json['dtype'];
+  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'uint8') {
+    throw new TraceFormatError(`${path}.dtype`, `expected "float32", "float16" or "uint8", found ${describe(dtype)}`);
+  }
+  let scale = 0;
+  let offset = 0;
+  if (dtype === 'uint8') {
+    scale = finiteField(json, 'scale', path);
+    offset = finiteField(json, 'offset', path);
+    if (scale < 0) throw new TraceFormatError(`${path}.scale`, `expected a finite number >= 0, found ${scale}`);
+  } else {
+    for (const k of ['scale', 'offset']) {
+      if (k in json) throw new TraceFormatError(`${path}.${k}`, `only uint8 tensors have ${k}; this tensor is ${dtype}`);
+    }
+  }
+  const data = json['data'];
+  if (typeof data !== 'string') throw new TraceFormatError(`${path}.data`, `expected a base64 string, found ${describe(data)}`);
+  const count = d[0] * d[1] * d[2];
+  const want = count * BYTES_PER_VALUE[dtype];
+  const have = base64DecodedLength(data);
+  if (have !== want) {
+    const found = have < 0 ? `${data.length} base64 characters (not a multiple of 4)` : `${have}`;
+    throw new TraceFormatError(`${path}.data`, `expected ${want} bytes for dims ${fmtDims(d)} ${dtype}, found ${found}`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = decodeBase64(data);
+  } catch (e) {
+    if (e instanceof Base64Error) throw new TraceFormatError(`${path}.data`, e.message);
+    throw e;
+  }
+  let values: Float32Array;
+  let maxError = 0;
+  if (dtype === 'float32') {
+    if (!LITTLE_ENDIAN) bytes = swapBytes(bytes, 4);
+    values = bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(bytes.slice().buffer);
+  } else if (dtype === 'float16') {
+    values = decodeFloat16(bytes);
+    maxError = FLOAT16_RELATIVE_ERROR;
+  } else {
+    values = dequantizeUint8(bytes, scale, offset);
+    // Half a quantization step, plus half a float32 ulp at the largest magnitude from rounding the decoded value to float32.
+    maxError = scale / 2 + 2 ** -24 * Math.max(Math.abs(offset), Math.abs(offset + 252 * scale));
+  }
+  return { dims: d, dtype, values, maxError };
+}
+
+function finiteField(obj: Record<string, unknown>, key: string, path: string): number {
+  const v = obj[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new TraceFormatError(`${path}.${key}`, `uint8 tensors need a finite number ${key} (value = offset + scale * q), found ${describe(v)}`);
+  }
+  return v;
+}
+
+function swapBytes(bytes: Uint8Array, width: number): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i += width) for (let j = 0; j < width; j++) out[i + j] = bytes[i + width - 1 - j]!;
+  return out;
+}
+
+export function fmtDims(d: readonly number[]): string {
+  return `[${d.join(',')}]`;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Short description of a JSON value for error messages. */
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (missing)';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'string') return v.length > 40 ? `a string ${JSON.stringify(v.slice(0, 40))}…` : `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,134 @@
+// Rasterizes one gate of one batch item into packed RGBA pixels at screen resolution: each pixel
+// shows the mean of the cells it covers (level of detail), coloured through a 256-entry table.
+// Pure (no DOM): the renderer copies `out` into an ImageData.
+import type { Range } from './range';
+import type { TimePyramid } from './pyramid';
+
+/** Scratch buffers reused across draws (hot loop allocates nothing). */
+export interface RasterScratch {
+  /** Per visible display unit: the sum over a column's buckets. Grows to the units shown. */
+  accUnit: Float64Array;
+  rowStart: Int32Array;
+  rowEnd: Int32Array;
+}
+
+export function makeScratch(rows: number): RasterScratch {
+  return { accUnit: new Float64Array(0), rowStart: new Int32Array(rows), rowEnd: new Int32Array(rows) };
+}
+
+export interface RasterColours {
+  /** 256 packed RGBA pixels (native byte order, as a Uint32Array view over Uint8ClampedArray RGBA). */
+  lut: Uint32Array;
+  /** Scale [lo, hi] mapped onto entries 0..255. */
+  lo: number;
+  hi: number;
+  nan: number;
+  posInf: number;
+  negInf: number;
+  masked: number;
+}
+
+export interface RasterJob {
+  pyramid: TimePyramid;
+  /** All steps of the trace (steps >= pyramid.steps are masked for this batch item). */
+  totalSteps: number;
+  /** Display order: order[d] is the unit shown at display row d. */
+  order: Int32Array;
+  steps: Range;
+  units: Range;
+  cols: number;
+  rows: number;
+}
+
+/** What one pixel covers at this zoom (for the level-of-detail notice). */
+export interface RasterInfo {
+  stepsPerPixel: number;
+  unitsPerPixel: number;
+  level: number;
+}
+
+/** Pyramid level whose buckets are at most `stepsPerCol` steps wide. */
+export function levelFor(stepsPerCol: number, available: number): number {
+  if (!(stepsPerCol >= 2)) return 0;
+  return Math.min(available - 1, Math.floor(Math.log2(stepsPerCol)));
+}
+
+/** Fills out[row * cols + col] for the job. `out.length` >= cols * rows. */
+export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: RasterScratch, out: Uint32Array): RasterInfo {
+  const { pyramid, order, cols, rows } = job;
+  const H = pyramid.units;
+  const valid = pyramid.steps;
+  const stepsPerCol = (job.steps.end - job.steps.start) / cols;
+  const unitsPerRow = (job.units.end - job.units.start) / rows;
+  const k = levelFor(stepsPerCol, pyramid.levels.length);
+  const L = pyramid.levels[k];
+  const bucket = 2 ** k;
+  const { rowStart, rowEnd } = scratch;
+
+  for (let r = 0; r < rows; r++) {
+    let a: number;
+    let b: number;
+    if (unitsPerRow >= 1) {
+      a = Math.round(job.units.start + r * unitsPerRow);
+      b = Math.max(a + 1, Math.round(job.units.start + (r + 1) * unitsPerRow));
+    } else {
+      a = Math.floor(job.units.start + (r + 0.5) * unitsPerRow);
+      b = a + 1;
+    }
+    rowStart[r] = Math.min(a, H - 1);
+    rowEnd[r] = Math.min(b, H);
+  }
+  // Display units [dS, dE) are read once per bucket into accUnit; rows then sum their units.
+  const dS = rowStart[0];
+  const dE = rowEnd[rows - 1];
+  const nd = dE - dS;
+  if (scratch.accUnit.length < nd) scratch.accUnit = new Float64Array(nd);
+  const acc = scratch.accUnit;
+
+  const scale = 255 / (colours.hi - colours.lo);
+  const lo = colours.lo;
+  const lut = colours.lut;
+  for (let c = 0; c < cols; c++) {
+    let i0: number;
+    let i1: number;
+    if (stepsPerCol >= 1) {
+      i0 = Math.round(job.steps.start + c * stepsPerCol);
+      i1 = Math.max(i0 + 1, Math.round(job.steps.start + (c + 1) * stepsPerCol));
+    } else {
+      i0 = Math.floor(job.steps.start + (c + 0.5) * stepsPerCol);
+      i1 = i0 + 1;
+    }
+    if (i0 >= valid || i0 >= job.totalSteps) {
+      for (let r = 0; r < rows; r++) out[r * cols + c] = colours.masked;
+      continue;
+    }
+    if (i1 > valid) i1 = valid;
+    // Buckets whose first step lies in [i0, i1) (each bucket lands in one column), at least one:
+    // stepsPerCol / 2^k of them, in [1, 2).
+    const j0 = Math.min(Math.ceil(i0 / bucket), Math.ceil(valid / bucket) - 1);
+    const j1 = Math.max(j0 + 1, Math.ceil(i1 / bucket));
+    let base = j0 * H;
+    for (let d = dS; d < dE; d++) acc[d - dS] = L[base + order[d]];
+    for (let j = j0 + 1; j < j1; j++) {
+      base = j * H;
+      for (let d = dS; d < dE; d++) acc[d - dS] += L[base + order[d]];
+    }
+    const n = j1 - j0;
+    for (let r = 0; r < rows; r++) {
+      const e = rowEnd[r] - dS;
+      let sum = 0;
+      for (let d = rowStart[r] - dS; d < e; d++) sum += acc[d];
+      const v = sum / (n * (rowEnd[r] - rowStart[r]));
+      let px: number;
+      if (v !== v) px = colours.nan;
+      else if (v === Infinity) px = colours.posInf;
+      else if (v === -Infinity) px = colours.negInf;
+      else {
+        const i = Math.round((v - lo) * scale);
+        px = lut[i > 255 ? 255 : i >= 0 ? i : 0];
+      }
+      out[r * cols + c] = px;
+    }
+  }
+  return { stepsPerPixel: Math.max(1, stepsPerCol), unitsPerPixel: Math.max(1, unitsPerRow), level: k };
+}

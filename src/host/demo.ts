@@ -1,0 +1,40 @@
+// "Gatescope: Open Demo": opens media/demo/demo.ipynb. The notebook and its model are copied to the
+// extension's global storage first, so the user can edit, re-run and save the demo even when the
+// extension folder is read-only; the copy is refreshed when the extension version changes.
+
+import * as vscode from 'vscode';
+
+export const DEMO_FILES = ['demo.ipynb', 'model.onnx'];
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns the writable demo folder, copying the shipped files when needed. */
+export async function prepareDemo(context: vscode.ExtensionContext): Promise<vscode.Uri> {
+  const from = vscode.Uri.joinPath(context.extensionUri, 'media', 'demo');
+  const to = vscode.Uri.joinPath(context.globalStorageUri, 'demo');
+  const version = String(context.extension.packageJSON.version ?? '0');
+  const marker = vscode.Uri.joinPath(to, '.version');
+  const current = (await exists(marker)) ? new TextDecoder().decode(await vscode.workspace.fs.readFile(marker)) : '';
+  const complete = (await Promise.all(DEMO_FILES.map((f) => exists(vscode.Uri.joinPath(to, f))))).every(Boolean);
+  if (current !== version || !complete) {
+    await vscode.workspace.fs.createDirectory(to);
+    for (const f of DEMO_FILES) await vscode.workspace.fs.copy(vscode.Uri.joinPath(from, f), vscode.Uri.joinPath(to, f), { overwrite: true });
+    await vscode.workspace.fs.writeFile(marker, new TextEncoder().encode(version));
+  }
+  return to;
+}
+
+export async function openDemo(context: vscode.ExtensionContext): Promise<vscode.Uri> {
+  const folder = await prepareDemo(context);
+  const uri = vscode.Uri.joinPath(folder, 'demo.ipynb');
+  const nb = await vscode.workspace.openNotebookDocument(uri);
+  await vscode.window.showNotebookDocument(nb);
+  return uri;
+}

@@ -1,0 +1,65 @@
+// Export requests from the renderer (src/core/protocol.ts): webviews cannot download files, so the
+// renderer sends the bytes and the host asks where to save them.
+
+import * as vscode from 'vscode';
+import type { ExportFormat, HostToRenderer, RendererToHost } from '../core/protocol';
+import { decodeBase64 } from '../core/encoding/base64';
+
+const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  png: { 'PNG image': ['png'] },
+  svg: { 'SVG image': ['svg'] },
+  csv: { 'CSV table': ['csv'] },
+};
+
+export interface ExportDeps {
+  showSaveDialog(options: vscode.SaveDialogOptions): Thenable<vscode.Uri | undefined>;
+  writeFile(uri: vscode.Uri, bytes: Uint8Array): Thenable<void>;
+}
+
+const realDeps: ExportDeps = {
+  showSaveDialog: (o) => vscode.window.showSaveDialog(o),
+  writeFile: (u, b) => vscode.workspace.fs.writeFile(u, b),
+};
+
+/** Default folder: the notebook's, else the first workspace folder. */
+function defaultFolder(editor: vscode.NotebookEditor | undefined): vscode.Uri | undefined {
+  const nb = editor?.notebook.uri;
+  if (nb && nb.scheme !== 'untitled') return vscode.Uri.joinPath(nb, '..');
+  return vscode.workspace.workspaceFolders?.[0]?.uri;
+}
+
+/** Handles one export request and returns the reply for the renderer. */
+export async function handleExport(
+  message: Extract<RendererToHost, { type: 'export' }>,
+  editor: vscode.NotebookEditor | undefined,
+  deps: ExportDeps = realDeps,
+): Promise<HostToRenderer> {
+  const { requestId, format } = message;
+  if (!(format in FILTERS)) return { type: 'exportResult', requestId, ok: false, cancelled: false, error: `unknown export format ${JSON.stringify(format)}` };
+  const safeName = message.suggestedName.replace(/[\\/:*?"<>|]/g, '_') || `gatescope.${format}`;
+  const folder = defaultFolder(editor);
+  const uri = await deps.showSaveDialog({
+    title: `Gatescope: save ${format.toUpperCase()}`,
+    filters: FILTERS[format],
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, safeName) } : {}),
+  });
+  if (!uri) return { type: 'exportResult', requestId, ok: false, cancelled: true };
+  try {
+    const bytes = message.encoding === 'base64' ? decodeBase64(message.data) : new TextEncoder().encode(message.data);
+    await deps.writeFile(uri, bytes);
+    return { type: 'exportResult', requestId, ok: true, path: uri.scheme === 'file' ? uri.fsPath : uri.toString() };
+  } catch (e) {
+    return { type: 'exportResult', requestId, ok: false, cancelled: false, error: `could not write ${uri.toString()}: ${(e as Error).message}` };
+  }
+}
+
+export function registerExportMessaging(): vscode.Disposable {
+  const messaging = vscode.notebooks.createRendererMessaging('gatescope');
+  return messaging.onDidReceiveMessage(async ({ editor, message }) => {
+    const msg = message as RendererToHost;
+    if (msg?.type !== 'export') return;
+    const reply = await handleExport(msg, editor);
+    if (!reply.ok && !reply.cancelled && reply.error) void vscode.window.showErrorMessage(`Gatescope export: ${reply.error}`);
+    await messaging.postMessage(reply, editor);
+  });
+}

@@ -1,0 +1,26 @@
+// Extension entry: commands, the notebook controller and the renderer's export channel.
+// Models run in dist/host/worker.js (worker_threads), never on the extension host's main thread.
+
+import * as vscode from 'vscode';
+import { createController } from './controller';
+import { openDemo } from './demo';
+import { registerExportMessaging } from './export-messaging';
+import { inspectOnnxCommand } from './inspect-command';
+import type { HostPaths } from './run-spec';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const paths: HostPaths = {
+    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath,
+    wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'ort').fsPath,
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('gatescope.inspectOnnx', (arg?: unknown) => inspectOnnxCommand(paths, arg)),
+    vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
+    createController(paths),
+    registerExportMessaging(),
+  );
+}
+
+export function deactivate(): void {
+  // Workers are per job and end with their job or its cancellation; nothing is left to stop.
+}

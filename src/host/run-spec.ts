@@ -1,0 +1,90 @@
+// The one host-side pipeline behind the command and the controller: resolve the spec's paths
+// against the notebook's folder, read the files through VS Code's file system, check trust, and run
+// the model in a worker.
+
+import * as vscode from 'vscode';
+import type { Spec } from '../core/spec/spec';
+import type { TraceDocument } from '../core/trace/document';
+import { readSettings } from './settings';
+import { ensureTrusted } from './trust';
+import { workspaceTrust } from './trust-prompt';
+import { traceInWorker, type JobHooks } from './worker-client';
+import type { JobInput, RuntimeReport, TraceJob } from './worker-protocol';
+
+export class SpecPathError extends Error {
+  override name = 'SpecPathError';
+}
+
+export interface HostPaths {
+  /** dist/host/worker.js */
+  workerPath: string;
+  /** dist/ort/ */
+  wasmDir: string;
+}
+
+const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p);
+
+/** Folder relative paths in a spec are resolved against: the notebook's folder, else the first workspace folder. */
+export function specBase(notebook: vscode.Uri | undefined): vscode.Uri | undefined {
+  if (notebook && notebook.scheme !== 'untitled') return vscode.Uri.joinPath(notebook, '..');
+  return vscode.workspace.workspaceFolders?.[0]?.uri;
+}
+
+export function resolveSpecPath(path: string, base: vscode.Uri | undefined, field: string): vscode.Uri {
+  if (isAbsolute(path)) return vscode.Uri.file(path);
+  if (!base) throw new SpecPathError(`field \`${field}\`: "${path}" is relative, but this notebook is unsaved and no folder is open; save the notebook or use an absolute path`);
+  return vscode.Uri.joinPath(base, path);
+}
+
+/** Path to write in a spec for `target`: relative to base when below it (or a sibling tree), else absolute. */
+export function specPathFor(target: vscode.Uri, base: vscode.Uri | undefined): string {
+  if (base && base.scheme === target.scheme && base.authority === target.authority) {
+    const from = base.path.replace(/\/$/, '').split('/');
+    const to = target.path.split('/');
+    let i = 0;
+    while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+    // Relative only when both share a folder below the root (i counts the leading '' too).
+    if (i >= 2) return [...from.slice(i).map(() => '..'), ...to.slice(i)].join('/');
+  }
+  return target.scheme === 'file' ? target.fsPath : target.path;
+}
+
+async function readFile(uri: vscode.Uri, field: string): Promise<Uint8Array> {
+  try {
+    return await vscode.workspace.fs.readFile(uri);
+  } catch (e) {
+    const why = e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? 'not found' : `not readable (${(e as Error).message})`;
+    throw new SpecPathError(`field \`${field}\`: ${uri.scheme === 'file' ? uri.fsPath : uri.toString()} ${why}`);
+  }
+}
+
+export interface SpecRun {
+  document: TraceDocument;
+  runtime: RuntimeReport;
+  model: vscode.Uri;
+}
+
+export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: HostPaths, hooks: JobHooks): Promise<SpecRun> {
+  const model = resolveSpecPath(spec.model, base, 'model');
+  await ensureTrusted(workspaceTrust, `the model ${model.path.split('/').pop()}`);
+  const modelBytes = await readFile(model, 'model');
+  let input: JobInput;
+  if (spec.input.kind === 'file') {
+    const file = resolveSpecPath(spec.input.path, base, 'file');
+    input = { kind: 'file', name: file.path, bytes: await readFile(file, 'file') };
+  } else input = spec.input;
+  const settings = readSettings();
+  const job: TraceJob = {
+    type: 'trace',
+    modelName: model.path.split('/').pop() ?? 'model.onnx',
+    modelBytes,
+    input,
+    settings: { ...settings, engine: spec.engine ?? settings.engine, precision: spec.precision ?? settings.precision },
+    wasmDir: paths.wasmDir,
+  };
+  if (spec.vocab) job.vocab = spec.vocab;
+  if (spec.tokens) job.tokens = spec.tokens;
+  if (spec.layers) job.layers = spec.layers;
+  const { document, runtime } = await traceInWorker(paths.workerPath, job, hooks);
+  return { document, runtime, model };
+}

@@ -1,0 +1,70 @@
+// Runs one job in a fresh worker thread (dist/host/worker.js) so the extension host's main thread
+// never blocks on onnxruntime or the recompute. A fresh worker per job also gives each run the
+// onnxruntime thread count of its settings (onnxruntime reads it once per process/worker).
+// Cancelling terminates the worker; the promise settles only after the thread has exited.
+
+import { Worker } from 'node:worker_threads';
+import type { CancellationToken } from 'vscode';
+import type { ModelSummary, RuntimeReport, TraceJob, InspectJob, WorkerReply } from './worker-protocol';
+import type { TraceDocument } from '../core/trace/document';
+
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/** A job that failed inside the worker; `message` is the pipeline's own error text. */
+export class JobError extends Error {
+  constructor(readonly kind: string, message: string) {
+    super(message);
+    this.name = kind;
+  }
+}
+
+export interface JobHooks {
+  token?: CancellationToken;
+  onProgress?: (message: string, fraction?: number) => void;
+}
+
+function runJob(workerPath: string, job: TraceJob | InspectJob, hooks: JobHooks): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    if (hooks.token?.isCancellationRequested) return reject(new CancelledError());
+    const worker = new Worker(workerPath);
+    let settled: { ok: true; reply: WorkerReply } | { ok: false; error: Error } | undefined;
+    const finish = (): void => {
+      sub?.dispose();
+      if (!settled) reject(new Error('the Gatescope worker exited without an answer'));
+      else if (settled.ok) resolve(settled.reply);
+      else reject(settled.error);
+    };
+    worker.once('exit', finish);
+    worker.on('error', (e) => {
+      settled ??= { ok: false, error: e };
+    });
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'progress') return hooks.onProgress?.(reply.message, reply.fraction);
+      settled ??= reply.type === 'failed' ? { ok: false, error: new JobError(reply.name, reply.message) } : { ok: true, reply };
+      void worker.terminate();
+    });
+    const sub = hooks.token?.onCancellationRequested(() => {
+      settled ??= { ok: false, error: new CancelledError() };
+      void worker.terminate();
+    });
+    // Cloned, not transferred: workspace.fs may hand back a view of a pooled Node buffer.
+    worker.postMessage(job);
+  });
+}
+
+export async function inspectInWorker(workerPath: string, modelBytes: Uint8Array, hooks: JobHooks = {}): Promise<ModelSummary> {
+  const reply = await runJob(workerPath, { type: 'inspect', modelBytes }, hooks);
+  if (reply.type !== 'inspected') throw new Error(`unexpected worker reply ${reply.type}`);
+  return reply.summary;
+}
+
+export async function traceInWorker(workerPath: string, job: TraceJob, hooks: JobHooks = {}): Promise<{ document: TraceDocument; runtime: RuntimeReport }> {
+  const reply = await runJob(workerPath, job, hooks);
+  if (reply.type !== 'traced') throw new Error(`unexpected worker reply ${reply.type}`);
+  return { document: reply.document, runtime: reply.runtime };
+}

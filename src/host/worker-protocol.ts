@@ -1,0 +1,67 @@
+// Messages between the extension host and dist/host/worker.js (one worker per job; the host
+// terminates it to cancel). Everything travels by structured clone (typed arrays included).
+
+import type { TraceDocument } from '../core/trace/document';
+import type { Spec, SpecEngine, SpecPrecision } from '../core/spec/spec';
+
+/** An input as the user chose it; the worker turns it into model tensors. */
+export type JobInput =
+  | { kind: 'text'; text: string }
+  | { kind: 'random'; seed: number; steps: number }
+  /** A .npy or .json file's bytes (the host reads the file; the worker has no VS Code file system). */
+  | { kind: 'file'; name: string; bytes: Uint8Array };
+
+export interface RunSettings {
+  engine: SpecEngine;
+  precision: SpecPrecision;
+  /** gatescope.maxOutputMB in bytes. */
+  maxBytes: number;
+  numThreads: number;
+}
+
+export interface TraceJob {
+  type: 'trace';
+  modelName: string;
+  modelBytes: Uint8Array;
+  input: JobInput;
+  vocab?: string[];
+  tokens?: string[];
+  layers?: number[];
+  settings: RunSettings;
+  /** Folder holding onnxruntime-web's runtime files (dist/ort/). */
+  wasmDir: string;
+}
+
+export interface InspectJob {
+  type: 'inspect';
+  modelBytes: Uint8Array;
+}
+
+export type WorkerJob = TraceJob | InspectJob;
+
+export interface ModelInputSummary {
+  name: string;
+  dims: (number | string)[];
+  dtype: string;
+}
+
+export interface ModelSummary {
+  inputs: ModelInputSummary[];
+  gruNodes: number;
+  vocab?: string[];
+  warnings: string[];
+}
+
+/** What onnxruntime-web was really configured with in the worker that ran the job. */
+export interface RuntimeReport {
+  numThreads: number;
+}
+
+export type WorkerReply =
+  | { type: 'progress'; message: string; fraction?: number }
+  | { type: 'inspected'; summary: ModelSummary }
+  | { type: 'traced'; document: TraceDocument; runtime: RuntimeReport }
+  | { type: 'failed'; name: string; message: string };
+
+/** Re-export for callers that build jobs from spec cells. */
+export type { Spec };

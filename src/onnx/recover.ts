@@ -1,0 +1,139 @@
+// Gates of one ONNX GRU node from onnxruntime's states. Each step's r, z, n need only x_t and
+// h_{t-1}: h_{t-1} = Y[t-1] (forward) or Y[t+1] (reverse, which runs each sequence backwards within
+// its own length), or initial_h at the first step. The recomputed h is then compared with Y.
+// All tensors out are [B, T, H] in input time order; masked steps (t >= length) are 0.
+
+import { gatesFromStates } from '../core/gru/gates-from-states';
+import { runGru } from '../core/gru/run';
+import { GATE_GRAPH_ROWS } from './gate-graph';
+import type { NodeValues } from './node-values';
+
+export interface DirectionGates {
+  direction: 'forward' | 'reverse';
+  r: Float32Array;
+  z: Float32Array;
+  n: Float32Array;
+  h: Float32Array;
+}
+
+export interface NodeCheck {
+  /** Largest |h - Y| over valid steps where both are numbers. */
+  maxAbsError: number;
+  /** Valid values where the recomputed h is NaN and Y is not: onnxruntime's kernel clamps activation inputs and so turns NaN into finite values. */
+  nanOnlyInH: number;
+  /** Valid values where Y is NaN and the recomputed h is not. */
+  nanOnlyInY: number;
+}
+
+/** [T, B, I] -> [B, T, I]. */
+function batchMajor(x: Float32Array, T: number, B: number, I: number): Float32Array {
+  const out = new Float32Array(T * B * I);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out.set(x.subarray((t * B + b) * I, (t * B + b + 1) * I), (b * T + t) * I);
+  return out;
+}
+
+/** h_{t-1} of direction d for every (b, t), [B, T, H]; masked steps get initial_h (their output is discarded). */
+function previousStates(v: NodeValues, d: number, reverse: boolean): Float32Array {
+  const { T, B, H, D, Y, initialH, lengths } = v;
+  const out = new Float32Array(B * T * H);
+  for (let b = 0; b < B; b++) {
+    const len = lengths[b]!;
+    for (let t = 0; t < T; t++) {
+      const o = (b * T + t) * H;
+      const first = reverse ? t === len - 1 : t === 0;
+      if (t >= len || first) {
+        if (initialH) out.set(initialH.subarray((d * B + b) * H, (d * B + b + 1) * H), o);
+        continue;
+      }
+      const s = reverse ? t + 1 : t - 1;
+      const yo = ((s * D + d) * B + b) * H;
+      out.set(Y.subarray(yo, yo + H), o);
+    }
+  }
+  return out;
+}
+
+function maskSteps(g: DirectionGates, v: NodeValues): void {
+  const { T, B, H, lengths } = v;
+  for (let b = 0; b < B; b++) {
+    const from = (b * T + lengths[b]!) * H;
+    const to = (b + 1) * T * H;
+    for (const a of [g.r, g.z, g.n, g.h]) a.fill(0, from, to);
+  }
+}
+
+/** Compares each direction's h with onnxruntime's Y over valid steps. */
+export function compareWithY(v: NodeValues, dirs: readonly DirectionGates[]): NodeCheck {
+  const { T, B, H, D, Y, lengths } = v;
+  let maxAbsError = 0;
+  let nanOnlyInH = 0;
+  let nanOnlyInY = 0;
+  dirs.forEach((g, d) => {
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < lengths[b]!; t++) {
+        const ho = (b * T + t) * H;
+        const yo = ((t * D + d) * B + b) * H;
+        for (let i = 0; i < H; i++) {
+          const a = g.h[ho + i]!;
+          const y = Y[yo + i]!;
+          if (Number.isNaN(a) || Number.isNaN(y)) {
+            if (!Number.isNaN(y)) nanOnlyInH++;
+            else if (!Number.isNaN(a)) nanOnlyInY++;
+            continue;
+          }
+          const e = a === y ? 0 : Math.abs(a - y);
+          if (e > maxAbsError) maxAbsError = e;
+        }
+      }
+    }
+  });
+  return { maxAbsError, nanOnlyInH, nanOnlyInY };
+}
+
+/** Runs a gate graph (gate-graph.ts) over row chunks: x [M, I], hPrev [M, H] -> r, z, n, h [M, H]. */
+export type GateGraphRunner = (x: Float32Array, hPrev: Float32Array, rows: number) => Promise<Record<'r' | 'z' | 'n' | 'h', Float32Array>>;
+
+/**
+ * Gates recomputed from onnxruntime's states (engine "onnxruntime"). Sigmoid/tanh directions run
+ * as a batched graph in onnxruntime (`graphFor(d)`), others through the engine's gatesFromStates.
+ */
+export async function recoverGates(v: NodeValues, graphFor: (d: number) => Promise<GateGraphRunner | undefined>): Promise<{ dirs: DirectionGates[]; viaGraph: boolean }> {
+  const layer = v.model.layers[0]!;
+  const x = batchMajor(v.X, v.T, v.B, v.I);
+  const conv: { linearBeforeReset: boolean; zMeaning: 'keep-old'; clip?: number } = { linearBeforeReset: v.model.linearBeforeReset, zMeaning: 'keep-old' };
+  if (v.model.clip !== undefined) conv.clip = v.model.clip;
+  const M = v.B * v.T;
+  const { I, H } = v;
+  let viaGraph = true;
+  const dirs: DirectionGates[] = [];
+  for (let d = 0; d < layer.directions.length; d++) {
+    const dir = layer.directions[d]!;
+    const hPrev = previousStates(v, d, dir.direction === 'reverse');
+    const run = await graphFor(d);
+    let out: DirectionGates;
+    if (run) {
+      out = { direction: dir.direction, r: new Float32Array(M * H), z: new Float32Array(M * H), n: new Float32Array(M * H), h: new Float32Array(M * H) };
+      for (let m0 = 0; m0 < M; m0 += GATE_GRAPH_ROWS) {
+        const rows = Math.min(GATE_GRAPH_ROWS, M - m0);
+        const g = await run(x.subarray(m0 * I, (m0 + rows) * I), hPrev.subarray(m0 * H, (m0 + rows) * H), rows);
+        for (const k of ['r', 'z', 'n', 'h'] as const) out[k].set(g[k], m0 * H);
+      }
+    } else {
+      viaGraph = false;
+      out = { direction: dir.direction, ...gatesFromStates(dir, conv, x, hPrev, v.B, v.T, I, H) };
+    }
+    maskSteps(out, v);
+    dirs.push(out);
+  }
+  return { dirs, viaGraph };
+}
+
+/** The node's recurrence run by the native engine from the X onnxruntime produced (engine "native"). */
+export function runNative(v: NodeValues, signal?: { aborted: boolean }): { dirs: DirectionGates[]; kernel: string } {
+  const opts: Parameters<typeof runGru>[2] = { batch: v.B, steps: v.T, batchFirst: false };
+  if (v.hasLengths) opts.sequenceLengths = v.lengths;
+  if (v.initialH) opts.initialH = v.initialH;
+  if (signal) opts.signal = signal;
+  const run = runGru(v.model, v.X, opts);
+  return { dirs: run.layers.map((l) => ({ direction: l.direction, r: l.r, z: l.z, n: l.n, h: l.h })), kernel: run.kernel };
+}

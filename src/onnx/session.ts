@@ -1,0 +1,85 @@
+// onnxruntime-web sessions on the WASM backend, one per model (and variant) reused across runs.
+// The runtime files (ort-wasm-simd-threaded.mjs/.wasm) are loaded from the folder the caller passes
+// in (the extension's dist/ort/), never from a CDN. onnxruntime reads ort.env.wasm once, when the
+// first session is created: later calls with different settings cannot change it, so they are refused.
+
+import * as ort from 'onnxruntime-web';
+import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
+
+export { ort };
+
+export interface RuntimeOptions {
+  /** Folder (path or URL) holding onnxruntime-web's runtime files; ends with '/' or gets one. */
+  wasmDir: string;
+  /** WASM threads; 1 by default (the extension host shares its process with everything else). */
+  numThreads?: number;
+}
+
+let configured: { wasmDir: string; numThreads: number } | undefined;
+
+function configure(opts: RuntimeOptions): void {
+  const wasmDir = opts.wasmDir.endsWith('/') ? opts.wasmDir : `${opts.wasmDir}/`;
+  const numThreads = opts.numThreads ?? 1;
+  if (configured) {
+    if (configured.wasmDir !== wasmDir || configured.numThreads !== numThreads) {
+      throw new OnnxTraceError(`onnxruntime-web is already initialised with ${configured.numThreads} thread(s) from ${configured.wasmDir}; it cannot switch to ${numThreads} from ${wasmDir} in the same process: restart it`);
+    }
+    return;
+  }
+  ort.env.wasm.wasmPaths = wasmDir;
+  ort.env.wasm.numThreads = numThreads;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  configured = { wasmDir, numThreads };
+}
+
+/**
+ * Identity of model bytes for the caches: two 32-bit multiplicative hashes over every 4-byte word
+ * (plus the length). Every byte counts, so an edited model never reuses a stale session; about
+ * 30 ms per 100 MB.
+ */
+export function modelKey(bytes: Uint8Array): string {
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : new Uint32Array(bytes.slice(0, bytes.length & ~3).buffer);
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    a = Math.imul(a ^ w, 0x01000193);
+    b = Math.imul(b + w, 0x85ebca6b) ^ (b >>> 13);
+  }
+  for (let i = bytes.length & ~3; i < bytes.length; i++) a = Math.imul(a ^ bytes[i]!, 0x01000193);
+  return `${bytes.length.toString(36)}-${(a >>> 0).toString(36)}-${(b >>> 0).toString(36)}`;
+}
+
+// An instrumented model plus one gate graph per GRU direction: room for a few models.
+const MAX_SESSIONS = 16;
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+/** Returns the cached session for `key`, creating it from `bytes()` on first use (least recently used evicted). */
+export async function getSession(key: string, bytes: () => Uint8Array, opts: RuntimeOptions): Promise<ort.InferenceSession> {
+  configure(opts);
+  let entry = sessions.get(key);
+  if (entry) {
+    sessions.delete(key);
+    sessions.set(key, entry);
+    return entry;
+  }
+  entry = ort.InferenceSession.create(bytes(), { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 }).catch((e: unknown) => {
+    sessions.delete(key);
+    throw new OnnxTraceError(`onnxruntime-web could not load the model (${cleanOrtMessage(firstLine(e))}); check that the model runs in onnxruntime (python -c "import onnxruntime as o; o.InferenceSession('MODEL.onnx')")`, { cause: e });
+  });
+  sessions.set(key, entry);
+  while (sessions.size > MAX_SESSIONS) {
+    const [oldKey, old] = sessions.entries().next().value as [string, Promise<ort.InferenceSession>];
+    sessions.delete(oldKey);
+    old.then((s) => s.release()).catch(() => undefined);
+  }
+  return entry;
+}
+
+/** Releases every cached session (tests, extension deactivation). */
+export async function releaseSessions(): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
+}

@@ -1,0 +1,156 @@
+// The numbers behind one view: one layer entry (layer + direction) of one batch item of a decoded
+// trace, with its time pyramids and per-unit statistics built in small slices off the first paint.
+import type { DecodedLayer, DecodedTrace, GateName } from '../core/trace/document';
+import { GATE_NAMES } from '../core/trace/document';
+import { validSteps } from '../core/trace/mask';
+import { addPyramidLevel, bucketsAt, buildLevel, pairUnits, pyramidComplete, startPyramid, topLevel, type TimePyramid } from '../core/view/pyramid';
+import { identityOrder } from '../core/view/order';
+import { accumulateStats, finishStats, startStats, type StatsAccumulator, type UnitStats } from '../core/view/stats';
+
+/** Steps x units summarized per slice of background work (about 2 ms of a frame). */
+const STATS_SLICE_CELLS = 1 << 20;
+
+export interface GateData {
+  name: GateName;
+  /** [step][unit] values of this batch item (a view into the decoded tensor). */
+  values: Float32Array;
+  /** Half a quantization step (uint8), relative bound (float16), 0 (float32). */
+  maxError: number;
+  pyramid: TimePyramid;
+  stats?: UnitStats;
+  statsAcc?: StatsAccumulator;
+  /** Unit-pair means of pyramid levels, in the display order `pairedOrder` (sparse by level). */
+  paired?: TimePyramid;
+}
+
+/** Largest unit-pair level built inside a frame (cells read); larger ones are built as background work. */
+const PAIR_IN_FRAME_CELLS = 1 << 20;
+
+export class LayerData {
+  readonly units: number;
+  /** All steps of the trace. */
+  readonly steps: number;
+  /** Steps before this batch item's sequence length; later steps are masked. */
+  readonly valid: number;
+  readonly gates: Record<GateName, GateData>;
+  /** The unit order the paired levels were built for, and the identity order over pairs. */
+  private pairedOrder: Int32Array | undefined;
+  readonly pairOrder: Int32Array;
+  /** Paired level asked for but too large to build inside a frame (built by workSlice). */
+  private pairWanted = -1;
+  /** Set when background work finished a wanted paired level (the view redraws and clears it). */
+  pairsLanded = false;
+
+  constructor(
+    readonly trace: DecodedTrace,
+    readonly layerIndex: number,
+    readonly batch: number,
+  ) {
+    const layer: DecodedLayer = trace.layers[layerIndex]!;
+    this.units = layer.hiddenSize;
+    this.steps = trace.steps;
+    this.valid = validSteps(trace, batch);
+    const stride = trace.steps * this.units;
+    const gates = {} as Record<GateName, GateData>;
+    for (const g of GATE_NAMES) {
+      const t = layer.gates[g];
+      const values = t.values.subarray(batch * stride, (batch + 1) * stride);
+      gates[g] = { name: g, values, maxError: t.maxError ?? 0, pyramid: startPyramid(values, this.valid, this.units) };
+    }
+    this.gates = gates;
+    this.pairOrder = identityOrder(Math.ceil(this.units / 2));
+  }
+
+  /**
+   * Level k of gate g with adjacent display rows averaged in pairs, for drawing when two or more
+   * units share a pixel row; undefined while it is not built (it is then queued as background work).
+   */
+  pairedPyramid(g: GateName, k: number, order: Int32Array): TimePyramid | undefined {
+    if (this.pairedOrder !== order) {
+      this.pairedOrder = order;
+      for (const n of GATE_NAMES) this.gates[n].paired = undefined;
+      this.pairWanted = -1;
+    }
+    const d = this.gates[g];
+    const p = (d.paired ??= { units: Math.ceil(this.units / 2), steps: this.valid, levels: [] });
+    if (p.levels[k]) return p;
+    if (!d.pyramid.levels[k]) return undefined;
+    if (bucketsAt(this.valid, k) * this.units > PAIR_IN_FRAME_CELLS) {
+      this.pairWanted = k;
+      return undefined;
+    }
+    p.levels[k] = pairUnits(d.pyramid.levels[k]!, bucketsAt(this.valid, k), this.units, order);
+    return p;
+  }
+
+  /** Exact stored value of gate g at (step, unit); NaN when masked is the caller's to check. */
+  value(g: GateName, step: number, unit: number): number {
+    return this.gates[g].values[step * this.units + unit]!;
+  }
+
+  isMasked(step: number): boolean {
+    return step >= this.valid;
+  }
+
+  /** Pyramid level the view draws now: built first, straight from the gate values. */
+  wantedLevel = 0;
+
+  /** Does one slice of pending work (one pyramid level or one gate's statistics); false when none is left. */
+  workSlice(): boolean {
+    const want = Math.min(this.wantedLevel, topLevel(this.valid));
+    if (want > 0) {
+      for (const g of GATE_NAMES) {
+        const p = this.gates[g].pyramid;
+        if (!p.levels[want]) {
+          buildLevel(p, want);
+          return true;
+        }
+      }
+    }
+    for (const g of GATE_NAMES) {
+      const p = this.gates[g].pyramid;
+      if (!pyramidComplete(p)) {
+        addPyramidLevel(p);
+        return true;
+      }
+    }
+    if (this.pairWanted >= 0 && this.pairedOrder) {
+      const k = this.pairWanted;
+      for (const g of GATE_NAMES) {
+        const d = this.gates[g];
+        const p = (d.paired ??= { units: Math.ceil(this.units / 2), steps: this.valid, levels: [] });
+        if (!p.levels[k] && d.pyramid.levels[k]) {
+          p.levels[k] = pairUnits(d.pyramid.levels[k]!, bucketsAt(this.valid, k), this.units, this.pairedOrder);
+          return true;
+        }
+      }
+      this.pairWanted = -1;
+      this.pairsLanded = true;
+      return true;
+    }
+    for (const g of GATE_NAMES) {
+      const d = this.gates[g];
+      if (!d.stats) {
+        const acc = (d.statsAcc ??= startStats(this.units));
+        const t1 = Math.min(this.valid, acc.steps + Math.max(1, Math.floor(STATS_SLICE_CELLS / this.units)));
+        accumulateStats(acc, d.values, acc.steps, t1);
+        if (acc.steps >= this.valid) {
+          d.stats = finishStats(acc);
+          d.statsAcc = undefined;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when every pyramid level up to `level` exists for every gate. */
+  hasLevel(level: number): boolean {
+    const k = Math.min(level, topLevel(this.valid));
+    return GATE_NAMES.every((g) => this.gates[g].pyramid.levels[k] !== undefined);
+  }
+
+  statsReady(): boolean {
+    return GATE_NAMES.every((g) => this.gates[g].stats !== undefined);
+  }
+}

@@ -1,0 +1,87 @@
+// Per-output bookkeeping: one TraceView per output id, released on re-render and in
+// disposeOutputItem. A document that cannot be shown becomes a short error inside its own element.
+import type { OutputItem, RendererContext } from 'vscode-notebook-renderer';
+import type { RendererToHost } from '../core/protocol';
+import { decodeTrace } from '../core/trace/decode';
+import { TraceFormatError } from '../core/trace/errors';
+import { el } from './dom';
+import { ExportChannel } from './export';
+import { contextStore, type StateStore } from './state';
+import { CSS } from './styles';
+import { ThemeWatcher } from './theme';
+import { TraceView } from './view';
+
+export class OutputRegistry {
+  private readonly views = new Map<string, TraceView>();
+  private readonly theme = new ThemeWatcher();
+  private readonly store: StateStore;
+  private readonly exports: ExportChannel | undefined;
+
+  constructor(context: RendererContext<unknown>) {
+    this.store = contextStore(context);
+    if (typeof context.postMessage === 'function') {
+      const post = context.postMessage.bind(context);
+      this.exports = new ExportChannel((m: RendererToHost) => post(m));
+      context.onDidReceiveMessage?.((m) => this.exports?.receive(m));
+    }
+  }
+
+  render(item: OutputItem, element: HTMLElement, signal: AbortSignal): void {
+    this.dispose(item.id);
+    if (signal.aborted) return;
+    let view: TraceView;
+    try {
+      stamp('gatescope:render-start');
+      const json = parse(item);
+      stamp('gatescope:parsed');
+      const trace = decodeTrace(json);
+      stamp('gatescope:decoded');
+      view = new TraceView(trace, item.id, this.store.load(item.id), {
+        exports: this.exports,
+        saveState: (s) => this.store.save(item.id, s),
+        subscribeTheme: (fn) => this.theme.subscribe(fn),
+      });
+    } catch (e) {
+      showError(element, e);
+      return;
+    }
+    element.replaceChildren(view.root);
+    this.views.set(item.id, view);
+    signal.addEventListener('abort', () => this.dispose(item.id), { once: true });
+    view.start();
+  }
+
+  dispose(id?: string): void {
+    if (id === undefined) {
+      for (const v of this.views.values()) v.dispose();
+      this.views.clear();
+      return;
+    }
+    this.views.get(id)?.dispose();
+    this.views.delete(id);
+  }
+}
+
+/** A timeline mark of the latest render's phases (one of each name kept). */
+function stamp(name: string): void {
+  performance.clearMarks(name);
+  performance.mark(name);
+}
+
+function parse(item: OutputItem): unknown {
+  try {
+    return item.json();
+  } catch (e) {
+    throw new TraceFormatError('', `the output is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** A short error in the output's own element; other outputs are untouched. */
+function showError(element: HTMLElement, e: unknown): void {
+  const root = el('div', 'gs-root', undefined, { 'data-gatescope': 'error' });
+  root.append(el('style', undefined, CSS));
+  const msg = e instanceof Error ? e.message : String(e);
+  const text = e instanceof TraceFormatError ? `Gatescope cannot show this trace: ${msg}` : `Gatescope failed to draw this trace: ${msg}`;
+  root.append(el('div', 'gs-error', text.length > 600 ? `${text.slice(0, 600)}…` : text, { role: 'alert' }));
+  element.replaceChildren(root);
+}

@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { decodeTraceItem, demoModelIn, ERROR_MIME, onlyItem, openIpynb, runCell, workspaceRoot } from './helpers/notebooks';
+
+function errorOf(cell: vscode.NotebookCell): { name: string; message: string } {
+  const item = onlyItem(cell);
+  assert.equal(item.mime, ERROR_MIME);
+  return JSON.parse(new TextDecoder().decode(item.data));
+}
+
+describe('notebook controller "Gatescope"', () => {
+  before(async () => {
+    await demoModelIn('controller');
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('runs a spec cell and writes a trace with labels from the model vocabulary', async () => {
+    const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'run.ipynb'), [
+      { kind: 'markdown', source: '# spec below' },
+      { kind: 'code', source: '# the demo model\nmodel: demo.onnx\ninput: text\ntext: ((a))\nprecision: float32' },
+    ]);
+    const cell = await runCell(editor, 1);
+    assert.equal(cell.executionSummary?.success, true);
+    const { doc, decoded } = decodeTraceItem(onlyItem(cell));
+    assert.deepEqual(doc.tokens, ['(', '(', 'a', ')', ')']);
+    assert.equal(decoded.layers[0]!.gates.z.dtype, 'float32');
+    assert.equal(decoded.steps, 5);
+  });
+
+  it('runs a JSON spec with a vocabulary and step labels of its own', async () => {
+    const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'json.ipynb'), [
+      {
+        kind: 'code',
+        language: 'json',
+        // The spec's vocabulary renames the ids: "<" is id 0 (the model's "(").
+        source: JSON.stringify({ model: 'demo.onnx', input: 'text', text: '<x>', vocab: ['<', '>', "'", 'x', 'y', 'z', '_'] }, null, 2),
+      },
+    ]);
+    const cell = await runCell(editor, 0);
+    assert.equal(cell.executionSummary?.success, true, JSON.stringify(cell.outputs.map((o) => o.items.map((i) => new TextDecoder().decode(i.data)))));
+    assert.deepEqual(decodeTraceItem(onlyItem(cell)).doc.tokens, ['<', 'x', '>']);
+  });
+
+  it('keeps only the layers a spec asks for, and names a missing one', async () => {
+    const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'layers.ipynb'), [
+      { kind: 'code', source: 'model: demo.onnx\ninput: random\nseed: 4\nsteps: 9\nlayers: 0' },
+      { kind: 'code', source: 'model: demo.onnx\ninput: random\nlayers: 0, 3' },
+    ]);
+    const ok = await runCell(editor, 0);
+    assert.deepEqual(decodeTraceItem(onlyItem(ok)).decoded.layers.map((l) => l.layer), [0]);
+    const bad = await runCell(editor, 1);
+    assert.equal(bad.executionSummary?.success, false);
+    assert.match(errorOf(bad).message, /field `layers`: the model has no layer 3; its GRU layers are 0/);
+  });
+
+  it('shows a bad spec as a cell error naming the line and the field', async () => {
+    const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'bad.ipynb'), [
+      { kind: 'code', source: 'model: demo.onnx\ninput: random\nengine: tensorflow' },
+    ]);
+    const cell = await runCell(editor, 0);
+    assert.equal(cell.executionSummary?.success, false);
+    const err = errorOf(cell);
+    assert.equal(err.name, 'Gatescope spec error');
+    assert.match(err.message, /^line 3, field `engine`: "tensorflow" is not one of onnxruntime, native/);
+  });
+
+  it('shows a missing model file as a cell error with its resolved path', async () => {
+    const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'missing.ipynb'), [
+      { kind: 'code', source: 'model: nowhere/none.onnx\ninput: random' },
+    ]);
+    const cell = await runCell(editor, 0);
+    assert.equal(cell.executionSummary?.success, false);
+    const expected = vscode.Uri.joinPath(workspaceRoot(), 'controller', 'nowhere', 'none.onnx').fsPath;
+    assert.equal(errorOf(cell).message, `field \`model\`: ${expected} not found`);
+  });
+
+  it('replaces an old output when a cell runs again', async () => {
+    const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'rerun.ipynb'), [
+      { kind: 'code', source: 'model: demo.onnx\ninput: random\nseed: 1\nsteps: 3' },
+    ]);
+    await runCell(editor, 0);
+    const edit = new vscode.WorkspaceEdit();
+    const cellDoc = editor.notebook.cellAt(0).document;
+    edit.replace(cellDoc.uri, new vscode.Range(0, 0, cellDoc.lineCount, 0), 'model: demo.onnx\ninput: random\nseed: 1\nsteps: 6');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const cell = await runCell(editor, 0);
+    assert.equal(decodeTraceItem(onlyItem(cell)).decoded.steps, 6);
+  });
+});

@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { InspectResult } from '../../src/host/inspect-command';
+import { decodeTrace } from '../../src/core/trace/decode';
+import { decodeTraceItem, demoModelIn, onlyItem, openIpynb, runCell, withSetting, workspaceRoot } from './helpers/notebooks';
+
+type Inserted = Extract<InspectResult, { status: 'inserted' }>;
+
+describe('gatescope.* settings', () => {
+  let model: vscode.Uri;
+  before(async () => {
+    model = await demoModelIn('settings');
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  async function run(input: object, notebook: string): Promise<Inserted> {
+    await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'settings', notebook), []);
+    const r = await vscode.commands.executeCommand<InspectResult>('gatescope.inspectOnnx', { model, input });
+    assert.equal(r.status, 'inserted', r.status === 'failed' ? r.error : r.status);
+    return r as Inserted;
+  }
+
+  it('gatescope.precision sets the stored dtype', async function () {
+    // Several runs, each inserting a notebook cell: slow on a loaded machine.
+    this.timeout(180000);
+    for (const precision of ['float16', 'uint8', 'float32'] as const) {
+      const r = await withSetting('precision', precision, () => run({ kind: 'random', seed: 1, steps: 8 }, `precision-${precision}.ipynb`));
+      const dtypes = new Set(Object.values(r.document.layers[0]!.gates).map((g) => g.dtype));
+      assert.deepEqual([...dtypes], [precision]);
+    }
+  });
+
+  it('gatescope.engine picks the engine that computes the gates', async function () {
+    // Several runs, each inserting a notebook cell: slow on a loaded machine.
+    this.timeout(180000);
+    const native = await withSetting('engine', 'native', () => run({ kind: 'random', seed: 1, steps: 8 }, 'engine-native.ipynb'));
+    const ort = await withSetting('engine', 'onnxruntime', () => run({ kind: 'random', seed: 1, steps: 8 }, 'engine-ort.ipynb'));
+    assert.match(native.document.model.engine, /^gatescope-native/);
+    assert.match(ort.document.model.engine, /^onnxruntime-web \S+ \(wasm\) \+ gatescope gate recompute/);
+    assert.doesNotMatch(ort.document.model.engine, /native/);
+    // Both engines compute the same function: their hidden states agree to float32 rounding.
+    const h = (r: Inserted): Float32Array => decodeTrace(r.document).layers[0]!.gates.h.values;
+    const [a, b] = [h(native), h(ort)];
+    assert.equal(a.length, 8 * 24);
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+    assert.ok(maxDiff < 1e-4, `native vs onnxruntime h differ by ${maxDiff}`);
+  });
+
+  it('gatescope.maxOutputMB bounds the output size (downsampling with a notice)', async function () {
+    this.timeout(180000);
+    // 6000 steps x 24 units x 4 gates as float32 base64: about 3 MB of JSON.
+    const input = { kind: 'random', seed: 5, steps: 6000 };
+    const big = await withSetting('precision', 'float32', () => run(input, 'size-default.ipynb'));
+    assert.equal(big.document.downsample, undefined);
+    const bigBytes = new TextEncoder().encode(JSON.stringify(big.document)).length;
+    assert.ok(bigBytes > 1024 * 1024, `the unbounded trace is ${bigBytes} bytes; the test needs more than 1 MB`);
+    const small = await withSetting('precision', 'float32', () => withSetting('maxOutputMB', 1, () => run(input, 'size-1mb.ipynb')));
+    const bytes = new TextEncoder().encode(JSON.stringify(small.document)).length;
+    assert.ok(bytes <= 1024 * 1024, `trace is ${bytes} bytes with maxOutputMB = 1`);
+    assert.ok(small.document.downsample, 'a downsampled trace must say so');
+    assert.equal(small.document.downsample.originalSteps, 6000);
+  });
+
+  it('gatescope.onnxruntimeThreads reaches onnxruntime in the worker', async function () {
+    // Several runs, each inserting a notebook cell: slow on a loaded machine.
+    this.timeout(180000);
+    const two = await withSetting('onnxruntimeThreads', 2, () => run({ kind: 'random', seed: 1, steps: 8 }, 'threads-2.ipynb'));
+    const one = await withSetting('onnxruntimeThreads', 1, () => run({ kind: 'random', seed: 1, steps: 8 }, 'threads-1.ipynb'));
+    assert.equal(two.runtime.numThreads, 2);
+    assert.equal(one.runtime.numThreads, 1);
+    // Same model, same input: the thread count changes nothing in the result.
+    assert.deepEqual(two.document.layers, one.document.layers);
+  });
+
+  it('a spec cell overrides gatescope.precision and gatescope.engine', async () => {
+    await withSetting('precision', 'uint8', async () => {
+      const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'settings', 'override.ipynb'), [
+        { kind: 'code', source: 'model: demo.onnx\ninput: random\nsteps: 5\nprecision: float16\nengine: native' },
+      ]);
+      const cell = await runCell(editor, 0);
+      const { doc } = decodeTraceItem(onlyItem(cell));
+      assert.equal(doc.layers[0]!.gates.h.dtype, 'float16');
+      assert.match(doc.model.engine, /^gatescope-native/);
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { handleExport } from '../../src/host/export-messaging';
+import { decodeTraceItem, extension, onlyItem, workspaceRoot } from './helpers/notebooks';
+
+describe('workspace trust declaration', () => {
+  it('declares limited support for untrusted workspaces with a reason', async () => {
+    const ext = await extension();
+    const untrusted = ext.packageJSON.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.match(untrusted.description, /needs trust/);
+  });
+
+  it('runs models without asking in a trusted workspace', () => {
+    // The integration workspace is trusted (trust prompts are off); the command tests above ran in it.
+    assert.equal(vscode.workspace.isTrusted, true);
+  });
+});
+
+describe('Gatescope: Open Demo', () => {
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens a writable copy of the demo notebook with its saved trace', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('gatescope.openDemo');
+    const editor = vscode.window.activeNotebookEditor;
+    assert.ok(editor);
+    assert.equal(editor.notebook.uri.toString(), uri.toString());
+    const ext = await extension();
+    assert.ok(!uri.path.startsWith(ext.extensionUri.path), `demo opened from the extension folder: ${uri.path}`);
+    const spec = editor.notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+    assert.ok(spec, 'the demo has a spec cell');
+    const { doc, decoded } = decodeTraceItem(onlyItem(spec));
+    assert.equal(doc.tokens?.join(''), '(a(b "(" c)(a(b(c)a)b)) "))" a(b)');
+    assert.equal(decoded.layers[0]!.hiddenSize, 24);
+    // The model was copied beside it, so the spec cell can run there.
+    await vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, '..', 'model.onnx'));
+  });
+});
+
+describe('renderer export through the save dialog', () => {
+  const base64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+
+  it('writes the renderer bytes where the user chose', async () => {
+    const target = vscode.Uri.joinPath(workspaceRoot(), 'export', 'gates.png');
+    let offered: vscode.SaveDialogOptions | undefined;
+    const reply = await handleExport(
+      { type: 'export', requestId: 7, format: 'png', suggestedName: 'gru-layer0.png', data: base64('PNGDATA'), encoding: 'base64' },
+      undefined,
+      {
+        showSaveDialog: async (o) => {
+          offered = o;
+          return target;
+        },
+        writeFile: (u, b) => vscode.workspace.fs.writeFile(u, b),
+      },
+    );
+    assert.deepEqual(reply, { type: 'exportResult', requestId: 7, ok: true, path: target.fsPath });
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)), 'PNGDATA');
+    assert.equal(offered?.defaultUri?.path.split('/').pop(), 'gru-layer0.png');
+    assert.deepEqual(offered?.filters, { 'PNG image': ['png'] });
+  });
+
+  it('answers "cancelled" when the dialog is dismissed', async () => {
+    const reply = await handleExport(
+      { type: 'export', requestId: 8, format: 'csv', suggestedName: 'g.csv', data: 'a,b\n', encoding: 'utf8' },
+      undefined,
+      { showSaveDialog: async () => undefined, writeFile: async () => assert.fail('nothing may be written') },
+    );
+    assert.deepEqual(reply, { type: 'exportResult', requestId: 8, ok: false, cancelled: true });
+  });
+});

@@ -1,0 +1,144 @@
+// The built `gatescope` CLI, spawned as a user runs it. before() bundles src/cli/main.ts exactly as
+// esbuild.js does (same options and shared plugins) into a temporary dist/, with the onnxruntime-web
+// files listed in scripts/ort-files.js: so this also proves those two files are all the CLI loads.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { decodeTrace } from '../../../src/core/trace/decode';
+import { FIXTURES } from '../onnx/fixtures';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const esbuild = require('esbuild') as typeof import('esbuild');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { plugins } = require('../../../scripts/esbuild-plugins.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ORT_RUNTIME_FILES } = require('../../../scripts/ort-files.js') as { ORT_RUNTIME_FILES: string[] };
+
+const ROOT = path.resolve(__dirname, '../../..');
+const fx = (f: string) => path.join(FIXTURES, f);
+
+describe('gatescope CLI (built bundle, spawned)', function () {
+  this.timeout(120000);
+  let dir = '';
+  let main = '';
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'gatescope-cli-'));
+    main = path.join(dir, 'dist', 'cli', 'main.js');
+    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: main, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', plugins, logLevel: 'silent' });
+    mkdirSync(path.join(dir, 'dist', 'ort'));
+    for (const f of ORT_RUNTIME_FILES) copyFileSync(path.join(ROOT, 'node_modules/onnxruntime-web/dist', f), path.join(dir, 'dist', 'ort', f));
+    copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+    writeFileSync(path.join(dir, 'empty.onnx'), '');
+    writeFileSync(path.join(dir, 'truncated.onnx'), readFileSync(fx('gru1.onnx')).subarray(0, 1000));
+    let seed = 3;
+    writeFileSync(path.join(dir, 'random.onnx'), Uint8Array.from({ length: 2000 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255));
+    writeFileSync(path.join(dir, 'bad.npy'), 'not numpy at all');
+    writeFileSync(path.join(dir, 'truncated.npy'), readFileSync(fx('gru1.input.npy')).subarray(0, 150));
+    writeFileSync(path.join(dir, 'tokens.txt'), 'l1\nl2\nl 3\nl4\nl5\nl6\nl7\n');
+    writeFileSync(path.join(dir, 'tokens.json'), '[[1, 2, 3, 4, 1, 5, 10]]');
+    writeFileSync(path.join(dir, 'rank2.json'), JSON.stringify([[1, 2, 3, 4, 5]]));
+    writeFileSync(path.join(dir, 'width4.json'), JSON.stringify(Array.from({ length: 7 }, () => [[0.1, 0.2, 0.3, 0.4]])));
+    const x = JSON.parse(JSON.stringify(Array.from({ length: 7 }, (_, t) => [[0.1 * t, -0.2, 0.3, 0.05, 0.5]])));
+    x[3][0][1] = 'NaN';
+    writeFileSync(path.join(dir, 'nan.json'), JSON.stringify(x));
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [main, ...args], { cwd: dir, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  /** Exactly one stderr line, equal to `line`, and the exit status. */
+  const fails = (code: number, line: string, ...args: string[]) => {
+    const r = run(...args);
+    assert.equal(r.stderr, `${line}\n`);
+    assert.equal(r.code, code);
+    assert.equal(r.stdout, '');
+  };
+
+  it('prints --help and --version', () => {
+    const h = run('--help');
+    assert.equal(h.code, 0);
+    assert.match(h.stdout, /gatescope trace MODEL\.onnx --input FILE \[--input NAME=FILE \.\.\.\]/);
+    const v = run('--version');
+    assert.equal(v.code, 0);
+    assert.equal(v.stdout, `gatescope ${JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  it('writes a trace to stdout and exits 0', () => {
+    const r = run('trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const doc = decodeTrace(JSON.parse(r.stdout));
+    assert.equal(doc.layers.length, 1);
+    assert.equal(doc.steps, 7);
+    assert.ok(doc.check!.maxAbsError <= 1e-6);
+    assert.equal(doc.producer?.endsWith('(cli)'), true);
+  });
+
+  it('takes NAME=FILE per input, --engine native, --precision and --out', () => {
+    const out = path.join(dir, 'h0.json');
+    const r = run('trace', fx('h0input.onnx'), '--input', `x=${fx('h0input.input.npy')}`, '--input', `h0=${fx('h0input.h0.npy')}`, '--engine', 'native', '--precision', 'uint8', '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^gatescope: 1 layer entry, batch 2, 6 steps, engine gatescope-native/);
+    const doc = decodeTrace(JSON.parse(readFileSync(out, 'utf8')));
+    assert.equal(doc.layers[0]!.gates.r.dtype, 'uint8');
+    assert.match(doc.model.engine, /^gatescope-native/);
+  });
+
+  it('labels steps with --tokens, --tokens-file and the stored vocabulary (token ids from .npy or .json)', () => {
+    const withVocab = JSON.parse(run('trace', fx('tagger.onnx'), '--input', fx('tagger.input.npy')).stdout);
+    assert.deepEqual(withVocab.tokens, ['the', 'cat', 'sat', 'on', 'the', 'mat', '.']);
+    const given = JSON.parse(run('trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'), '--tokens', 'a b c d e f g').stdout);
+    assert.deepEqual(given.tokens, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    const fromFile = JSON.parse(run('trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'), '--tokens-file', 'tokens.txt').stdout);
+    assert.deepEqual(fromFile.tokens, ['l1', 'l2', 'l 3', 'l4', 'l5', 'l6', 'l7']);
+    const jsonIds = JSON.parse(run('trace', fx('tagger.onnx'), '--input', 'tokens.json').stdout);
+    assert.deepEqual(jsonIds.tokens, withVocab.tokens);
+    fails(1, `gatescope: ${fx('gru1.onnx')}: 2 token labels were given but the run has 7 steps; give exactly one label per step`, 'trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'), '--tokens', 'a b');
+  });
+
+  it('produces a trace for NaN input, with NaN kept', () => {
+    const r = run('trace', fx('gru1.onnx'), '--input', 'nan.json');
+    assert.equal(r.code, 0);
+    const doc = decodeTrace(JSON.parse(r.stdout));
+    assert.ok(Number.isNaN(doc.layers[0]!.gates.h.values[3 * 6]!));
+    assert.match(r.stderr, /^gatescope: warning: GRU node '\/gru\/GRU': NaN reached the gates/);
+  });
+
+  it('rejects bad model files with one line each', () => {
+    const input = fx('gru1.input.npy');
+    fails(1, "gatescope: cannot read model file 'missing.onnx': no such file; check the path", 'trace', 'missing.onnx', '--input', input);
+    fails(1, 'gatescope: empty.onnx: the model file is empty (0 bytes); export it again with torch.onnx.export', 'trace', 'empty.onnx', '--input', input);
+    fails(1, 'gatescope: truncated.onnx: the model file is not a valid ONNX protobuf (index out of range: 1000 + 10 > 1000; 1000 bytes); it may be truncated or not an .onnx file: export it again', 'trace', 'truncated.onnx', '--input', input);
+    const r = run('trace', 'random.onnx', '--input', input);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^gatescope: random\.onnx: the model file (is not a valid ONNX protobuf|holds no ONNX graph|is not a complete ONNX model)[^\n]*export it again\n$/);
+    fails(1, `gatescope: ${fx('bad_lstm.onnx')}: the model has no GRU node; it has LSTM (not supported yet), RNN (not supported yet): Gatescope shows the gates of ONNX GRU nodes only (export nn.GRU with torch.onnx.export)`, 'trace', fx('bad_lstm.onnx'), '--input', input);
+  });
+
+  it('rejects bad inputs with one line each', () => {
+    const model = fx('gru1.onnx');
+    fails(1, "gatescope: cannot read input file 'missing.npy': no such file; check the path", 'trace', model, '--input', 'missing.npy');
+    fails(1, "gatescope: input file 'bad.npy': not a .npy file (missing the \\x93NUMPY magic); save it with numpy.save(path, array) as float32 ('<f4'), float64 ('<f8'), int64 ('<i8') or int32 ('<i4')", 'trace', model, '--input', 'bad.npy');
+    fails(1, "gatescope: input file 'truncated.npy': .npy file is truncated: shape (7, 1, 5) needs 140 data bytes, found 22; save it with numpy.save(path, array) as float32 ('<f4'), float64 ('<f8'), int64 ('<i8') or int32 ('<i4')", 'trace', model, '--input', 'truncated.npy');
+    fails(1, `gatescope: ${model}: input 'x' has rank 2 (dims [1, 5]); the model expects rank 3: [7, 1, 5]`, 'trace', model, '--input', 'rank2.json');
+    fails(1, `gatescope: ${model}: input 'x' has dims [7, 1, 4]; the model expects [7, 1, 5] (dim 2 must be 5, found 4)`, 'trace', model, '--input', 'width4.json');
+    fails(2, `gatescope: --input ${fx('h0input.input.npy')} has no name, but the model has 2 inputs ('x', 'h0'): give each as --input NAME=FILE`, 'trace', fx('h0input.onnx'), '--input', fx('h0input.input.npy'));
+    fails(2, "gatescope: model input 'h0' (float32 [1, 2, 5]) has no value: add --input h0=FILE", 'trace', fx('h0input.onnx'), '--input', `x=${fx('h0input.input.npy')}`);
+  });
+
+  it('rejects usage errors with status 2, and shows a stack only with --verbose', () => {
+    fails(2, "gatescope: --engine is 'torch'; use onnxruntime or native", 'trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'), '--engine', 'torch');
+    fails(2, 'gatescope: no input given for m.onnx: add --input FILE (.npy or .json)', 'trace', 'm.onnx');
+    fails(2, "gatescope: unknown command 'trase'; use 'gatescope trace MODEL.onnx --input FILE' (see gatescope --help)", 'trase');
+    const v = run('trace', 'empty.onnx', '--input', fx('gru1.input.npy'), '--verbose');
+    assert.equal(v.code, 1);
+    assert.match(v.stderr, /^gatescope: empty\.onnx: the model file is empty[^\n]*\nCliError: [^\n]*\n\s+at /);
+  });
+});

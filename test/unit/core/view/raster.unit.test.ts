@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { addPyramidLevel, pyramidComplete, startPyramid } from '../../../../src/core/view/pyramid';
+import { levelFor, makeScratch, rasterizeGate, type RasterColours } from '../../../../src/core/view/raster';
+import { identityOrder } from '../../../../src/core/view/order';
+
+// A LUT whose entry i is the pixel value i itself, so pixels read back as LUT indices.
+const colours: RasterColours = {
+  lut: Uint32Array.from({ length: 256 }, (_, i) => i),
+  lo: 0,
+  hi: 1,
+  nan: 1000,
+  posInf: 1001,
+  negInf: 1002,
+  masked: 1003,
+};
+
+function pyramid(values: number[], steps: number, units: number) {
+  const p = startPyramid(Float32Array.from(values), steps, units);
+  while (!pyramidComplete(p)) addPyramidLevel(p);
+  return p;
+}
+
+function draw(values: number[], validSteps: number, units: number, totalSteps: number, cols: number, rows: number, order = identityOrder(units)) {
+  const out = new Uint32Array(cols * rows);
+  const info = rasterizeGate(
+    { pyramid: pyramid(values, validSteps, units), totalSteps, order, steps: { start: 0, end: totalSteps }, units: { start: 0, end: units }, cols, rows },
+    colours,
+    makeScratch(rows),
+    out,
+  );
+  return { out: Array.from(out), info };
+}
+
+describe('rasterizeGate', () => {
+  it('draws one pixel per cell at 1:1, rows = units, columns = steps', () => {
+    // steps 0..2, units 0..1: [t][u]
+    const { out } = draw([0, 1, 0.5, 0, 1, 0.5], 3, 2, 3, 3, 2);
+    assert.deepEqual(out, [0, 128, 255, 255, 0, 128]);
+  });
+
+  it('shows the mean of the cells a pixel covers when steps outnumber pixels', () => {
+    // 4 steps, 1 unit -> 2 columns: means of (0, 1) and (0.2, 0.2)
+    const { out, info } = draw([0, 1, 0.2, 0.2], 4, 1, 4, 2, 1);
+    assert.deepEqual(out, [128, 51]);
+    assert.equal(info.stepsPerPixel, 2);
+    assert.equal(info.level, 1);
+  });
+
+  it('averages units when units outnumber rows', () => {
+    const { out, info } = draw([0, 1, 1, 1], 1, 4, 1, 1, 2);
+    assert.deepEqual(out, [128, 255]);
+    assert.equal(info.unitsPerPixel, 2);
+  });
+
+  it('draws rows in the given unit order', () => {
+    const { out } = draw([0, 1], 1, 2, 1, 1, 2, Int32Array.from([1, 0]));
+    assert.deepEqual(out, [255, 0]);
+  });
+
+  it('paints masked steps as masked, never as values', () => {
+    const { out } = draw([1, 1, 0, 0], 2, 1, 4, 4, 1);
+    assert.deepEqual(out, [255, 255, 1003, 1003]);
+  });
+
+  it('names NaN and ±Inf with their own colours, and clamps values off the scale', () => {
+    const { out } = draw([NaN, Infinity, -Infinity, 7, -7], 5, 1, 5, 5, 1);
+    assert.deepEqual(out, [1000, 1001, 1002, 255, 0]);
+  });
+
+  it('picks the coarsest pyramid level no wider than a pixel', () => {
+    assert.equal(levelFor(0.5, 10), 0);
+    assert.equal(levelFor(1.9, 10), 0);
+    assert.equal(levelFor(2, 10), 1);
+    assert.equal(levelFor(17, 10), 4);
+    assert.equal(levelFor(1e9, 3), 2);
+  });
+});

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import { buildInputs, InputChoiceError } from '../../../src/host/build-inputs';
+import type { ModelInputSummary } from '../../../src/host/worker-protocol';
+
+const VOCAB = ['(', ')', '"', 'a', 'b', 'c', ' '];
+const tokensInput: ModelInputSummary[] = [{ name: 'tokens', dims: ['batch', 'steps'], dtype: 'int64' }];
+const floatInputs: ModelInputSummary[] = [
+  { name: 'x', dims: ['T', 'B', 4], dtype: 'float32' },
+  { name: 'h0', dims: [1, 'B', 3], dtype: 'float32' },
+];
+
+/** A minimal .npy (format 1.0) of little-endian int64 values with the given shape. */
+function npyInt64(shape: number[], values: number[]): Uint8Array {
+  let header = `{'descr': '<i8', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  while ((10 + header.length + 1) % 64 !== 0) header += ' ';
+  header += '\n';
+  const out = new Uint8Array(10 + header.length + 8 * values.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  const view = new DataView(out.buffer, 10 + header.length);
+  values.forEach((v, i) => view.setBigInt64(8 * i, BigInt(v), true));
+  return out;
+}
+
+describe('buildInputs (user input -> model tensors)', () => {
+  it('tokenizes text into a [1, T] int64 tensor with one label per step', () => {
+    const b = buildInputs(tokensInput, { kind: 'text', text: '(ab)' }, VOCAB);
+    assert.deepEqual(b.feeds['tokens']!.dims, [1, 4]);
+    assert.deepEqual(Array.from(b.feeds['tokens']!.data as BigInt64Array, Number), [0, 3, 4, 1]);
+    assert.deepEqual(b.tokens, ['(', 'a', 'b', ')']);
+  });
+
+  it('refuses text without a vocabulary, and text for a float input', () => {
+    assert.throws(() => buildInputs(tokensInput, { kind: 'text', text: 'a' }, undefined), (e: unknown) => e instanceof InputChoiceError && /needs a vocabulary/.test(e.message));
+    assert.throws(() => buildInputs(floatInputs, { kind: 'text', text: 'a' }, VOCAB), (e: unknown) => e instanceof InputChoiceError && /takes float32/.test(e.message));
+  });
+
+  it('gives random floats of the resolved shape and zeros to further inputs', () => {
+    const b = buildInputs(floatInputs, { kind: 'random', seed: 1, steps: 5 }, undefined);
+    assert.deepEqual(b.feeds['x']!.dims, [5, 1, 4]);
+    assert.equal(b.feeds['x']!.data.length, 20);
+    assert.ok(Array.from(b.feeds['x']!.data as Float32Array).some((v) => v !== 0));
+    assert.deepEqual(b.feeds['h0']!.dims, [1, 1, 3]);
+    assert.deepEqual(Array.from(b.feeds['h0']!.data as Float32Array), [0, 0, 0]);
+    assert.equal(b.tokens, undefined);
+  });
+
+  it('gives random token ids within the vocabulary, labelled', () => {
+    const b = buildInputs(tokensInput, { kind: 'random', seed: 2, steps: 50 }, VOCAB);
+    const ids = Array.from(b.feeds['tokens']!.data as BigInt64Array, Number);
+    assert.ok(ids.every((i) => i >= 0 && i < VOCAB.length));
+    assert.deepEqual(b.tokens, ids.map((i) => VOCAB[i]));
+  });
+
+  it('reads token ids from a .npy file and labels them', () => {
+    const b = buildInputs(tokensInput, { kind: 'file', name: '/w/ids.npy', bytes: npyInt64([1, 3], [2, 5, 9]) }, VOCAB);
+    assert.deepEqual(b.feeds['tokens']!.dims, [1, 3]);
+    assert.deepEqual(b.tokens, ['"', 'c', '#9']);
+  });
+
+  it('reads a .json tensor and refuses other file types', () => {
+    const b = buildInputs(floatInputs, { kind: 'file', name: 'x.json', bytes: new TextEncoder().encode('[[[1,2,3,4]],[[5,6,7,8]]]') }, undefined);
+    assert.deepEqual(b.feeds['x']!.dims, [2, 1, 4]);
+    assert.throws(() => buildInputs(floatInputs, { kind: 'file', name: 'x.csv', bytes: new Uint8Array() }, undefined), /must be a \.npy or \.json file/);
+  });
+});
