@@ -198,7 +198,7 @@ async function main() {
     // engines (their per-step cost is flat in T, and a sample stays a few hundred ms). Not
     // calibrated at run time: a calibration sample hit by other load would skew every sample.
     for (const [name, e] of Object.entries(engines)) {
-      const slow = { 'native-js': { 128: 1000, 256: 600, 512: 200, 1024: 60 }, tfjs: { 128: 100, 256: 60, 512: 30, 1024: 10 } }[name];
+      const slow = { 'native-js': { 128: 1000, 256: 600, 512: 200, 1024: 60 }, tfjs: { 128: 20, 256: 10, 512: 5, 1024: 3 } }[name];
       e.steps = slow ? Math.min(STEPS, slow[H] ?? Math.max(10, Math.round((STEPS * 65536) / (H * H * (name === 'tfjs' ? 10 : 1))))) : STEPS;
       await e.run(e.steps);
     }

@@ -1,28 +1,20 @@
 // Reads --input files (.npy or .json) into tensors, matched to the model's inputs.
 
-import { parseJsonTensor } from '../core/io/json-tensor';
-import { parseNpy } from '../core/io/npy';
 import { InputFormatError } from '../core/io/tensor';
-import type { ModelInputInfo, UserTensor } from '../onnx/inputs';
+import { tensorFromFile, type ModelInputInfo, type UserTensor } from '../onnx/inputs';
 import type { InputArg } from './args';
 import { CliError, readFileOrFail } from './errors';
 
 function readTensorFile(file: string, integer: boolean): UserTensor {
   const bytes = readFileOrFail(file, 'input file');
-  const lower = file.toLowerCase();
+  let t: UserTensor | undefined;
   try {
-    if (lower.endsWith('.npy')) {
-      const t = parseNpy(bytes);
-      return { dims: t.shape, dtype: t.dtype, data: t.data };
-    }
-    if (lower.endsWith('.json')) {
-      const t = parseJsonTensor(new TextDecoder().decode(bytes), integer);
-      return { dims: t.shape, dtype: t.dtype, data: t.data };
-    }
+    t = tensorFromFile(file, bytes, integer);
   } catch (e) {
     if (e instanceof InputFormatError) throw new CliError(`input file '${file}': ${e.message}`, 1, e);
     throw e;
   }
+  if (t) return t;
   throw new CliError(`input file '${file}' is neither .npy nor .json; save it with numpy.save(path, array) or write nested JSON arrays`, 1);
 }
 

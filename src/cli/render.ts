@@ -4,6 +4,7 @@
 // Pages load nothing from the network: every request is answered from memory.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { CliError } from './errors';
 import { RENDER_THEMES, renderPage, type RenderTheme } from './render-themes';
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -14,12 +15,6 @@ const MAX_WIDTH = 8000;
 const RENDER_TIMEOUT_MS = 60_000;
 
 const RENDER_USAGE = 'usage: gatescope render TRACE.json --out FILE.png [--theme light|dark|high-contrast] [--width PX]';
-
-class RenderError extends Error {
-  constructor(message: string, readonly code: 1 | 2) {
-    super(message);
-  }
-}
 
 interface RenderArgs {
   trace: string;
@@ -38,27 +33,27 @@ function parseArgs(argv: readonly string[]): RenderArgs {
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new RenderError(`${flag} needs a value; ${RENDER_USAGE}`, 2);
+      if (v === undefined || v === '') throw new CliError(`${flag} needs a value; ${RENDER_USAGE}`, 2);
       return v;
     };
     if (flag === '--out' || flag === '-o') out = value();
     else if (flag === '--theme') {
       const v = value();
-      if (!(RENDER_THEMES as string[]).includes(v)) throw new RenderError(`unknown theme '${v}'; use one of ${RENDER_THEMES.join(', ')}`, 2);
+      if (!(RENDER_THEMES as string[]).includes(v)) throw new CliError(`unknown theme '${v}'; use one of ${RENDER_THEMES.join(', ')}`, 2);
       theme = v as RenderTheme;
     } else if (flag === '--width') {
       const v = value();
       const n = Number(v);
-      if (!Number.isInteger(n) || n < MIN_WIDTH || n > MAX_WIDTH) throw new RenderError(`--width must be an integer from ${MIN_WIDTH} to ${MAX_WIDTH} pixels, got '${v}'`, 2);
+      if (!Number.isInteger(n) || n < MIN_WIDTH || n > MAX_WIDTH) throw new CliError(`--width must be an integer from ${MIN_WIDTH} to ${MAX_WIDTH} pixels, got '${v}'`, 2);
       width = n;
     } else if (flag === '--verbose') continue;
-    else if (flag.startsWith('-')) throw new RenderError(`unknown option '${flag}'; ${RENDER_USAGE}`, 2);
+    else if (flag.startsWith('-')) throw new CliError(`unknown option '${flag}'; ${RENDER_USAGE}`, 2);
     else if (trace === undefined) trace = a;
-    else throw new RenderError(`unexpected argument '${a}' (one trace file only); ${RENDER_USAGE}`, 2);
+    else throw new CliError(`unexpected argument '${a}' (one trace file only); ${RENDER_USAGE}`, 2);
   }
-  if (!trace) throw new RenderError(`missing TRACE.json; ${RENDER_USAGE}`, 2);
-  if (!out) throw new RenderError(`missing --out FILE.png; ${RENDER_USAGE}`, 2);
-  if (!out.toLowerCase().endsWith('.png')) throw new RenderError(`--out must name a .png file, got '${out}'`, 2);
+  if (!trace) throw new CliError(`missing TRACE.json; ${RENDER_USAGE}`, 2);
+  if (!out) throw new CliError(`missing --out FILE.png; ${RENDER_USAGE}`, 2);
+  if (!out.toLowerCase().endsWith('.png')) throw new CliError(`--out must name a .png file, got '${out}'`, 2);
   return { trace, out, theme, width };
 }
 
@@ -66,12 +61,12 @@ function parseArgs(argv: readonly string[]): RenderArgs {
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env['CHROMIUM_PATH'];
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new RenderError(`CHROMIUM_PATH is '${fromEnv}', but no file is there; point it at a Chromium or Chrome binary`, 1);
+    if (!existsSync(fromEnv)) throw new CliError(`CHROMIUM_PATH is '${fromEnv}', but no file is there; point it at a Chromium or Chrome binary`, 1);
     return fromEnv;
   }
   const found = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
   if (!found) {
-    throw new RenderError(`no Chromium found (looked in ${CHROMIUM_CANDIDATES.join(', ')}); install one (Debian: apt-get install chromium) or set CHROMIUM_PATH`, 1);
+    throw new CliError(`no Chromium found (looked in ${CHROMIUM_CANDIDATES.join(', ')}); install one (Debian: apt-get install chromium) or set CHROMIUM_PATH`, 1);
   }
   return found;
 }
@@ -80,7 +75,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
 export function findRendererBundle(dir: string = __dirname): string {
   const candidates = [path.resolve(dir, '../renderer/index.js'), path.resolve(dir, '../../dist/renderer/index.js')];
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new RenderError(`the renderer bundle is missing (looked for ${candidates.join(', ')}); run 'node esbuild.js' first`, 1);
+  if (!found) throw new CliError(`the renderer bundle is missing (looked for ${candidates.join(', ')}); run 'node esbuild.js' first`, 1);
   return found;
 }
 
@@ -90,7 +85,7 @@ function loadPlaywright(): Playwright {
   try {
     return require('playwright-core') as Playwright;
   } catch {
-    throw new RenderError("the 'playwright-core' package is missing; install it next to Gatescope (npm install playwright-core)", 1);
+    throw new CliError("the 'playwright-core' package is missing; install it next to Gatescope (npm install playwright-core)", 1);
   }
 }
 
@@ -101,7 +96,7 @@ export async function runRender(argv: string[]): Promise<number> {
     process.stderr.write(`gatescope: wrote ${args.out}\n`);
     return 0;
   } catch (e) {
-    const code = e instanceof RenderError ? e.code : 1;
+    const code = e instanceof CliError ? e.exitCode : 1;
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`gatescope: ${msg.replace(/\s*\n\s*/g, ' ').trim()}\n`);
     if (argv.includes('--verbose') && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
@@ -115,13 +110,13 @@ async function render(args: RenderArgs): Promise<void> {
     traceBytes = readFileSync(args.trace);
   } catch (e) {
     const c = (e as NodeJS.ErrnoException).code;
-    throw new RenderError(`cannot read trace '${args.trace}': ${c === 'ENOENT' ? 'no such file' : c === 'EISDIR' ? 'it is a directory' : (e as Error).message}`, 1);
+    throw new CliError(`cannot read trace '${args.trace}': ${c === 'ENOENT' ? 'no such file' : c === 'EISDIR' ? 'it is a directory' : (e as Error).message}`, 1);
   }
   const bundle = readFileSync(findRendererBundle());
   const executablePath = findChromium();
   const pw = loadPlaywright();
   const browser = await pw.chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true }).catch((e: Error) => {
-    throw new RenderError(`could not start Chromium at ${executablePath}: ${e.message.split('\n')[0]}`, 1);
+    throw new CliError(`could not start Chromium at ${executablePath}: ${e.message.split('\n')[0]}`, 1);
   });
   try {
     const page = await browser.newPage({ viewport: { width: args.width + 16, height: 900 }, deviceScaleFactor: 1 });
@@ -137,13 +132,13 @@ async function render(args: RenderArgs): Promise<void> {
     await page.goto(`${ORIGIN}/`);
     await page.waitForFunction(() => (window as unknown as { gatescopeReady?: boolean }).gatescopeReady === true, undefined, { timeout: RENDER_TIMEOUT_MS });
     const outcome = (await page.evaluate(`(${RENDER_IN_PAGE})(${RENDER_TIMEOUT_MS})`)) as { error?: string };
-    if (pageErrors.length) throw new RenderError(`the renderer failed in Chromium: ${pageErrors[0]}`, 1);
-    if (outcome.error) throw new RenderError(`${args.trace}: ${outcome.error.replace(/^Gatescope cannot show this trace: /, '')}`, 1);
+    if (pageErrors.length) throw new CliError(`the renderer failed in Chromium: ${pageErrors[0]}`, 1);
+    if (outcome.error) throw new CliError(`${args.trace}: ${outcome.error.replace(/^Gatescope cannot show this trace: /, '')}`, 1);
     const png = await page.locator('#out').screenshot({ type: 'png', animations: 'disabled' });
     try {
       writeFileSync(args.out, png);
     } catch (e) {
-      throw new RenderError(`cannot write '${args.out}': ${(e as Error).message}`, 1);
+      throw new CliError(`cannot write '${args.out}': ${(e as Error).message}`, 1);
     }
   } finally {
     await browser.close();

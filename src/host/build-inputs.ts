@@ -2,26 +2,18 @@
 // labels. Runs in the worker (no vscode import). Which model input gets the user's data: the one
 // that feeds the GRU path, i.e. the first input; other inputs (e.g. initial_h) get zeros.
 
-import type { InputTensor } from '../core/io/tensor';
 import { elementCount } from '../core/io/tensor';
-import { parseNpy } from '../core/io/npy';
-import { parseJsonTensor } from '../core/io/json-tensor';
 import { randomIds, randomNormal, resolveShape } from '../core/spec/random-input';
 import { labelsFor, tokenize } from '../core/spec/tokenize';
+import { tensorFromFile, type UserTensor } from '../onnx/inputs';
 import type { JobInput, ModelInputSummary } from './worker-protocol';
 
 export class InputChoiceError extends Error {
   override name = 'InputChoiceError';
 }
 
-export interface ModelTensor {
-  dims: number[];
-  dtype: 'float32' | 'int64' | 'int32';
-  data: Float32Array | BigInt64Array | Int32Array;
-}
-
 export interface BuiltInputs {
-  feeds: Record<string, ModelTensor>;
+  feeds: Record<string, UserTensor>;
   /** Step labels when the input is token ids and a vocabulary is known. */
   tokens?: string[];
 }
@@ -32,12 +24,8 @@ function ints(ids: readonly number[], dtype: string): BigInt64Array | Int32Array
   return dtype === 'int32' ? Int32Array.from(ids) : BigInt64Array.from(ids, (v) => BigInt(v));
 }
 
-function fromTensor(t: InputTensor): ModelTensor {
-  return { dims: t.shape, dtype: t.dtype, data: t.data };
-}
-
 /** Token ids of a [B, T] (or [T, B]) integer tensor, batch item 0, in time order, for labels. */
-function firstSequence(t: ModelTensor, declared: readonly (number | string)[]): number[] {
+function firstSequence(t: UserTensor, declared: readonly (number | string)[]): number[] {
   const data = t.data;
   if (t.dims.length !== 2) return Array.from(data as ArrayLike<number | bigint>, (v) => Number(v));
   const [d0, d1] = t.dims as [number, number];
@@ -51,7 +39,7 @@ function firstSequence(t: ModelTensor, declared: readonly (number | string)[]): 
 export function buildInputs(inputs: readonly ModelInputSummary[], choice: JobInput, vocab: readonly string[] | undefined): BuiltInputs {
   if (inputs.length === 0) throw new InputChoiceError('the model declares no runtime inputs; nothing to feed');
   const [main, ...rest] = inputs as [ModelInputSummary, ...ModelInputSummary[]];
-  const feeds: Record<string, ModelTensor> = {};
+  const feeds: Record<string, UserTensor> = {};
   let tokens: string[] | undefined;
   let steps = 1;
 
@@ -75,7 +63,7 @@ export function buildInputs(inputs: readonly ModelInputSummary[], choice: JobInp
     if (isInt(main.dtype)) {
       if (!vocab) throw new InputChoiceError(`random token ids for input '${main.name}' need the vocabulary size: store gatescope.vocab in the model's metadata or give \`vocab:\` in the spec, or choose a file`);
       const ids = randomIds(count, vocab.length, choice.seed);
-      const t: ModelTensor = { dims, dtype: main.dtype as 'int64' | 'int32', data: ints(ids, main.dtype) };
+      const t: UserTensor = { dims, dtype: main.dtype as 'int64' | 'int32', data: ints(ids, main.dtype) };
       feeds[main.name] = t;
       tokens = labelsFor(firstSequence(t, main.dims), vocab);
     } else if (main.dtype === 'float32') {
@@ -84,11 +72,8 @@ export function buildInputs(inputs: readonly ModelInputSummary[], choice: JobInp
       throw new InputChoiceError(`model input '${main.name}' has element type ${main.dtype}; Gatescope can feed float32, int64 and int32 only`);
     }
   } else {
-    let t: InputTensor;
-    if (/\.npy$/i.test(choice.name)) t = parseNpy(choice.bytes);
-    else if (/\.json$/i.test(choice.name)) t = parseJsonTensor(new TextDecoder().decode(choice.bytes), isInt(main.dtype));
-    else throw new InputChoiceError(`input file ${choice.name} must be a .npy or .json file`);
-    const tensor = fromTensor(t);
+    const tensor = tensorFromFile(choice.name, choice.bytes, isInt(main.dtype));
+    if (!tensor) throw new InputChoiceError(`input file ${choice.name} must be a .npy or .json file`);
     feeds[main.name] = tensor;
     if (isInt(tensor.dtype) && vocab) tokens = labelsFor(firstSequence(tensor, main.dims), vocab);
     steps = tensor.dims.length >= 2 ? Math.max(...tensor.dims.slice(0, 2)) : tensor.dims[0] ?? 1;

@@ -3,9 +3,22 @@
 
 import * as vscode from 'vscode';
 import { TRACE_MIME, type TraceDocument } from '../core/trace/document';
+import type { RunTimings } from './worker-protocol';
 
-export function traceOutput(doc: TraceDocument): vscode.NotebookCellOutput {
-  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(doc, TRACE_MIME)]);
+/**
+ * The trace output. With `run`, the output's metadata records where the run's time went
+ * (`metadata.gatescope.timings`, RunTimings; the .ipynb serializer saves `metadata.metadata` as the
+ * output's Jupyter metadata): what `npm run bench:notebook` reads, and a user can look up.
+ */
+export function traceOutput(doc: TraceDocument, run?: { startedAt: number; timings: Omit<RunTimings, 'serializeMs' | 'startedAt' | 'writtenAt'> }): vscode.NotebookCellOutput {
+  const t0 = performance.now();
+  const item = vscode.NotebookCellOutputItem.json(doc, TRACE_MIME);
+  if (!run) return new vscode.NotebookCellOutput([item]);
+  const timings: RunTimings = { ...run.timings, serializeMs: performance.now() - t0, startedAt: run.startedAt, writtenAt: Date.now() };
+  for (const k of Object.keys(timings) as (keyof RunTimings)[]) {
+    if (k !== 'startedAt' && k !== 'writtenAt') timings[k] = Math.round(timings[k] * 10) / 10;
+  }
+  return new vscode.NotebookCellOutput([item], { metadata: { gatescope: { timings } } });
 }
 
 export function errorOutput(name: string, message: string): vscode.NotebookCellOutput {

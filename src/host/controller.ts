@@ -21,7 +21,8 @@ function isSpecCell(cell: vscode.NotebookCell): boolean {
 async function execute(controller: vscode.NotebookController, paths: HostPaths, cell: vscode.NotebookCell, order: number): Promise<void> {
   const execution = controller.createNotebookCellExecution(cell);
   execution.executionOrder = order;
-  execution.start(Date.now());
+  const startedAt = Date.now();
+  execution.start(startedAt);
   await execution.clearOutput();
   const parsed = parseSpec(cell.document.getText());
   if (!parsed.ok) {
@@ -32,7 +33,7 @@ async function execute(controller: vscode.NotebookController, paths: HostPaths, 
   }
   try {
     const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token });
-    await execution.replaceOutput([traceOutput(run.document)]);
+    await execution.replaceOutput([traceOutput(run.document, { startedAt, timings: run.timings })]);
     execution.end(true, Date.now());
   } catch (e) {
     if (e instanceof CancelledError) {

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ExportFormat, HostToRenderer, RendererToHost } from '../core/protocol';
 import { decodeBase64 } from '../core/encoding/base64';
+import { specBase } from './run-spec';
 
 const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   png: { 'PNG image': ['png'] },
@@ -21,13 +22,6 @@ const realDeps: ExportDeps = {
   writeFile: (u, b) => vscode.workspace.fs.writeFile(u, b),
 };
 
-/** Default folder: the notebook's, else the first workspace folder. */
-function defaultFolder(editor: vscode.NotebookEditor | undefined): vscode.Uri | undefined {
-  const nb = editor?.notebook.uri;
-  if (nb && nb.scheme !== 'untitled') return vscode.Uri.joinPath(nb, '..');
-  return vscode.workspace.workspaceFolders?.[0]?.uri;
-}
-
 /** Handles one export request and returns the reply for the renderer. */
 export async function handleExport(
   message: Extract<RendererToHost, { type: 'export' }>,
@@ -37,7 +31,8 @@ export async function handleExport(
   const { requestId, format } = message;
   if (!(format in FILTERS)) return { type: 'exportResult', requestId, ok: false, cancelled: false, error: `unknown export format ${JSON.stringify(format)}` };
   const safeName = message.suggestedName.replace(/[\\/:*?"<>|]/g, '_') || `gatescope.${format}`;
-  const folder = defaultFolder(editor);
+  // Default folder: the notebook's, else the first workspace folder (as for spec paths).
+  const folder = specBase(editor?.notebook.uri);
   const uri = await deps.showSaveDialog({
     title: `Gatescope: save ${format.toUpperCase()}`,
     filters: FILTERS[format],

@@ -9,7 +9,7 @@ import { readSettings } from './settings';
 import { ensureTrusted } from './trust';
 import { workspaceTrust } from './trust-prompt';
 import { traceInWorker, type JobHooks } from './worker-client';
-import type { JobInput, RuntimeReport, TraceJob } from './worker-protocol';
+import type { JobInput, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
 
 export class SpecPathError extends Error {
   override name = 'SpecPathError';
@@ -62,6 +62,8 @@ export interface SpecRun {
   document: TraceDocument;
   runtime: RuntimeReport;
   model: vscode.Uri;
+  /** The worker's stages and the whole worker job (ms). */
+  timings: TraceTimings & { workerMs: number };
 }
 
 export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: HostPaths, hooks: JobHooks): Promise<SpecRun> {
@@ -85,6 +87,6 @@ export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: H
   if (spec.vocab) job.vocab = spec.vocab;
   if (spec.tokens) job.tokens = spec.tokens;
   if (spec.layers) job.layers = spec.layers;
-  const { document, runtime } = await traceInWorker(paths.workerPath, job, hooks);
-  return { document, runtime, model };
+  const { document, runtime, timings } = await traceInWorker(paths.workerPath, job, hooks);
+  return { document, runtime, model, timings };
 }

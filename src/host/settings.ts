@@ -2,11 +2,8 @@
 // change applies to the next run without a reload. A spec cell's engine/precision override them.
 
 import * as vscode from 'vscode';
-import type { SpecEngine, SpecPrecision } from '../core/spec/spec';
+import { SPEC_ENGINES, SPEC_PRECISIONS, type SpecEngine, type SpecPrecision } from '../core/spec/spec';
 import type { RunSettings } from './worker-protocol';
-
-const ENGINES: readonly SpecEngine[] = ['onnxruntime', 'native'];
-const PRECISIONS: readonly SpecPrecision[] = ['auto', 'float32', 'float16', 'uint8'];
 
 export function readSettings(): RunSettings {
   const c = vscode.workspace.getConfiguration('gatescope');
@@ -15,8 +12,8 @@ export function readSettings(): RunSettings {
   const mb = c.get<number>('maxOutputMB', 8);
   const threads = c.get<number>('onnxruntimeThreads', 1);
   return {
-    engine: (ENGINES as readonly string[]).includes(engine) ? (engine as SpecEngine) : 'onnxruntime',
-    precision: (PRECISIONS as readonly string[]).includes(precision) ? (precision as SpecPrecision) : 'auto',
+    engine: (SPEC_ENGINES as readonly string[]).includes(engine) ? (engine as SpecEngine) : 'onnxruntime',
+    precision: (SPEC_PRECISIONS as readonly string[]).includes(precision) ? (precision as SpecPrecision) : 'auto',
     // Clamped to the ranges package.json declares (settings.json edits can bypass the schema).
     maxBytes: Math.round(Math.min(256, Math.max(1, Number.isFinite(mb) ? mb : 8)) * 1024 * 1024),
     numThreads: Math.min(16, Math.max(1, Number.isInteger(threads) ? threads : 1)),

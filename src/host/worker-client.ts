@@ -5,7 +5,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { CancellationToken } from 'vscode';
-import type { ModelSummary, RuntimeReport, TraceJob, InspectJob, WorkerReply } from './worker-protocol';
+import type { ModelSummary, RuntimeReport, TraceJob, InspectJob, TraceTimings, WorkerReply } from './worker-protocol';
 import type { TraceDocument } from '../core/trace/document';
 
 export class CancelledError extends Error {
@@ -63,8 +63,10 @@ export async function inspectInWorker(workerPath: string, modelBytes: Uint8Array
   return reply.summary;
 }
 
-export async function traceInWorker(workerPath: string, job: TraceJob, hooks: JobHooks = {}): Promise<{ document: TraceDocument; runtime: RuntimeReport }> {
+/** timings: the worker's stages, and workerMs: the whole job from starting the thread to its reply. */
+export async function traceInWorker(workerPath: string, job: TraceJob, hooks: JobHooks = {}): Promise<{ document: TraceDocument; runtime: RuntimeReport; timings: TraceTimings & { workerMs: number } }> {
+  const t0 = performance.now();
   const reply = await runJob(workerPath, job, hooks);
   if (reply.type !== 'traced') throw new Error(`unexpected worker reply ${reply.type}`);
-  return { document: reply.document, runtime: reply.runtime };
+  return { document: reply.document, runtime: reply.runtime, timings: { ...reply.timings, workerMs: performance.now() - t0 } };
 }

@@ -3,6 +3,7 @@
 
 import type { TraceDocument } from '../core/trace/document';
 import type { Spec, SpecEngine, SpecPrecision } from '../core/spec/spec';
+import type { TraceTimings } from '../onnx';
 
 /** An input as the user chose it; the worker turns it into model tensors. */
 export type JobInput =
@@ -60,8 +61,24 @@ export interface RuntimeReport {
 export type WorkerReply =
   | { type: 'progress'; message: string; fraction?: number }
   | { type: 'inspected'; summary: ModelSummary }
-  | { type: 'traced'; document: TraceDocument; runtime: RuntimeReport }
+  /** timings: the worker's stages in ms (src/onnx TraceTimings, encodeMs = encodeTrace). */
+  | { type: 'traced'; document: TraceDocument; runtime: RuntimeReport; timings: TraceTimings }
   | { type: 'failed'; name: string; message: string };
+
+/**
+ * Where the time of one run went, in ms (written to the trace output's metadata, see cell-output.ts):
+ * the worker's stages, the whole worker job as the host saw it (thread start, loading the bundle and
+ * onnxruntime's .wasm, the stages, copying the reply back), and serialising the output's JSON.
+ */
+export interface RunTimings extends TraceTimings {
+  workerMs: number;
+  serializeMs: number;
+  /** Epoch ms: the cell's execution started; the output was handed to VS Code. */
+  startedAt: number;
+  writtenAt: number;
+}
+
+export type { TraceTimings };
 
 /** Re-export for callers that build jobs from spec cells. */
 export type { Spec };

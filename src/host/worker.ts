@@ -26,7 +26,7 @@ async function trace(job: TraceJob): Promise<WorkerReply> {
   const vocab = job.vocab ?? info.vocab;
   const built = buildInputs(info.inputs, job.input, vocab);
   const tokens = job.tokens ?? built.tokens;
-  const { input } = await runOnnxTrace({
+  const { input, timings } = await runOnnxTrace({
     modelBytes: job.modelBytes,
     inputs: built.feeds,
     engine: job.settings.engine,
@@ -47,9 +47,11 @@ async function trace(job: TraceJob): Promise<WorkerReply> {
   }
   post({ type: 'progress', message: 'encoding', fraction: 0.95 });
   const enc: EncodeOptions = { precision: job.settings.precision, maxBytes: job.settings.maxBytes };
+  const t0 = performance.now();
   const document = encodeTrace(input, enc);
+  timings.encodeMs = performance.now() - t0;
   // Read back from onnxruntime itself: what this worker's runtime was really configured with.
-  return { type: 'traced', document, runtime: { numThreads: Number(ort.env.wasm.numThreads ?? 0) } };
+  return { type: 'traced', document, runtime: { numThreads: Number(ort.env.wasm.numThreads ?? 0) }, timings };
 }
 
 parentPort!.once('message', (job: WorkerJob) => {

@@ -1,6 +1,9 @@
 // Checks the caller's input tensors against the model's graph inputs and converts them to what the
 // model declares (float, int64, int32). Errors name the input, the expected dims and what was found.
 
+import { parseJsonTensor } from '../core/io/json-tensor';
+import { parseNpy } from '../core/io/npy';
+import type { InputTensor } from '../core/io/tensor';
 import type { GruNodeInfo } from './graph';
 import { OnnxTraceError } from './errors';
 import { elemTypeName, onnx, toNumber } from './proto';
@@ -29,6 +32,19 @@ export function describeInputs(inputs: readonly onnx.IValueInfoProto[]): ModelIn
     const dims = (t?.shape?.dim ?? []).map((d) => (d.dimValue !== null && d.dimValue !== undefined && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : d.dimParam || '?'));
     return { name: vi.name!, dims, dtype: FEEDABLE[t?.elemType ?? 0] ?? elemTypeName(t?.elemType) };
   });
+}
+
+/**
+ * A tensor file (.npy, or .json nested arrays; by the name's extension, any case) as a feed, or
+ * undefined for any other extension. Unreadable contents throw InputFormatError. `integer`: JSON
+ * numbers become int64 token ids.
+ */
+export function tensorFromFile(name: string, bytes: Uint8Array, integer: boolean): UserTensor | undefined {
+  let t: InputTensor;
+  if (/\.npy$/i.test(name)) t = parseNpy(bytes);
+  else if (/\.json$/i.test(name)) t = parseJsonTensor(new TextDecoder().decode(bytes), integer);
+  else return undefined;
+  return { dims: t.shape, dtype: t.dtype, data: t.data };
 }
 
 export function formatDims(dims: readonly (number | string)[]): string {

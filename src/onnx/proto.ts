@@ -1,6 +1,7 @@
 // Decoding an ONNX ModelProto (onnx-proto's protobufjs classes) and reading its tensors.
 
 import { onnx } from 'onnx-proto';
+import { fromFloat16Bits } from '../core/encoding/float16';
 import { OnnxTraceError } from './errors';
 
 export { onnx };
@@ -45,15 +46,6 @@ export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
   return model;
 }
 
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? Number.NaN : s * Number.POSITIVE_INFINITY;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
 /** Reads an initializer or Constant value. Floating types become float32; integers int32. */
 export function readTensor(t: onnx.ITensorProto, what: string): ConstTensor {
   const dims = (t.dims ?? []).map(toNumber);
@@ -87,10 +79,10 @@ export function readTensor(t: onnx.ITensorProto, what: string): ConstTensor {
       if (view) { need(8); for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true); } else fromList(t.doubleData);
       break;
     case 10:
-      if (view) { need(2); for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true)); } else {
+      if (view) { need(2); for (let i = 0; i < count; i++) out[i] = fromFloat16Bits(view.getUint16(2 * i, true)); } else {
         const src = t.int32Data ?? [];
         if (src.length !== count) fromList(src);
-        for (let i = 0; i < count; i++) out[i] = halfToFloat(src[i]!);
+        for (let i = 0; i < count; i++) out[i] = fromFloat16Bits(src[i]!);
       }
       break;
     case 6:

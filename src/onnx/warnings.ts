@@ -1,7 +1,7 @@
 // Warnings about a model that the trace carries and the user sees (docs/onnx.md, "Warnings").
 
 import type { GruNodeInfo, ValueSource } from './graph';
-import type { onnx } from './proto';
+import { toNumber, type onnx } from './proto';
 
 function weightType(s: ValueSource): string | undefined {
   return s.kind === 'const' ? s.tensor.elemType : undefined;
@@ -10,8 +10,7 @@ function weightType(s: ValueSource): string | undefined {
 /** The default-domain opset the model imports (0 when it imports none). */
 export function defaultOpset(model: onnx.IModelProto): number {
   const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
-  const v = entry?.version;
-  return typeof v === 'number' ? v : v ? v.toNumber() : 0;
+  return toNumber(entry?.version);
 }
 
 export function modelWarnings(model: onnx.IModelProto, nodes: readonly GruNodeInfo[]): string[] {

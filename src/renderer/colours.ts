@@ -27,8 +27,3 @@ export function gateColours(g: GateName, zFlipped: boolean): RasterColours {
   if (g === 'z') return zFlipped ? SEQ_FLIPPED : SEQ;
   return DIV;
 }
-
-/** Scale of gate g as [lo, hi] (fixed, so outputs compare). */
-export function gateScale(g: GateName): [number, number] {
-  return g === 'r' || g === 'z' ? [0, 1] : [-1, 1];
-}

@@ -1,6 +1,6 @@
 // The header: what model this is, which GRU convention its gates follow, how well the gates were
 // verified, what was lost in encoding, and every warning the producer left.
-import type { DecodedTrace, TraceConvention } from '../core/trace/document';
+import { GATE_NAMES, type DecodedTrace, type TraceConvention } from '../core/trace/document';
 import { el } from './dom';
 
 export function conventionText(c: TraceConvention): string[] {
@@ -28,7 +28,7 @@ export function buildHeader(trace: DecodedTrace): HTMLElement {
   const dtypes = new Set<string>();
   let maxErr = 0;
   for (const l of trace.layers) {
-    for (const g of ['r', 'z', 'n', 'h'] as const) {
+    for (const g of GATE_NAMES) {
       dtypes.add(l.gates[g].dtype);
       maxErr = Math.max(maxErr, l.gates[g].dtype === 'uint8' ? l.gates[g].maxError ?? 0 : 0);
     }

@@ -3,6 +3,7 @@
 // filled with one value at an end of its scale, so every heatmap must be dominated by one known
 // colour from the shared colour maps; a renderer that draws nothing (or the wrong thing) fails.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { SEQUENTIAL_LUT, DIVERGING_LUT } from '../../src/core/color/maps';
 import { encodeTrace } from '../../src/core/trace';
 import { decodeTrace } from '../../src/core/trace';
@@ -92,5 +93,23 @@ describe('foundation: Gatescope installed from its .vsix renders in a real noteb
     assert.equal(images, 0, 'an image output was shown where the trace or the HTML should be');
     await screenshot(page, 'foundation-display-order');
 
+  });
+
+  it("respects a user's own notebook.displayOrder", async function () {
+    const vscode = vscodeSession();
+    const doc = constantTrace('user prefers png');
+    const png = Buffer.from(renderPreviewPng(decodeTrace(doc))).toString('base64');
+    writeNotebook(vscode.workspace, 'user-order.ipynb', [[{ ...traceOutput(doc), 'image/png': png }]]);
+    const original = fs.readFileSync(vscode.userSettingsPath, 'utf8');
+    fs.writeFileSync(vscode.userSettingsPath, JSON.stringify({ ...JSON.parse(original), 'notebook.displayOrder': ['image/png'] }, null, 2));
+    try {
+      await new Promise((r) => setTimeout(r, 3000)); // VS Code reloads settings.json on change
+      const { page, frame } = await openNotebook(vscode, 'user-order.ipynb', 'img');
+      assert.equal(await frame.$('[data-gatescope]'), null, 'the user asked for image/png first, but Gatescope rendered');
+      await screenshot(page, 'foundation-user-display-order');
+    } finally {
+      fs.writeFileSync(vscode.userSettingsPath, original);
+      await new Promise((r) => setTimeout(r, 3000));
+    }
   });
 });

@@ -17,6 +17,8 @@ export interface VsCode {
   port: number;
   workspace: string;
   browser: Browser;
+  /** The user's settings.json (VS Code watches it: writing it changes settings live). */
+  userSettingsPath: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startVsCode(opts: { workspace: string; vsix?: string; devP
     port: server.port,
     workspace: opts.workspace,
     browser,
+    userSettingsPath: path.join(server.userDataDir, 'data', 'User', 'settings.json'),
     async stop() {
       await browser.close();
       await server.stop();

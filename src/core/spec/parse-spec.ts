@@ -6,7 +6,9 @@
 import {
   DEFAULT_RANDOM_STEPS,
   MAX_RANDOM_STEPS,
+  SPEC_ENGINES,
   SPEC_FIELDS,
+  SPEC_PRECISIONS,
   type Spec,
   type SpecField,
   type SpecInput,
@@ -20,8 +22,6 @@ interface RawValue {
   value: unknown;
 }
 
-const ENGINES = ['onnxruntime', 'native'] as const;
-const PRECISIONS = ['auto', 'float32', 'float16', 'uint8'] as const;
 const INPUT_KINDS = ['text', 'file', 'random'] as const;
 
 export function parseSpec(text: string): SpecResult {
@@ -165,8 +165,8 @@ function build(raw: Map<SpecField, RawValue>, problems: SpecProblem[]): Spec | u
 
   const vocab = stringList('vocab');
   const tokens = stringList('tokens');
-  const engine = oneOf('engine', ENGINES);
-  const precision = oneOf('precision', PRECISIONS);
+  const engine = oneOf('engine', SPEC_ENGINES);
+  const precision = oneOf('precision', SPEC_PRECISIONS);
   let layers: number[] | undefined;
   const layersRaw = raw.get('layers');
   if (layersRaw) {

@@ -1,8 +1,10 @@
 // A Gatescope spec cell: what to run and on which input. Written by people in notebook cells
 // (docs/spec-cells.md) and by the host when it inserts a result, so that the cell can be re-run.
 
-export type SpecEngine = 'onnxruntime' | 'native';
-export type SpecPrecision = 'auto' | 'float32' | 'float16' | 'uint8';
+export const SPEC_ENGINES = ['onnxruntime', 'native'] as const;
+export const SPEC_PRECISIONS = ['auto', 'float32', 'float16', 'uint8'] as const;
+export type SpecEngine = (typeof SPEC_ENGINES)[number];
+export type SpecPrecision = (typeof SPEC_PRECISIONS)[number];
 
 export type SpecInput =
   | { kind: 'text'; text: string }

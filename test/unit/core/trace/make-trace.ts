@@ -1,6 +1,7 @@
 // Builds seeded trace inputs for the trace-format tests.
 import type { TraceInput, TraceLayerInput } from '../../../../src/core/trace/encode';
 import type { TraceModel } from '../../../../src/core/trace/document';
+import { mulberry32 as rng } from '../../../../src/core/spec/random-input';
 
 export const MODEL: TraceModel = {
   name: 'test-gru',
@@ -9,17 +10,8 @@ export const MODEL: TraceModel = {
   convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
 };
 
-/** Mulberry32: small, seeded, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (the generator of random spec inputs): small, seeded, good enough for test data. */
+export { rng };
 
 /** Gate-like values: r, z in (0, 1) and n, h in (-1, 1). */
 export function makeInput(opts: { batch: number; steps: number; hidden: number[]; seed?: number; bidirectional?: boolean }): TraceInput {
