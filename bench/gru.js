@@ -9,23 +9,17 @@
 // of the two; both are printed.
 //   node bench/gru.js [--sizes 128,256,512,1024] [--samples 7] [--steps 1000] [--no-tfjs]
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { argReader, median, now, pinToOneCore, uniform } = require('./lib/common');
+
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
+const arg = argReader(args);
 
-if (!process.env.GATESCOPE_BENCH_PINNED && !args.includes('--no-pin')) {
-  const r = spawnSync('taskset', ['-c', '1', process.execPath, __filename, ...args], { stdio: 'inherit', env: { ...process.env, GATESCOPE_BENCH_PINNED: '1' } });
-  if (r.error) console.error(`bench: taskset unavailable (${r.error.message}); running unpinned`);
-  else process.exit(r.status ?? 1);
-}
+pinToOneCore(__filename, args);
 
 const SIZES = arg('sizes', '128,256,512,1024').split(',').map(Number);
 const SAMPLES = Math.max(7, Number(arg('samples', 7)));
@@ -33,19 +27,6 @@ const STEPS = Number(arg('steps', 1000));
 const WITH_TFJS = !args.includes('--no-tfjs');
 const I = 128;
 const TOL = 1e-5;
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-/** xorshift32 uniform in [-scale, scale), the stream the unit-test fixtures use. */
-function uniform(seed, count, scale) {
-  let x = seed >>> 0 || 1;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = ((x >>> 8) / 16777216 * 2 - 1) * scale;
-  }
-  return out;
-}
 
 function weights(H) {
   return {
@@ -70,8 +51,6 @@ function maxAbs(a, b, n = a.length) {
   }
   return m;
 }
-
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 function versions() {
   const v = (p) => { try { return require(`${p}/package.json`).version; } catch { return 'n/a'; } };

@@ -14,6 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const esbuild = require('esbuild');
+const { CHROMIUM, launchChromium } = require('../scripts/vscode-offline');
 
 const ROOT = path.resolve(__dirname, '..');
 const STEPS = Number(process.env.BENCH_STEPS || 10000);
@@ -21,8 +22,6 @@ const UNITS = Number(process.env.BENCH_UNITS || 512);
 const FIRST_PAINT_RUNS = 7;
 const HOVER_SAMPLES = 200;
 const ZOOM_SAMPLES = 60;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Loads the pure core's encoder (TypeScript) through esbuild, as the bundles do. */
 function loadCore() {
@@ -75,13 +74,6 @@ window.benchReady = true;
 </script></body></html>`;
 
 async function main() {
-  let pw;
-  try {
-    pw = require('playwright-core');
-  } catch {
-    throw new Error('playwright-core is not installed (npm install)');
-  }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}; install Debian's chromium or set CHROMIUM_PATH`);
   const t0 = Date.now();
   const trace = makeTrace();
   process.stderr.write(`trace: ${(trace.length / 1e6).toFixed(1)} MB JSON, built in ${Date.now() - t0} ms\n`);
@@ -95,7 +87,7 @@ async function main() {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const port = server.address().port;
-  const browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
     page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));

@@ -17,18 +17,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { argReader, median, now, pinToOneCore, uniform } = require('./lib/common');
+
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
+const arg = argReader(args);
 
-if (!process.env.GATESCOPE_BENCH_PINNED && !args.includes('--no-pin') && !args.includes('--first-session-child')) {
-  const r = spawnSync('taskset', ['-c', '1', process.execPath, __filename, ...args], { stdio: 'inherit', env: { ...process.env, GATESCOPE_BENCH_PINNED: '1' } });
-  if (r.error) console.error(`bench: taskset unavailable (${r.error.message}); running unpinned`);
-  else process.exit(r.status ?? 1);
-}
+if (!args.includes('--first-session-child')) pinToOneCore(__filename, args);
 
 const SAMPLES = Math.max(7, Number(arg('samples', 7)));
 const TARGET_MS = 250;
@@ -39,19 +34,6 @@ const SIZES = [
   [128, 256, 256, 4],
   [256, 1024, 64, 1],
 ];
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
-
-function uniform(seed, count, scale) {
-  let x = seed >>> 0 || 1;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = ((x >>> 8) / 16777216 * 2 - 1) * scale;
-  }
-  return out;
-}
 
 function modelBytes(I, H, seed) {
   const { gruModelBytes } = require('./lib/onnx-gru-model');

@@ -1,5 +1,7 @@
 // Argument parsing of `gatescope trace`. Every mistake is a UsageError with one line saying what to do.
 
+import { SPEC_ENGINES, type SpecEngine } from '../core/spec/spec';
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -13,7 +15,7 @@ export interface InputArg {
 export interface TraceArgs {
   model: string;
   inputs: InputArg[];
-  engine: 'onnxruntime' | 'native';
+  engine: SpecEngine;
   precision: 'float32' | 'float16' | 'uint8';
   tokens?: string;
   tokensFile?: string;
@@ -21,7 +23,6 @@ export interface TraceArgs {
   verbose: boolean;
 }
 
-const ENGINES = ['onnxruntime', 'native'] as const;
 const PRECISIONS = ['float32', 'float16', 'uint8'] as const;
 
 /** NAME=FILE when the part before '=' looks like a tensor name rather than a path. */
@@ -49,7 +50,7 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgs {
         break;
       case '--engine': {
         const v = takeValue();
-        if (!(ENGINES as readonly string[]).includes(v)) throw new UsageError(`--engine is '${v}'; use onnxruntime or native`);
+        if (!(SPEC_ENGINES as readonly string[]).includes(v)) throw new UsageError(`--engine is '${v}'; use onnxruntime or native`);
         out.engine = v as TraceArgs['engine'];
         break;
       }

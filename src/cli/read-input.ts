@@ -1,6 +1,6 @@
 // Reads --input files (.npy or .json) into tensors, matched to the model's inputs.
 
-import { InputFormatError } from '../core/io/tensor';
+import { formatDims, InputFormatError } from '../core/io/tensor';
 import { tensorFromFile, type ModelInputInfo, type UserTensor } from '../onnx/inputs';
 import type { InputArg } from './args';
 import { CliError, readFileOrFail } from './errors';
@@ -38,7 +38,7 @@ export function readInputs(args: readonly InputArg[], model: readonly ModelInput
   const missing = model.filter((m) => !out[m.name]);
   if (missing.length > 0) {
     const m = missing[0]!;
-    throw new CliError(`model input '${m.name}' (${m.dtype} [${m.dims.join(', ')}]) has no value: add --input ${m.name}=FILE`, 2);
+    throw new CliError(`model input '${m.name}' (${m.dtype} ${formatDims(m.dims)}) has no value: add --input ${m.name}=FILE`, 2);
   }
   return out;
 }

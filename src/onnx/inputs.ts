@@ -3,7 +3,7 @@
 
 import { parseJsonTensor } from '../core/io/json-tensor';
 import { parseNpy } from '../core/io/npy';
-import type { InputTensor } from '../core/io/tensor';
+import { elementCount, formatDims, type InputTensor } from '../core/io/tensor';
 import type { GruNodeInfo } from './graph';
 import { OnnxTraceError } from './errors';
 import { elemTypeName, onnx, toNumber } from './proto';
@@ -45,10 +45,6 @@ export function tensorFromFile(name: string, bytes: Uint8Array, integer: boolean
   else if (/\.json$/i.test(name)) t = parseJsonTensor(new TextDecoder().decode(bytes), integer);
   else return undefined;
   return { dims: t.shape, dtype: t.dtype, data: t.data };
-}
-
-export function formatDims(dims: readonly (number | string)[]): string {
-  return `[${dims.join(', ')}]`;
 }
 
 function convert(t: UserTensor, want: UserDtype, name: string): UserTensor['data'] {
@@ -96,7 +92,7 @@ export function prepareFeeds(inputs: readonly ModelInputInfo[], given: Record<st
         throw new OnnxTraceError(`input '${info.name}' has dims ${formatDims(t.dims)}; the model expects ${formatDims(info.dims)} (dim ${i} must be ${d}, found ${t.dims[i]})`);
       }
     });
-    const count = t.dims.reduce((a, b) => a * b, 1);
+    const count = elementCount(t.dims);
     if (t.data.length !== count) throw new OnnxTraceError(`input '${info.name}' has ${t.data.length} values for dims ${formatDims(t.dims)} (needs ${count}): fix the file`);
     for (const node of gru) {
       if (node.X.kind !== 'input' || node.X.name !== info.name || node.W.kind !== 'const') continue;

@@ -5,7 +5,7 @@ import { fromOnnx } from '../core/gru/load-onnx';
 import type { GruModel } from '../core/gru/model';
 import type { GruNodeInfo, ValueSource } from './graph';
 import { OnnxTraceError } from './errors';
-import { formatDims } from './inputs';
+import { formatDims } from '../core/io/tensor';
 
 /** A fetched or constant tensor as the recovery needs it. */
 export interface RunTensor {

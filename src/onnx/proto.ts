@@ -2,6 +2,7 @@
 
 import { onnx } from 'onnx-proto';
 import { fromFloat16Bits } from '../core/encoding/float16';
+import { elementCount, formatDims } from '../core/io/tensor';
 import { OnnxTraceError } from './errors';
 
 export { onnx };
@@ -49,7 +50,7 @@ export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
 /** Reads an initializer or Constant value. Floating types become float32; integers int32. */
 export function readTensor(t: onnx.ITensorProto, what: string): ConstTensor {
   const dims = (t.dims ?? []).map(toNumber);
-  const count = dims.reduce((a, b) => a * b, 1);
+  const count = elementCount(dims);
   const type = t.dataType ?? 0;
   const elemType = elemTypeName(type);
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
@@ -59,7 +60,7 @@ export function readTensor(t: onnx.ITensorProto, what: string): ConstTensor {
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : null;
   const need = (size: number): void => {
     if (raw && raw.length !== count * size) {
-      throw new OnnxTraceError(`tensor '${what}' has ${raw.length} bytes of data, expected ${count * size} for dims [${dims.join(', ')}] of ${elemType}; the model file is damaged: export it again`);
+      throw new OnnxTraceError(`tensor '${what}' has ${raw.length} bytes of data, expected ${count * size} for dims ${formatDims(dims)} of ${elemType}; the model file is damaged: export it again`);
     }
   };
   const integer = type === 6 || type === 7 || type === 5 || type === 3 || type === 2 || type === 4 || type === 9 || type === 12 || type === 13;
@@ -67,7 +68,7 @@ export function readTensor(t: onnx.ITensorProto, what: string): ConstTensor {
   const fromList = (list: ArrayLike<number | { toNumber(): number }> | null | undefined): void => {
     const src = list ?? [];
     if (src.length !== count) {
-      throw new OnnxTraceError(`tensor '${what}' has ${src.length} values, expected ${count} for dims [${dims.join(', ')}]; the model file is damaged: export it again`);
+      throw new OnnxTraceError(`tensor '${what}' has ${src.length} values, expected ${count} for dims ${formatDims(dims)}; the model file is damaged: export it again`);
     }
     for (let i = 0; i < count; i++) out[i] = toNumber(src[i]);
   };

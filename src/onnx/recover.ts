@@ -4,6 +4,7 @@
 // All tensors out are [B, T, H] in input time order; masked steps (t >= length) are 0.
 
 import { gatesFromStates } from '../core/gru/gates-from-states';
+import { toBatchFirst } from '../core/gru/layout';
 import { runGru } from '../core/gru/run';
 import { GATE_GRAPH_ROWS } from './gate-graph';
 import type { NodeValues } from './node-values';
@@ -23,13 +24,6 @@ export interface NodeCheck {
   nanOnlyInH: number;
   /** Valid values where Y is NaN and the recomputed h is not. */
   nanOnlyInY: number;
-}
-
-/** [T, B, I] -> [B, T, I]. */
-function batchMajor(x: Float32Array, T: number, B: number, I: number): Float32Array {
-  const out = new Float32Array(T * B * I);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out.set(x.subarray((t * B + b) * I, (t * B + b + 1) * I), (b * T + t) * I);
-  return out;
 }
 
 /** h_{t-1} of direction d for every (b, t), [B, T, H]; masked steps get initial_h (their output is discarded). */
@@ -99,7 +93,7 @@ export type GateGraphRunner = (x: Float32Array, hPrev: Float32Array, rows: numbe
  */
 export async function recoverGates(v: NodeValues, graphFor: (d: number) => Promise<GateGraphRunner | undefined>): Promise<{ dirs: DirectionGates[]; viaGraph: boolean }> {
   const layer = v.model.layers[0]!;
-  const x = batchMajor(v.X, v.T, v.B, v.I);
+  const x = toBatchFirst(v.X, v.T, v.B, v.I);
   const conv: { linearBeforeReset: boolean; zMeaning: 'keep-old'; clip?: number } = { linearBeforeReset: v.model.linearBeforeReset, zMeaning: 'keep-old' };
   if (v.model.clip !== undefined) conv.clip = v.model.clip;
   const M = v.B * v.T;

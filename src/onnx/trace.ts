@@ -6,6 +6,8 @@
 
 import { encodeTrace, type TraceInput, type TraceLayerInput, type TracePrecision } from '../core/trace/encode';
 import type { TraceDocument } from '../core/trace/document';
+import { formatDims } from '../core/io/tensor';
+import type { SpecEngine } from '../core/spec/spec';
 import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
 import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
 import { instrumentModel, type InstrumentedModel } from './instrument';
@@ -19,13 +21,11 @@ import { getSession, modelKey, ort } from './session';
 import { tokensFor } from './tokens';
 import { defaultOpset, modelWarnings } from './warnings';
 
-export type OnnxEngine = 'onnxruntime' | 'native';
-
 export interface TraceOnnxOptions {
   modelBytes: Uint8Array;
   /** By graph input name. */
   inputs: Record<string, UserTensor>;
-  engine?: OnnxEngine;
+  engine?: SpecEngine;
   precision?: TracePrecision;
   maxBytes?: number;
   /** One label per step; default: the model's vocabulary (metadata `gatescope.vocab`) applied to token ids. */
@@ -129,7 +129,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   try {
     results = (await session.run(ortFeeds, fetchNames)) as Record<string, ort.Tensor>;
   } catch (e) {
-    const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} [${t.dims.join(', ')}]`).join(', ');
+    const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
     throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
   }
   const t3 = now();

@@ -1,7 +1,7 @@
 // One trace output: header, controls, four aligned gate heatmaps with legends and axes, hover
 // crosshair and tooltip, selection plots, keyboard paths and export. All DOM stays inside `root`;
 // every resource (observers, frames, background work, listeners) is released by dispose().
-import { DIVERGING_LUT, SEQUENTIAL_LUT } from '../core/color/maps';
+import { GATE_SCALE, SEQUENTIAL_LUT } from '../core/color/maps';
 import type { DecodedTrace, GateName, ZMeaning } from '../core/trace/document';
 import { GATE_NAMES } from '../core/trace/document';
 import { identityOrder, orderByKey, similarityOrder, UNIT_ORDER_LABELS, type UnitOrderKind } from '../core/view/order';
@@ -175,10 +175,10 @@ export class TraceView {
     });
     this.panels = {} as Record<GateName, GatePanel>;
     for (const g of GATE_NAMES) {
-      const seq = g === 'r' || g === 'z';
+      const { lut, min, max } = GATE_SCALE[g];
       const legend = buildLegend(
-        seq ? { lut: SEQUENTIAL_LUT, lo: 0, hi: 1, ticks: [0, 0.5, 1] } : { lut: DIVERGING_LUT, lo: -1, hi: 1, ticks: [-1, 0, 1] },
-        seq ? 'viridis, 0 … 1' : 'RdBu, −1 … 1',
+        { lut, lo: min, hi: max, ticks: [min, (min + max) / 2, max] },
+        lut === SEQUENTIAL_LUT ? 'viridis, 0 … 1' : 'RdBu, −1 … 1',
       );
       this.panels[g] = new GatePanel(g, legend);
       this.stack.append(this.panels[g].row);

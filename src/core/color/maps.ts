@@ -3,6 +3,7 @@
 //   r, z: SEQUENTIAL_LUT (viridis) over [0, 1]
 //   n, h: DIVERGING_LUT (RdBu, blue < 0 < red) over [-1, 1], centred at 0
 import { RDBU_ANCHORS, VIRIDIS_ANCHORS } from './anchors';
+import type { GateName } from '../trace/document';
 import { buildLut, LUT_ENTRIES } from './lut';
 
 export type Rgba = readonly [number, number, number, number];
@@ -12,6 +13,14 @@ export const SEQUENTIAL_LUT: Uint8ClampedArray = buildLut(VIRIDIS_ANCHORS);
 
 /** 256 RGBA entries for values in [-1, 1] (n, h); entries 127 and 128 straddle 0. */
 export const DIVERGING_LUT: Uint8ClampedArray = buildLut(RDBU_ANCHORS);
+
+/** The colour scale of each gate: its map and the value range the map spans (values outside clamp). */
+export const GATE_SCALE: Readonly<Record<GateName, { readonly lut: Uint8ClampedArray; readonly min: number; readonly max: number }>> = {
+  r: { lut: SEQUENTIAL_LUT, min: 0, max: 1 },
+  z: { lut: SEQUENTIAL_LUT, min: 0, max: 1 },
+  n: { lut: DIVERGING_LUT, min: -1, max: 1 },
+  h: { lut: DIVERGING_LUT, min: -1, max: 1 },
+};
 
 /**
  * Colours for values that are not on the scale. Chosen away from both maps (viridis: purple to

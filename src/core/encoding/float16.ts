@@ -5,8 +5,6 @@
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** Largest finite float16. */
-export const FLOAT16_MAX = 65504;
 /** Relative rounding error bound of float16 for normal values: half an ulp, 2^-11. */
 export const FLOAT16_RELATIVE_ERROR = 2 ** -11;
 /** Absolute rounding error bound in float16's subnormal range: half the smallest subnormal, 2^-25. */

@@ -6,7 +6,8 @@ import type { ActivationSpec, ZMeaning } from '../trace/document';
 import { candidateAfter, cellParams, gatesRow } from './cell';
 import { pickKernel, type KernelChoice } from './kernels';
 import type { GruDirectionWeights } from './model';
-import { checkSize, shapeText } from './tensor-checks';
+import { checkSize } from './tensor-checks';
+import { formatDims } from '../io/tensor';
 import { validateModel } from './validate-model';
 
 const ROWS = 256;
@@ -35,10 +36,10 @@ export function gatesFromStates(
   });
   const M = batch * steps;
   if (!(x instanceof Float32Array) || x.length !== M * I) {
-    throw new RangeError(`x has ${x?.length} values; expected shape ${shapeText([batch, steps, I])} (batch, steps, input)`);
+    throw new RangeError(`x has ${x?.length} values; expected shape ${formatDims([batch, steps, I])} (batch, steps, input)`);
   }
   if (!(hPrev instanceof Float32Array) || hPrev.length !== M * H) {
-    throw new RangeError(`hPrev has ${hPrev?.length} values; expected shape ${shapeText([batch, steps, H])} (the state each step started from)`);
+    throw new RangeError(`hPrev has ${hPrev?.length} values; expected shape ${formatDims([batch, steps, H])} (the state each step started from)`);
   }
   const kernel = pickKernel(kernelChoice);
   kernel.load(dir.weights.W, dir.weights.R, I, H, Math.min(ROWS, M));

@@ -8,7 +8,8 @@
 import type { ActivationSpec } from '../trace/document';
 import { KERAS_ORDER, transposeColumns } from './gate-blocks';
 import type { GruModel } from './model';
-import { checkSize, checkTensor, shapeText, type Float32Tensor } from './tensor-checks';
+import { checkSize, checkTensor, type Float32Tensor } from './tensor-checks';
+import { formatDims } from '../io/tensor';
 
 export type KerasRecurrentActivation = 'sigmoid' | 'hard_sigmoid' | 'hard_sigmoid_tf1';
 export type KerasActivation = 'tanh' | 'sigmoid' | 'relu' | 'linear' | 'softsign' | 'softplus' | 'elu';
@@ -43,7 +44,7 @@ const CANDIDATE: Record<KerasActivation, ActivationSpec> = {
 export function fromKeras(w: KerasGruWeights): GruModel {
   const k = w.kernel;
   if (!k || !Array.isArray(k.dims) || k.dims.length !== 2 || k.dims[1] % 3 !== 0) {
-    throw new RangeError(`Keras GRU kernel has shape ${k ? shapeText(k.dims) : 'missing'}; expected [input_size, 3 * units]`);
+    throw new RangeError(`Keras GRU kernel has shape ${k ? formatDims(k.dims) : 'missing'}; expected [input_size, 3 * units]`);
   }
   const I = k.dims[0];
   const H = k.dims[1] / 3;

@@ -7,7 +7,8 @@ import type { ActivationSpec } from '../trace/document';
 import { activationParams, normalizeActivation } from './activations';
 import { ONNX_ORDER, reorderRows } from './gate-blocks';
 import type { GruLayerWeights, GruModel } from './model';
-import { checkSize, checkTensor, shapeText, type Float32Tensor } from './tensor-checks';
+import { checkSize, checkTensor, type Float32Tensor } from './tensor-checks';
+import { formatDims } from '../io/tensor';
 
 export interface OnnxGruNode {
   W: Float32Tensor;
@@ -59,7 +60,7 @@ export function fromOnnx(node: OnnxGruNode): GruModel {
   }
   const D = dirs.length;
   if (!node.W || !Array.isArray(node.W.dims) || node.W.dims.length !== 3) {
-    throw new RangeError(`GRU input W has shape ${node.W ? shapeText(node.W.dims) : 'missing'}; expected [${D}, ${3 * H}, input_size]`);
+    throw new RangeError(`GRU input W has shape ${node.W ? formatDims(node.W.dims) : 'missing'}; expected [${D}, ${3 * H}, input_size]`);
   }
   const I = node.W.dims[2];
   checkSize('GRU input size (W dims[2])', I);

@@ -4,7 +4,8 @@
 
 import type { GruLayerWeights, GruModel } from './model';
 import { PYTORCH_ORDER, reorderRows } from './gate-blocks';
-import { checkSize, checkTensor, shapeText, type Float32Tensor } from './tensor-checks';
+import { checkSize, checkTensor, type Float32Tensor } from './tensor-checks';
+import { formatDims } from '../io/tensor';
 
 export interface PytorchGruOptions {
   hiddenSize: number;
@@ -26,7 +27,7 @@ export function fromPytorch(params: Record<string, Float32Tensor>, opts: Pytorch
   const prefix = opts.prefix ?? '';
   const first = params[`${prefix}weight_ih_l0`];
   if (!first || !Array.isArray(first.dims) || first.dims.length !== 2) {
-    const got = first ? `shape ${shapeText(first.dims)}` : 'missing';
+    const got = first ? `shape ${formatDims(first.dims)}` : 'missing';
     throw new RangeError(`${prefix}weight_ih_l0 is ${got}; expected [${3 * H}, input_size] (gates r, z, n x input size)`);
   }
   const I0 = first.dims[1];

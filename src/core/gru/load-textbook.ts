@@ -5,7 +5,8 @@
 // Each W_* is [H, H + I] acting on the concatenation [h_{t-1}, x_t] (h first).
 
 import type { GruModel } from './model';
-import { checkSize, checkTensor, shapeText, type Float32Tensor } from './tensor-checks';
+import { checkSize, checkTensor, type Float32Tensor } from './tensor-checks';
+import { formatDims } from '../io/tensor';
 
 export interface TextbookGruWeights {
   Wr: Float32Tensor;
@@ -19,7 +20,7 @@ export interface TextbookGruWeights {
 
 export function fromTextbook(w: TextbookGruWeights): GruModel {
   if (!w.Wr || !Array.isArray(w.Wr.dims) || w.Wr.dims.length !== 2) {
-    throw new RangeError(`textbook GRU Wr has shape ${w.Wr ? shapeText(w.Wr.dims) : 'missing'}; expected [H, H + I] acting on [h, x]`);
+    throw new RangeError(`textbook GRU Wr has shape ${w.Wr ? formatDims(w.Wr.dims) : 'missing'}; expected [H, H + I] acting on [h, x]`);
   }
   const H = w.Wr.dims[0];
   const I = w.Wr.dims[1] - H;

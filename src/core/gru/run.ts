@@ -16,8 +16,10 @@ import { ActKind } from './activations';
 import { cellParams, candidateAfter, gatesRow, type CellParams } from './cell';
 import type { FusedStep, MatKernel } from './kernel';
 import { pickKernel, type KernelChoice } from './kernels';
+import { toBatchFirst } from './layout';
 import type { GruModel } from './model';
-import { MAX_OUTPUT_VALUES, shapeText } from './tensor-checks';
+import { MAX_OUTPUT_VALUES } from './tensor-checks';
+import { formatDims } from '../io/tensor';
 import { validateModel } from './validate-model';
 
 /** Gates of one layer and direction, each [B][T][H] row-major in input time order. */
@@ -77,7 +79,7 @@ function checkRunInputs(model: GruModel, x: Float32Array, opts: RunGruOptions): 
   const expected = opts.batchFirst === false ? [T, B, I] : [B, T, I];
   if (!(x instanceof Float32Array) || x.length !== B * T * I) {
     const got = x instanceof Float32Array ? `${x.length} values` : 'not a Float32Array';
-    throw new RangeError(`GRU input x has ${got}; expected ${B * T * I} float32 values, shape ${shapeText(expected)} (${opts.batchFirst === false ? 'steps, batch, input' : 'batch, steps, input'})`);
+    throw new RangeError(`GRU input x has ${got}; expected ${B * T * I} float32 values, shape ${formatDims(expected)} (${opts.batchFirst === false ? 'steps, batch, input' : 'batch, steps, input'})`);
   }
   const lengths = new Int32Array(B).fill(T);
   if (opts.sequenceLengths !== undefined) {
@@ -98,7 +100,7 @@ function checkRunInputs(model: GruModel, x: Float32Array, opts: RunGruOptions): 
     }
     const dims = [L.length * D, B, H];
     if (!(opts.initialH instanceof Float32Array) || opts.initialH.length !== dims[0] * B * H) {
-      throw new RangeError(`initialH has ${opts.initialH?.length} values; expected shape ${shapeText(dims)} (layers x directions, batch, hidden)`);
+      throw new RangeError(`initialH has ${opts.initialH?.length} values; expected shape ${formatDims(dims)} (layers x directions, batch, hidden)`);
     }
   }
   return lengths;
@@ -111,7 +113,7 @@ export function runGru(model: GruModel, x: Float32Array, opts: RunGruOptions): G
   const T = opts.steps;
   const kernel = pickKernel(opts.kernel ?? 'auto');
   let input = x;
-  if (opts.batchFirst === false && B > 1) input = toBatchFirst(x, B, T, model.layers[0].inputSize);
+  if (opts.batchFirst === false && B > 1) input = toBatchFirst(x, T, B, model.layers[0].inputSize);
 
   let totalSteps = 0;
   for (const layer of model.layers) for (let b = 0; b < B; b++) totalSteps += layer.directions.length * lengths[b];
@@ -206,13 +208,6 @@ function tick(progress: Progress): void {
   progress.sinceCheck = 0;
   if (progress.opts.signal?.aborted) throw new GruCancelledError();
   progress.opts.onProgress?.(Math.min(1, progress.done / progress.total));
-}
-
-/** [T, B, I] -> [B, T, I]. */
-function toBatchFirst(x: Float32Array, B: number, T: number, I: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out.set(x.subarray((t * B + b) * I, (t * B + b + 1) * I), (b * T + t) * I);
-  return out;
 }
 
 /** Two [rows, H] arrays -> [rows, 2H]: [forward h, reverse h] per step, the next layer's input. */

@@ -20,3 +20,8 @@ export function elementCount(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/** Dims as error messages show them: `[2, 3, 4]`; symbolic dims appear by name. */
+export function formatDims(dims: readonly (number | string)[]): string {
+  return `[${dims.join(', ')}]`;
+}

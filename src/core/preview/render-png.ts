@@ -1,14 +1,14 @@
 // A static PNG of a trace's heatmaps, stored next to the interactive output (image/png) so that a
 // notebook still shows the gates where Gatescope is not installed (GitHub, JupyterLab, plain VS Code).
-// Same colour maps as the renderer (src/core/color/maps.ts): r, z on SEQUENTIAL_LUT over [0, 1];
-// n, h on DIVERGING_LUT over [-1, 1]; NaN, ±Inf and masked steps in SPECIAL_RGBA.
+// Same colour scales as the renderer (GATE_SCALE in src/core/color/maps.ts): r, z on SEQUENTIAL_LUT
+// over [0, 1]; n, h on DIVERGING_LUT over [-1, 1]; NaN, ±Inf and masked steps in SPECIAL_RGBA.
 //
 // Layout (one column of panels): a title line, then for each layer entry the panels r, z, n, h,
 // each `units` rows by `steps` columns, for batch item 0. When there are more steps (units) than
 // pixel columns (rows), each pixel shows the step (unit) at its left (top) edge: a sample, not a mean.
 
 import { encode } from 'fast-png';
-import { DIVERGING_LUT, SEQUENTIAL_LUT, SPECIAL_RGBA, lutIndex } from '../color/maps';
+import { GATE_SCALE, SPECIAL_RGBA, lutIndex } from '../color/maps';
 import { GATE_NAMES, type DecodedTrace, type GateName } from '../trace/document';
 import { isMasked } from '../trace/mask';
 import { drawText, GLYPH_HEIGHT, textWidth } from './font3x5';
@@ -98,12 +98,10 @@ export function gateRgba(gate: GateName, value: number, masked: boolean, out: Ui
   else if (value !== value) special = SPECIAL_RGBA.nan;
   else if (value === Infinity) special = SPECIAL_RGBA.posInf;
   else if (value === -Infinity) special = SPECIAL_RGBA.negInf;
-  else if (gate === 'r' || gate === 'z') {
-    lut = SEQUENTIAL_LUT;
-    i = lutIndex(value, 0, 1) * 4;
-  } else {
-    lut = DIVERGING_LUT;
-    i = lutIndex(value, -1, 1) * 4;
+  else {
+    const scale = GATE_SCALE[gate];
+    lut = scale.lut;
+    i = lutIndex(value, scale.min, scale.max) * 4;
   }
   if (lut) {
     out[o] = lut[i]!;

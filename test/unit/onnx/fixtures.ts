@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseNpy } from '../../../src/core/io/npy';
-import type { UserTensor } from '../../../src/onnx/inputs';
+import { tensorFromFile, type UserTensor } from '../../../src/onnx/inputs';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/onnx');
 /** onnxruntime-web's runtime files straight from the package (the build copies the same two). */
@@ -27,8 +27,7 @@ export function fixtureBytes(file: string): Uint8Array {
 }
 
 export function npyTensor(file: string): UserTensor {
-  const t = parseNpy(fixtureBytes(file));
-  return { dims: t.shape, dtype: t.dtype, data: t.data };
+  return tensorFromFile(file, fixtureBytes(file), false)!;
 }
 
 /** The inputs a fixture model is traced on, by graph input name. */
@@ -45,9 +44,4 @@ export function torchGates(name: string): { dims: number[]; data: Float32Array }
   return { dims: t.shape, data: t.data as Float32Array };
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
+export { maxAbsDiff } from '../core/gru/fixtures';

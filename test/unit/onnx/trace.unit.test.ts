@@ -6,14 +6,15 @@ import { GATE_NAMES } from '../../../src/core/trace/document';
 import { OnnxTraceError } from '../../../src/onnx/errors';
 import type { UserTensor } from '../../../src/onnx/inputs';
 import { getSession, modelKey } from '../../../src/onnx/session';
-import { runOnnxTrace, traceOnnxModel, type OnnxEngine } from '../../../src/onnx/trace';
+import type { SpecEngine } from '../../../src/core/spec/spec';
+import { runOnnxTrace, traceOnnxModel } from '../../../src/onnx/trace';
 import { fixtureBytes, fixtureInputs, manifest, maxAbsDiff, torchGates, WASM_DIR } from './fixtures';
 
-const ENGINES: OnnxEngine[] = ['onnxruntime', 'native'];
+const ENGINES: SpecEngine[] = ['onnxruntime', 'native'];
 const TORCH = ['gru1', 'gru2', 'bigru', 'batchfirst', 'tagger', 'h0input'];
 const HAND_BUILT = ['onnx_lbr0', 'onnx_clip', 'onnx_activations', 'onnx_seqlens', 'onnx_reverse', 'onnx_initialh_const'];
 
-function trace(name: string, engine: OnnxEngine, inputs: Record<string, UserTensor> = fixtureInputs(name)) {
+function trace(name: string, engine: SpecEngine, inputs: Record<string, UserTensor> = fixtureInputs(name)) {
   return runOnnxTrace({ modelBytes: fixtureBytes(`${name}.onnx`), inputs, engine, wasmDir: WASM_DIR });
 }
 
