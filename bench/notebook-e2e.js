@@ -1,13 +1,13 @@
 // End to end in the real VS Code of the e2e harness (code-server offline + Debian's Chromium): an
 // ONNX GRU with I=128, H=512 (one layer, seeded weights) over 10,000 random steps, from running the
-// spec cell (Ctrl+Enter in the notebook) to painted heatmaps in the renderer webview. Issue 6 item 10:
+// spec cell (its run button) to painted heatmaps in the renderer webview. Issue 6 item 10:
 // at most 3 s. Two configurations, each in its own notebook:
 //   default   the settings as shipped: precision auto, gatescope.maxOutputMB 8 (the 20.5M-cell trace is
 //             downsampled in time to fit)
 //   full      `precision: uint8` in the cell and gatescope.maxOutputMB 64 (no downsampling)
 // The split of one run (clocks: the page's and webview's performance.timeOrigin + now(), the host's
 // Date.now(); one machine, so they agree to about a millisecond):
-//   dispatch  Ctrl+Enter keydown in the workbench -> the controller's execution starts (host)
+//   dispatch  the run button's mousedown in the workbench -> the controller's execution starts (host)
 //   host      reading the model, trust, settings, and what the worker timings do not cover
 //   worker    thread start, loading dist/host/worker.js, copying the job and the reply
 //   compute   worker: prepare (decode, instrument) + session (incl. compiling onnxruntime's .wasm:
@@ -149,17 +149,20 @@ function rendererMarks() {
   };
 }
 
-/** Clicks into the spec cell's editor and presses Ctrl+Enter; picks the Gatescope kernel if asked. */
+/** Clicks the spec cell's run button (Execute Cell), as a person would; picks the Gatescope kernel if asked. */
 async function runCell(page) {
   const cell = page.locator('.notebook-editor .code-cell-row').first();
-  await cell.locator('.monaco-editor').first().click();
+  await cell.hover();
+  const button = cell.locator('.run-button-container .action-label').first();
+  await button.waitFor({ state: 'visible', timeout: 10000 });
+  // The run starts at the press: a capturing listener notes its time in the workbench page.
   await page.evaluate(() => {
     window.__gsRunAt = 0;
-    window.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && e.ctrlKey && !window.__gsRunAt) window.__gsRunAt = performance.timeOrigin + performance.now();
+    window.addEventListener('mousedown', () => {
+      if (!window.__gsRunAt) window.__gsRunAt = performance.timeOrigin + performance.now();
     }, { capture: true, once: true });
   });
-  await page.keyboard.press('Control+Enter');
+  await button.click();
   const runAt = await page.evaluate(() => window.__gsRunAt);
   // With no kernel chosen yet VS Code asks; pick Gatescope (first run only: the warm-up).
   const picker = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Gatescope' }).first();
@@ -199,10 +202,14 @@ async function oneRun(page, nbFile) {
   if (frame) await frame.evaluate(armWatcher);
   const { runAt, pickedKernel } = await runCell(page);
   // First run in a notebook: the webview may only appear now.
-  const deadline = Date.now() + 180000;
+  const deadline = Date.now() + Number(arg('timeout', 180)) * 1000;
   let marks;
   for (;;) {
-    if (Date.now() > deadline) throw new Error('no painted heatmaps within 180 s');
+    if (Date.now() > deadline) {
+      const shot = await harness.screenshot(page, 'bench-notebook-timeout');
+      const frames = page.frames().map((f) => f.url().slice(0, 120)).join('\n  ');
+      throw new Error(`no painted heatmaps within 180 s (screenshot ${shot}; frames:\n  ${frames})`);
+    }
     if (!frame) frame = await frameWith(page, '[data-gatescope="trace"]');
     if (frame) {
       marks = await frame.evaluate(rendererMarks).catch(() => undefined);
@@ -248,7 +255,7 @@ function split(r) {
 function environment(load) {
   const v = (p) => { try { return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version; } catch { return 'n/a'; } };
   let chromium = 'n/a';
-  try { chromium = execSync(`${require('../scripts/vscode-offline.js').CHROMIUM} --version`, { encoding: 'utf8' }).trim(); } catch { /* absent */ }
+  try { chromium = execSync(`${require('../scripts/vscode-offline.js').CHROMIUM} --version`, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { /* absent */ }
   return {
     cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, v8: process.versions.v8,
     vscode: 'code-server 4.139.1 (Node 24.9.0 extension host)', chromium, onnxruntimeWeb: v('onnxruntime-web'), playwrightCore: v('playwright-core'),
@@ -277,6 +284,11 @@ async function main() {
       writeWorkspaceSettings(workspace, config.maxOutputMB ? { 'gatescope.maxOutputMB': config.maxOutputMB } : {});
       await page.waitForTimeout(1000);
       await harness.runCommand(page, 'View: Close All Editors');
+      // A notebook left dirty (the execution's end can land after the save) asks before closing.
+      const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ }).first();
+      if (await dontSave.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) await dontSave.click();
+      // Keyboard focus back to the workbench (it can stay in the closed notebook's webview).
+      await page.locator('.monaco-workbench .part.editor').click({ position: { x: 200, y: 300 } });
       await harness.openFile(page, config.file);
       await page.locator('.notebook-editor .code-cell-row').first().waitFor({ state: 'visible', timeout: 60000 });
       await page.waitForTimeout(2000);
@@ -316,7 +328,7 @@ function report(results, loads) {
     for (const k of keys) {
       const xs = samples.map((r) => r.split[k]);
       console.log(`${k.padEnd(20)}${median(xs).toFixed(0).padStart(11)}${(spread(xs) * 100).toFixed(0).padStart(8)}%${runs[0].split[k].toFixed(0).padStart(11)}   ${xs.map((x) => x.toFixed(0)).join(' ')}`);
-      lines.push({ id: `notebook.${id}.${k}.ms`, value: median(xs), unit: 'ms', samples: xs.length, median: median(xs), spread: spread(xs), values: xs, firstRun: runs[0].split[k], what: k === 'total' ? `Ctrl+Enter on the spec cell to painted heatmaps (${config.what}); target <= ${TARGET_MS} ms` : `part of the run: ${k}`, trace: info, env });
+      lines.push({ id: `notebook.${id}.${k}.ms`, value: median(xs), unit: 'ms', samples: xs.length, median: median(xs), spread: spread(xs), values: xs, firstRun: runs[0].split[k], what: k === 'total' ? `run button of the spec cell pressed to painted heatmaps (${config.what}); target <= ${TARGET_MS} ms` : `part of the run: ${k}`, trace: info, env });
     }
     const med = median(samples.map((r) => r.split.total));
     console.log(`total ${med.toFixed(0)} ms against the ${TARGET_MS} ms target: ${med <= TARGET_MS ? 'met' : `missed by ${(med - TARGET_MS).toFixed(0)} ms`}`);

@@ -7,7 +7,7 @@ import { runRender } from './render';
 import { CliError } from './errors';
 import { traceCommand } from './trace-command';
 import { USAGE } from './usage';
-import { VERSION } from './version';
+import { VERSION } from '../core/version';
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();

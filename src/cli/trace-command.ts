@@ -10,7 +10,7 @@ import { encodeTrace } from '../core/trace/encode';
 import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
-import { VERSION } from './version';
+import { VERSION } from '../core/version';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
 function ortDir(): string {

@@ -10,15 +10,22 @@ import type { RunTimings } from './worker-protocol';
  * (`metadata.gatescope.timings`, RunTimings; the .ipynb serializer saves `metadata.metadata` as the
  * output's Jupyter metadata): what `npm run bench:notebook` reads, and a user can look up.
  */
-export function traceOutput(doc: TraceDocument, run?: { startedAt: number; timings: Omit<RunTimings, 'serializeMs' | 'startedAt' | 'writtenAt'> }): vscode.NotebookCellOutput {
+export function traceOutput(
+  doc: TraceDocument,
+  preview: Uint8Array | undefined,
+  run?: { startedAt: number; timings: Omit<RunTimings, 'serializeMs' | 'startedAt' | 'writtenAt'> },
+): vscode.NotebookCellOutput {
   const t0 = performance.now();
-  const item = vscode.NotebookCellOutputItem.json(doc, TRACE_MIME);
-  if (!run) return new vscode.NotebookCellOutput([item]);
+  // The trace first; the PNG after it. Where Gatescope is installed, its contributed
+  // notebook.displayOrder default keeps the interactive view in front of image/png.
+  const items = [vscode.NotebookCellOutputItem.json(doc, TRACE_MIME)];
+  if (preview) items.push(new vscode.NotebookCellOutputItem(preview, 'image/png'));
+  if (!run) return new vscode.NotebookCellOutput(items);
   const timings: RunTimings = { ...run.timings, serializeMs: performance.now() - t0, startedAt: run.startedAt, writtenAt: Date.now() };
   for (const k of Object.keys(timings) as (keyof RunTimings)[]) {
     if (k !== 'startedAt' && k !== 'writtenAt') timings[k] = Math.round(timings[k] * 10) / 10;
   }
-  return new vscode.NotebookCellOutput([item], { metadata: { gatescope: { timings } } });
+  return new vscode.NotebookCellOutput(items, { metadata: { gatescope: { timings } } });
 }
 
 export function errorOutput(name: string, message: string): vscode.NotebookCellOutput {

@@ -33,7 +33,7 @@ async function execute(controller: vscode.NotebookController, paths: HostPaths, 
   }
   try {
     const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token });
-    await execution.replaceOutput([traceOutput(run.document, { startedAt, timings: run.timings })]);
+    await execution.replaceOutput([traceOutput(run.document, run.preview, { startedAt, timings: run.timings })]);
     execution.end(true, Date.now());
   } catch (e) {
     if (e instanceof CancelledError) {

@@ -97,10 +97,10 @@ function currentTarget(): Target {
   return { notebook: editor.notebook, index: sel && !sel.isEmpty ? sel.end : editor.notebook.cellCount };
 }
 
-async function insertResult(target: Target, spec: (base: vscode.Uri | undefined) => Spec, doc: TraceDocument): Promise<{ notebook: vscode.Uri; cellIndex: number }> {
+async function insertResult(target: Target, spec: (base: vscode.Uri | undefined) => Spec, doc: TraceDocument, preview: Uint8Array | undefined): Promise<{ notebook: vscode.Uri; cellIndex: number }> {
   const makeCell = (base: vscode.Uri | undefined): vscode.NotebookCellData => {
     const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, formatSpec(spec(base)), SPEC_LANGUAGE);
-    cell.outputs = [traceOutput(doc)];
+    cell.outputs = [traceOutput(doc, preview)];
     return cell;
   };
   let nb = target.notebook && !target.notebook.isClosed ? target.notebook : undefined;
@@ -178,6 +178,6 @@ async function inspectOnnx(paths: HostPaths, args: InspectArgs): Promise<Inspect
       });
     },
   );
-  const placed = await insertResult(target, spec, run.document);
+  const placed = await insertResult(target, spec, run.document, run.preview);
   return { status: 'inserted', ...placed, document: run.document, runtime: run.runtime };
 }

@@ -60,6 +60,8 @@ async function readFile(uri: vscode.Uri, field: string): Promise<Uint8Array> {
 
 export interface SpecRun {
   document: TraceDocument;
+  /** PNG of the heatmaps (gatescope.pngPreview). */
+  preview?: Uint8Array;
   runtime: RuntimeReport;
   model: vscode.Uri;
   /** The worker's stages and the whole worker job (ms). */
@@ -87,6 +89,5 @@ export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: H
   if (spec.vocab) job.vocab = spec.vocab;
   if (spec.tokens) job.tokens = spec.tokens;
   if (spec.layers) job.layers = spec.layers;
-  const { document, runtime, timings } = await traceInWorker(paths.workerPath, job, hooks);
-  return { document, runtime, model, timings };
+  return { ...(await traceInWorker(paths.workerPath, job, hooks)), model };
 }

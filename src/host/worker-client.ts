@@ -64,9 +64,10 @@ export async function inspectInWorker(workerPath: string, modelBytes: Uint8Array
 }
 
 /** timings: the worker's stages, and workerMs: the whole job from starting the thread to its reply. */
-export async function traceInWorker(workerPath: string, job: TraceJob, hooks: JobHooks = {}): Promise<{ document: TraceDocument; runtime: RuntimeReport; timings: TraceTimings & { workerMs: number } }> {
+export async function traceInWorker(workerPath: string, job: TraceJob, hooks: JobHooks = {}): Promise<{ document: TraceDocument; preview?: Uint8Array; runtime: RuntimeReport; timings: TraceTimings & { workerMs: number } }> {
   const t0 = performance.now();
   const reply = await runJob(workerPath, job, hooks);
   if (reply.type !== 'traced') throw new Error(`unexpected worker reply ${reply.type}`);
-  return { document: reply.document, runtime: reply.runtime, timings: { ...reply.timings, workerMs: performance.now() - t0 } };
+  const timings = { ...reply.timings, workerMs: performance.now() - t0 };
+  return reply.preview ? { document: reply.document, preview: reply.preview, runtime: reply.runtime, timings } : { document: reply.document, runtime: reply.runtime, timings };
 }

@@ -18,6 +18,8 @@ export interface RunSettings {
   /** gatescope.maxOutputMB in bytes. */
   maxBytes: number;
   numThreads: number;
+  /** gatescope.pngPreview: add an image/png of the heatmaps beside the trace. */
+  pngPreview: boolean;
 }
 
 export interface TraceJob {
@@ -62,7 +64,7 @@ export type WorkerReply =
   | { type: 'progress'; message: string; fraction?: number }
   | { type: 'inspected'; summary: ModelSummary }
   /** timings: the worker's stages in ms (src/onnx TraceTimings, encodeMs = encodeTrace). */
-  | { type: 'traced'; document: TraceDocument; runtime: RuntimeReport; timings: TraceTimings }
+  | { type: 'traced'; document: TraceDocument; preview?: Uint8Array; runtime: RuntimeReport; timings: TraceTimings }
   | { type: 'failed'; name: string; message: string };
 
 /**

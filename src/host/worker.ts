@@ -6,10 +6,13 @@ import { parentPort } from 'node:worker_threads';
 import { inspectOnnxModel, runOnnxTrace } from '../onnx';
 import { ort } from '../onnx/session';
 import { encodeTrace, type EncodeOptions } from '../core/trace/encode';
+import { decodeTrace } from '../core/trace/decode';
+import { renderPreviewPng } from '../core/preview/render-png';
+import { VERSION } from '../core/version';
 import { buildInputs } from './build-inputs';
 import type { InspectJob, TraceJob, WorkerJob, WorkerReply } from './worker-protocol';
 
-const PRODUCER = 'gatescope 0.1.0 (vscode)';
+const PRODUCER = `gatescope ${VERSION} (vscode)`;
 
 function post(reply: WorkerReply): void {
   parentPort!.postMessage(reply);
@@ -50,8 +53,12 @@ async function trace(job: TraceJob): Promise<WorkerReply> {
   const t0 = performance.now();
   const document = encodeTrace(input, enc);
   timings.encodeMs = performance.now() - t0;
+  // The preview is drawn from the document as saved (decoded), so it shows exactly what the
+  // renderer will; it keeps the gates visible where Gatescope is not installed (GitHub, JupyterLab).
+  const preview = job.settings.pngPreview ? renderPreviewPng(decodeTrace(document)) : undefined;
   // Read back from onnxruntime itself: what this worker's runtime was really configured with.
-  return { type: 'traced', document, runtime: { numThreads: Number(ort.env.wasm.numThreads ?? 0) }, timings };
+  const runtime = { numThreads: Number(ort.env.wasm.numThreads ?? 0) };
+  return preview ? { type: 'traced', document, preview, runtime, timings } : { type: 'traced', document, runtime, timings };
 }
 
 parentPort!.once('message', (job: WorkerJob) => {

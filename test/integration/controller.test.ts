@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { decodeTraceItem, demoModelIn, ERROR_MIME, onlyItem, openIpynb, runCell, workspaceRoot } from './helpers/notebooks';
+import { decodeTraceItem, demoModelIn, ERROR_MIME, mainItem, openIpynb, runCell, workspaceRoot } from './helpers/notebooks';
 
 function errorOf(cell: vscode.NotebookCell): { name: string; message: string } {
-  const item = onlyItem(cell);
+  const item = mainItem(cell);
   assert.equal(item.mime, ERROR_MIME);
   return JSON.parse(new TextDecoder().decode(item.data));
 }
@@ -23,7 +23,7 @@ describe('notebook controller "Gatescope"', () => {
     ]);
     const cell = await runCell(editor, 1);
     assert.equal(cell.executionSummary?.success, true);
-    const { doc, decoded } = decodeTraceItem(onlyItem(cell));
+    const { doc, decoded } = decodeTraceItem(mainItem(cell));
     assert.deepEqual(doc.tokens, ['(', '(', 'a', ')', ')']);
     assert.equal(decoded.layers[0]!.gates.z.dtype, 'float32');
     assert.equal(decoded.steps, 5);
@@ -40,7 +40,7 @@ describe('notebook controller "Gatescope"', () => {
     ]);
     const cell = await runCell(editor, 0);
     assert.equal(cell.executionSummary?.success, true, JSON.stringify(cell.outputs.map((o) => o.items.map((i) => new TextDecoder().decode(i.data)))));
-    assert.deepEqual(decodeTraceItem(onlyItem(cell)).doc.tokens, ['<', 'x', '>']);
+    assert.deepEqual(decodeTraceItem(mainItem(cell)).doc.tokens, ['<', 'x', '>']);
   });
 
   it('keeps only the layers a spec asks for, and names a missing one', async () => {
@@ -49,7 +49,7 @@ describe('notebook controller "Gatescope"', () => {
       { kind: 'code', source: 'model: demo.onnx\ninput: random\nlayers: 0, 3' },
     ]);
     const ok = await runCell(editor, 0);
-    assert.deepEqual(decodeTraceItem(onlyItem(ok)).decoded.layers.map((l) => l.layer), [0]);
+    assert.deepEqual(decodeTraceItem(mainItem(ok)).decoded.layers.map((l) => l.layer), [0]);
     const bad = await runCell(editor, 1);
     assert.equal(bad.executionSummary?.success, false);
     assert.match(errorOf(bad).message, /field `layers`: the model has no layer 3; its GRU layers are 0/);
@@ -86,6 +86,6 @@ describe('notebook controller "Gatescope"', () => {
     edit.replace(cellDoc.uri, new vscode.Range(0, 0, cellDoc.lineCount, 0), 'model: demo.onnx\ninput: random\nseed: 1\nsteps: 6');
     assert.ok(await vscode.workspace.applyEdit(edit));
     const cell = await runCell(editor, 0);
-    assert.equal(decodeTraceItem(onlyItem(cell)).decoded.steps, 6);
+    assert.equal(decodeTraceItem(mainItem(cell)).decoded.steps, 6);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InspectResult } from '../../src/host/inspect-command';
 import { parseSpec } from '../../src/core/spec/parse-spec';
-import { decodeTraceItem, demoModelIn, onlyItem, openIpynb, workspaceRoot } from './helpers/notebooks';
+import { decodeTraceItem, demoModelIn, mainItem, openIpynb, workspaceRoot } from './helpers/notebooks';
 
 type Inserted = Extract<InspectResult, { status: 'inserted' }>;
 
@@ -39,7 +39,7 @@ describe('command gatescope.inspectOnnx', () => {
     const nb = editor.notebook;
     assert.deepEqual(nb.getCells().map((c) => c.document.getText()), ['# first', nb.cellAt(1).document.getText(), '# second']);
     const cell = nb.cellAt(1);
-    const { doc, decoded } = decodeTraceItem(onlyItem(cell));
+    const { doc, decoded } = decodeTraceItem(mainItem(cell));
     assert.deepEqual(doc.tokens, ['(', 'a', '(', 'b', '"', 'c', ')', '"', ')', ')']);
     assert.equal(decoded.steps, 10);
     assert.equal(decoded.batch, 1);
@@ -57,7 +57,7 @@ describe('command gatescope.inspectOnnx', () => {
     const editor = await openIpynb(uri, [{ kind: 'markdown', source: '# notes' }]);
     editor.selections = [new vscode.NotebookRange(0, 1)];
     const r = inserted(await inspect({ model, input: { kind: 'random', seed: 3, steps: 12 } }));
-    const original = decodeTraceItem(onlyItem(editor.notebook.cellAt(r.cellIndex))).doc;
+    const original = decodeTraceItem(mainItem(editor.notebook.cellAt(r.cellIndex))).doc;
     assert.ok(await editor.notebook.save(), 'saving the notebook failed');
     const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
     const data = saved.cells[1].outputs[0].data['application/vnd.gatescope.trace+json'];
@@ -74,7 +74,7 @@ describe('command gatescope.inspectOnnx', () => {
     assert.equal(editor.notebook.uri.toString(), r.notebook.toString());
     assert.equal(editor.notebook.notebookType, 'jupyter-notebook');
     assert.equal(editor.notebook.cellCount, 1);
-    const { decoded } = decodeTraceItem(onlyItem(editor.notebook.cellAt(0)));
+    const { decoded } = decodeTraceItem(mainItem(editor.notebook.cellAt(0)));
     assert.equal(decoded.steps, 7);
     // Random token ids are labelled through the model's gatescope.vocab metadata.
     assert.equal(decoded.tokens?.length, 7);
@@ -87,7 +87,7 @@ describe('command gatescope.inspectOnnx', () => {
     const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'inspect', 'file.ipynb'), []);
     const r = inserted(await inspect({ model, input: { kind: 'file', uri: file } }));
     const cell = editor.notebook.cellAt(r.cellIndex);
-    assert.deepEqual(decodeTraceItem(onlyItem(cell)).doc.tokens, ['(', 'a', ')', '"', 'b', '"']);
+    assert.deepEqual(decodeTraceItem(mainItem(cell)).doc.tokens, ['(', 'a', ')', '"', 'b', '"']);
     const spec = parseSpec(cell.document.getText());
     assert.ok(spec.ok && spec.spec.input.kind === 'file' && spec.spec.input.path === 'ids.json', cell.document.getText());
   });

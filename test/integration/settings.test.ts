@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InspectResult } from '../../src/host/inspect-command';
 import { decodeTrace } from '../../src/core/trace/decode';
-import { decodeTraceItem, demoModelIn, onlyItem, openIpynb, runCell, withSetting, workspaceRoot } from './helpers/notebooks';
+import { decodeTraceItem, demoModelIn, mainItem, openIpynb, runCell, withSetting, workspaceRoot } from './helpers/notebooks';
 
 type Inserted = Extract<InspectResult, { status: 'inserted' }>;
 
@@ -64,6 +64,19 @@ describe('gatescope.* settings', () => {
     assert.equal(small.document.downsample.originalSteps, 6000);
   });
 
+  it('gatescope.pngPreview adds a PNG of the heatmaps after the trace, or leaves it out', async function () {
+    this.timeout(180000);
+    const items = async (value: boolean, notebook: string): Promise<string[]> => {
+      const r = await withSetting('pngPreview', value, () => run({ kind: 'random', seed: 2, steps: 8 }, notebook));
+      const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === r.notebook.toString())!;
+      const cell = nb.cellAt(r.cellIndex);
+      mainItem(cell); // checks the PNG signature and its place after the trace
+      return cell.outputs[0]!.items.map((i) => i.mime);
+    };
+    assert.deepEqual(await items(true, 'preview-on.ipynb'), ['application/vnd.gatescope.trace+json', 'image/png']);
+    assert.deepEqual(await items(false, 'preview-off.ipynb'), ['application/vnd.gatescope.trace+json']);
+  });
+
   it('gatescope.onnxruntimeThreads reaches onnxruntime in the worker', async function () {
     // Several runs, each inserting a notebook cell: slow on a loaded machine.
     this.timeout(180000);
@@ -81,7 +94,7 @@ describe('gatescope.* settings', () => {
         { kind: 'code', source: 'model: demo.onnx\ninput: random\nsteps: 5\nprecision: float16\nengine: native' },
       ]);
       const cell = await runCell(editor, 0);
-      const { doc } = decodeTraceItem(onlyItem(cell));
+      const { doc } = decodeTraceItem(mainItem(cell));
       assert.equal(doc.layers[0]!.gates.h.dtype, 'float16');
       assert.match(doc.model.engine, /^gatescope-native/);
     });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { handleExport } from '../../src/host/export-messaging';
-import { decodeTraceItem, extension, onlyItem, workspaceRoot } from './helpers/notebooks';
+import { decodeTraceItem, extension, mainItem, workspaceRoot } from './helpers/notebooks';
 
 describe('workspace trust declaration', () => {
   it('declares limited support for untrusted workspaces with a reason', async () => {
@@ -31,7 +31,7 @@ describe('Gatescope: Open Demo', () => {
     assert.ok(!uri.path.startsWith(ext.extensionUri.path), `demo opened from the extension folder: ${uri.path}`);
     const spec = editor.notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
     assert.ok(spec, 'the demo has a spec cell');
-    const { doc, decoded } = decodeTraceItem(onlyItem(spec));
+    const { doc, decoded } = decodeTraceItem(mainItem(spec));
     assert.equal(doc.tokens?.join(''), '(a(b "(" c)(a(b(c)a)b)) "))" a(b)');
     assert.equal(decoded.layers[0]!.hiddenSize, 24);
     // The model was copied beside it, so the spec cell can run there.

@@ -54,10 +54,21 @@ export function decodeTraceItem(item: vscode.NotebookCellOutputItem): { doc: Tra
   return { doc, decoded: decodeTrace(doc) };
 }
 
-export function onlyItem(cell: vscode.NotebookCell): vscode.NotebookCellOutputItem {
+/**
+ * The first item of the cell's one output. A trace output may carry one more item, the PNG preview
+ * (gatescope.pngPreview), checked here to be a real PNG placed after the trace.
+ */
+export function mainItem(cell: vscode.NotebookCell): vscode.NotebookCellOutputItem {
   assert.equal(cell.outputs.length, 1, `cell ${cell.index} has ${cell.outputs.length} outputs`);
-  assert.equal(cell.outputs[0]!.items.length, 1);
-  return cell.outputs[0]!.items[0]!;
+  const items = cell.outputs[0]!.items;
+  if (items.length === 2) {
+    assert.equal(items[0]!.mime, TRACE_MIME);
+    assert.equal(items[1]!.mime, 'image/png');
+    assert.deepEqual([...items[1]!.data.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the preview is not a PNG');
+  } else {
+    assert.equal(items.length, 1, `the output has ${items.length} items`);
+  }
+  return items[0]!;
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30000): Promise<T> {
