@@ -39,7 +39,7 @@ const common = {
   plugins,
   target: 'es2022',
   legalComments: 'none',
-  define: { GATESCOPE_VERSION: JSON.stringify(require('./package.json').version) },
+  define: require('./scripts/esbuild-plugins').define,
 };
 
 const bundles = [

@@ -1,4 +1,4 @@
-// esbuild plugins shared by esbuild.js and the scripts that bundle tests or benchmarks.
+// esbuild plugins and constants shared by esbuild.js and the scripts that bundle tests or benchmarks.
 'use strict';
 const path = require('node:path');
 
@@ -24,4 +24,7 @@ const onnxruntimeWebBuild = {
   },
 };
 
-module.exports = { plugins: [onnxruntimeWebBuild] };
+/** Compile-time constants (src/core/version.ts reads GATESCOPE_VERSION). */
+const define = { GATESCOPE_VERSION: JSON.stringify(require('../package.json').version) };
+
+module.exports = { plugins: [onnxruntimeWebBuild], define };

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { decodeTrace } from '../../../src/core/trace/decode';
 import { FIXTURES } from '../onnx/fixtures';
+import { schemaErrors } from '../core/trace/schema.unit.test';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const esbuild = require('esbuild') as typeof import('esbuild');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { plugins } = require('../../../scripts/esbuild-plugins.js');
+const { plugins, define } = require('../../../scripts/esbuild-plugins.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ORT_RUNTIME_FILES } = require('../../../scripts/ort-files.js') as { ORT_RUNTIME_FILES: string[] };
 
@@ -27,7 +28,7 @@ describe('gatescope CLI (built bundle, spawned)', function () {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gatescope-cli-'));
     main = path.join(dir, 'dist', 'cli', 'main.js');
-    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: main, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', plugins, logLevel: 'silent' });
+    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: main, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', plugins, define, logLevel: 'silent' });
     mkdirSync(path.join(dir, 'dist', 'ort'));
     for (const f of ORT_RUNTIME_FILES) copyFileSync(path.join(ROOT, 'node_modules/onnxruntime-web/dist', f), path.join(dir, 'dist', 'ort', f));
     copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
@@ -73,6 +74,7 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     const r = run('trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
+    assert.equal(schemaErrors(JSON.parse(r.stdout)), '');
     const doc = decodeTrace(JSON.parse(r.stdout));
     assert.equal(doc.layers.length, 1);
     assert.equal(doc.steps, 7);

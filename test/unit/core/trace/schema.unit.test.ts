@@ -12,6 +12,10 @@ const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/trace-format.sch
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
 const validate = ajv.compile(schema);
 
+export function schemaErrors(doc: unknown): string {
+  return errors(doc);
+}
+
 function errors(doc: unknown): string {
   return validate(doc) ? '' : ajv.errorsText(validate.errors);
 }
@@ -44,6 +48,14 @@ describe('trace JSON Schema (docs/trace-format.schema.json)', () => {
     const doc = JSON.parse(JSON.stringify(encodeTrace(input, { maxBytes: full - 200 })));
     assert.ok(doc.downsample);
     assert.equal(errors(doc), '');
+  });
+
+  it('accepts the host-produced traces saved in the demo notebook', () => {
+    // media/demo/demo.ipynb's outputs were written by the extension's own worker (scripts/demo).
+    const nb = JSON.parse(fs.readFileSync(path.join(ROOT, 'media/demo/demo.ipynb'), 'utf8'));
+    const traces = nb.cells.flatMap((c: any) => c.outputs ?? []).map((o: any) => o.data?.['application/vnd.gatescope.trace+json']).filter(Boolean);
+    assert.ok(traces.length >= 1, 'the demo notebook holds no trace output');
+    for (const t of traces) assert.equal(errors(t), '');
   });
 
   it('accepts every committed trace fixture', () => {
