@@ -31,6 +31,7 @@ require('tsx/cjs/api').register();
 /** @type {typeof import('../test/e2e/harness')} */
 const harness = require('../test/e2e/harness.ts');
 const { gruModelBytes } = require('./lib/onnx-gru-model');
+const { uniform, median } = require('./lib/common');
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -49,24 +50,8 @@ const CONFIGS = [
   { id: 'full', what: 'precision uint8, maxOutputMB 64 (no downsampling)', file: 'full.ipynb', precision: 'uint8', maxOutputMB: 64 },
 ].filter((c) => !arg('only') || c.id === arg('only'));
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
 const spread = (xs) => (xs.length > 1 ? (Math.max(...xs) - Math.min(...xs)) / median(xs) : 0);
 const log = (m) => process.stderr.write(`[bench:notebook] ${m}\n`);
-
-/** Seeded uniform values in [-scale, scale] (xorshift32), as bench/trace.js builds its weights. */
-function uniform(seed, count, scale) {
-  let x = seed >>> 0 || 1;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = ((x >>> 8) / 16777216 * 2 - 1) * scale;
-  }
-  return out;
-}
 
 function writeModel(file) {
   const bytes = gruModelBytes({ W: uniform(1001, 3 * H * I, 1 / Math.sqrt(I)), R: uniform(1002, 3 * H * H, 1 / Math.sqrt(H)), B: uniform(1003, 6 * H, 0.1), inputSize: I, hiddenSize: H, linearBeforeReset: true });
