@@ -8,7 +8,7 @@ import { SEQUENTIAL_LUT, DIVERGING_LUT } from '../../src/core/color/maps';
 import { encodeTrace } from '../../src/core/trace';
 import { decodeTrace } from '../../src/core/trace';
 import { renderPreviewPng } from '../../src/core/preview/render-png';
-import { openNotebook, screenshot, traceOutput, writeNotebook } from './harness';
+import { openNotebook, screenshot, PYTORCH_CONVENTION, traceOutput, writeNotebook } from './harness';
 import { vscodeSession } from './hooks';
 
 const B = 1;
@@ -23,7 +23,7 @@ function constantTrace(name: string) {
         name,
         source: 'native',
         engine: 'e2e fixture',
-        convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
+        convention: PYTORCH_CONVENTION,
       },
       layers: [{ layer: 0, direction: 'forward', hiddenSize: H, r: fill(1), z: fill(0), n: fill(1), h: fill(-1) }],
       batch: B,

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { TRACE_MIME } from '../../src/core/trace/document';
+import { TRACE_MIME, type TraceConvention } from '../../src/core/trace/document';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const offline = require('../../scripts/vscode-offline.js');
@@ -208,6 +208,14 @@ export function writeNotebook(workspace: string, relPath: string, outputs: Recor
   fs.writeFileSync(file, JSON.stringify(nb, null, 1));
   return file;
 }
+
+/** PyTorch nn.GRU's convention, for the traces the e2e tests build themselves. */
+export const PYTORCH_CONVENTION: TraceConvention = {
+  gateOrder: ['r', 'z', 'n'],
+  linearBeforeReset: true,
+  zMeaning: 'keep-old',
+  activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } },
+};
 
 /** The MIME bundle of one Gatescope output. */
 export function traceOutput(doc: unknown): Record<string, unknown> {

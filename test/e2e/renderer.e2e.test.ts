@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { encodeTrace } from '../../src/core/trace';
 import { formatFloat32 } from '../../src/core/view/format';
-import { openNotebook, screenshot as pageShot, setTheme, traceOutput, writeNotebook } from './harness';
+import { openNotebook, screenshot as pageShot, setTheme, PYTORCH_CONVENTION, traceOutput, writeNotebook } from './harness';
 import { vscodeSession } from './hooks';
 
 const T = 40;
@@ -36,7 +36,7 @@ function knownTrace(name: string) {
         name,
         source: 'pytorch',
         engine: 'e2e fixture',
-        convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
+        convention: PYTORCH_CONVENTION,
       },
       layers: [{ layer: 0, direction: 'forward', hiddenSize: H, r, z, n, h }],
       batch: 1,

@@ -12,6 +12,19 @@ export interface RasterScratch {
   rowEnd: Int32Array;
 }
 
+/**
+ * First cell shown at display index i (a row or a column) when each index covers `per` cells
+ * from `start`; zoomed in past one cell per index (per < 1), the cell under the index's centre.
+ */
+function spanStart(start: number, per: number, i: number): number {
+  return per >= 1 ? Math.round(start + i * per) : Math.floor(start + (i + 0.5) * per);
+}
+
+/** End (exclusive) of the cells display index i covers, given its first cell `a`: at least one cell. */
+function spanEnd(start: number, per: number, i: number, a: number): number {
+  return per >= 1 ? Math.max(a + 1, Math.round(start + (i + 1) * per)) : a + 1;
+}
+
 export function makeScratch(rows: number): RasterScratch {
   return { accUnit: new Float64Array(0), rowStart: new Int32Array(rows), rowEnd: new Int32Array(rows) };
 }
@@ -66,15 +79,8 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
   const { rowStart, rowEnd } = scratch;
 
   for (let r = 0; r < rows; r++) {
-    let a: number;
-    let b: number;
-    if (unitsPerRow >= 1) {
-      a = Math.round(job.units.start + r * unitsPerRow);
-      b = Math.max(a + 1, Math.round(job.units.start + (r + 1) * unitsPerRow));
-    } else {
-      a = Math.floor(job.units.start + (r + 0.5) * unitsPerRow);
-      b = a + 1;
-    }
+    const a = spanStart(job.units.start, unitsPerRow, r);
+    const b = spanEnd(job.units.start, unitsPerRow, r, a);
     rowStart[r] = Math.min(a, H - 1);
     rowEnd[r] = Math.min(b, H);
   }
@@ -89,15 +95,8 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
   const lo = colours.lo;
   const lut = colours.lut;
   for (let c = 0; c < cols; c++) {
-    let i0: number;
-    let i1: number;
-    if (stepsPerCol >= 1) {
-      i0 = Math.round(job.steps.start + c * stepsPerCol);
-      i1 = Math.max(i0 + 1, Math.round(job.steps.start + (c + 1) * stepsPerCol));
-    } else {
-      i0 = Math.floor(job.steps.start + (c + 0.5) * stepsPerCol);
-      i1 = i0 + 1;
-    }
+    const i0 = spanStart(job.steps.start, stepsPerCol, c);
+    let i1 = spanEnd(job.steps.start, stepsPerCol, c, i0);
     if (i0 >= valid || i0 >= job.totalSteps) {
       for (let r = 0; r < rows; r++) out[r * cols + c] = colours.masked;
       continue;
