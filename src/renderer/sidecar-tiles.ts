@@ -41,6 +41,11 @@ export class SidecarTiles {
     private readonly onLanded: () => void,
   ) {}
 
+  /** Bytes of decoded tiles held now. */
+  get cachedBytes(): number {
+    return this.bytes;
+  }
+
   get pending(): number {
     return this.wanted.size + this.inflight.size;
   }

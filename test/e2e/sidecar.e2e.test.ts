@@ -61,7 +61,7 @@ async function attr(frame: Frame, name: string): Promise<string | null> {
 
 async function zoomToSteps(page: Page, frame: Frame, under: number): Promise<void> {
   await frame.focus(`${ROOT} .gs-stack`);
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 60; i++) {
     const span = Number(await attr(frame, 'data-steps-end')) - Number(await attr(frame, 'data-steps-start'));
     if (span < under) return;
     await page.keyboard.press('+');
@@ -89,7 +89,8 @@ describe('sidecar traces in a real VS Code notebook', () => {
     const nb = await openNotebook(vscode, 'sidecar/long.ipynb', `${ROOT} canvas[data-gate="h"]`);
     page = nb.page;
     await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
-    assert.equal(await attr(nb.frame, 'data-detail'), 'overview');
+    // The first paint comes from the inline overview; finer tiles may already be arriving.
+    assert.notEqual(await attr(nb.frame, 'data-detail'), 'full');
     const notice = (await nb.frame.locator(`${ROOT} .gs-notice`).first().textContent()) ?? '';
     assert.ok(notice.includes(doc.sidecar!.file), `the notice names the sidecar: ${notice}`);
 
