@@ -114,7 +114,7 @@ async function main() {
       await page.keyboard.press('0');
       await frame.waitForFunction((sel) => document.querySelector(sel).getAttribute('data-steps-start') === '0', SEL);
       // Measured each time: focusing the view can scroll the notebook.
-      const box = await frame.locator(`${SEL} canvas[data-gate="h"]`).boundingBox();
+      const box = await frame.locator(`${SEL} canvas[data-gate="r"]`).boundingBox();
       const x = box.x + (0.02 + 0.96 * rnd()) * box.width;
       await page.mouse.move(x, box.y + box.height / 2);
       await page.keyboard.down('Control');

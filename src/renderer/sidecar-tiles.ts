@@ -10,7 +10,13 @@ import type { TileChannel } from './tile-channel';
 
 /** Decoded tiles kept per view (bytes of float32). */
 const CACHE_BYTES = 256 * 2 ** 20;
-const MAX_PER_REQUEST = 32;
+/**
+ * Tiles per request and requests in flight. Few and small, so that a zoom gesture does not queue
+ * megabytes of tiles for views already left behind: what is wanted is rebuilt every frame, and only
+ * the latest frame's tiles are sent when a slot frees.
+ */
+const MAX_PER_REQUEST = 8;
+const MAX_IN_FLIGHT = 2;
 
 interface LevelTiles {
   gate: DecodedGate;
@@ -27,6 +33,7 @@ export class SidecarTiles {
   private bytes = 0;
   private readonly wanted = new Map<string, { lt: LevelTiles; i: number }>();
   private readonly inflight = new Set<string>();
+  private requests = 0;
   private readonly failed = new Set<string>();
   private flushing = false;
   /** The last error the host reported (shown in the status line), until a request succeeds. */
@@ -48,6 +55,11 @@ export class SidecarTiles {
 
   get pending(): number {
     return this.wanted.size + this.inflight.size;
+  }
+
+  /** Starts a frame: tiles wanted by earlier frames and not yet sent are forgotten. */
+  beginFrame(): void {
+    this.wanted.clear();
   }
 
   /**
@@ -124,11 +136,13 @@ export class SidecarTiles {
     this.flushing = false;
     const ref = this.trace.sidecar;
     if (!ref) return;
-    const batch = [...this.wanted.entries()];
-    this.wanted.clear();
-    for (let s = 0; s < batch.length; s += MAX_PER_REQUEST) {
-      const part = batch.slice(s, s + MAX_PER_REQUEST);
-      for (const [k] of part) this.inflight.add(k);
+    while (this.requests < MAX_IN_FLIGHT && this.wanted.size > 0) {
+      const part = [...this.wanted.entries()].slice(0, MAX_PER_REQUEST);
+      for (const [k] of part) {
+        this.wanted.delete(k);
+        this.inflight.add(k);
+      }
+      this.requests++;
       const keys: TileKey[] = part.map(([, w]) => ({ tensor: w.lt.tensor, b: this.batch, i: w.i }));
       this.channel.request(ref, keys).then(
         (tiles) => {
@@ -138,6 +152,8 @@ export class SidecarTiles {
           });
           this.error = undefined;
           for (const [k] of part) this.inflight.delete(k);
+          this.requests--;
+          this.flush();
           this.onLanded();
         },
         (e: unknown) => {
@@ -146,6 +162,8 @@ export class SidecarTiles {
             this.inflight.delete(k);
             this.failed.add(k);
           }
+          this.requests--;
+          this.flush();
           this.onLanded();
         },
       );

@@ -164,7 +164,8 @@ export class TraceView {
       this.invalidate({ heatmaps: true, overlay: true, plots: true });
       this.persist();
     });
-    toolbar.append(labelled('Show', zSel));
+    // The z view only means something for GRU layers.
+    if (trace.layers.some((l) => l.cell === 'gru')) toolbar.append(labelled('Show', zSel));
 
     const reset = button('Reset zoom', 'Show all steps and units (key 0)');
     reset.addEventListener('click', () => this.resetZoom());
@@ -492,6 +493,7 @@ export class TraceView {
     void flipped;
     let fineColumns = 0;
     let fineBucket = this.data.bucket;
+    this.fine?.beginFrame();
     for (const g of this.data.names) {
       const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, need, this.order) : undefined;
       if (paired) {
