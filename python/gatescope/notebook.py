@@ -21,7 +21,7 @@ def _notebook_path():
     return path if isinstance(path, str) and path else None
 
 
-def sidecar_place(folder=None):
+def sidecar_place(folder=None, stem=None):
     """{"folder", "stem"} for a sidecar: the given folder, else the VS Code notebook's folder, else the
     current folder; the stem is the notebook's name without extension, else "gatescope"."""
     nb = _notebook_path()
@@ -31,7 +31,8 @@ def sidecar_place(folder=None):
         raise TraceError(f"sidecar folder {folder!r} does not exist: pass sidecar=<an existing folder>, or sidecar=False to keep everything in the output")
     if not os.access(folder, os.W_OK):
         raise TraceError(f"cannot write the sidecar into {folder!r} (not writable): pass sidecar=<a writable folder beside the notebook>, or sidecar=False")
-    stem = os.path.splitext(os.path.basename(nb))[0] if nb else "gatescope"
+    if stem is None:
+        stem = os.path.splitext(os.path.basename(nb))[0] if nb else "gatescope"
     stem = re.sub(r"[/\\:\x00]", "_", stem) or "gatescope"
     return {"folder": folder, "stem": stem}
 

@@ -48,7 +48,7 @@ def _initial_state(h0, config, B):
 
 
 def trace(module_or_weights, x, tokens=None, precision="auto", lengths=None, h0=None, name=None, max_mb=8,
-          sidecar=True, sidecar_precision="auto", tolerance=DEFAULT_TOLERANCE):
+          sidecar=True, sidecar_precision="auto", sidecar_stem=None, tolerance=DEFAULT_TOLERANCE):
     """Runs a torch.nn.GRU, nn.LSTM or nn.RNN (or a dict of its state_dict() arrays) on x and returns
     a Gatescope trace, format version 2 (a dict).
 
@@ -62,6 +62,8 @@ def trace(module_or_weights, x, tokens=None, precision="auto", lengths=None, h0=
       current folder, or the folder of the VS Code notebook), a folder path, or False = refuse runs
       over max_mb with a TraceError.
     sidecar_precision: "auto" (float32 up to a 2 GiB file), "float32", "float16" or "uint8".
+    sidecar_stem: start of the sidecar's file name (default: the notebook's name, else "gatescope");
+      the file is "<stem>-<12 hex of its header hash>.gatescope.safetensors".
     tolerance: largest |recomputed − PyTorch| accepted; beyond it the trace carries a warning.
     """
     try:
@@ -143,5 +145,5 @@ def trace(module_or_weights, x, tokens=None, precision="auto", lengths=None, h0=
     if sidecar is not False and sidecar is not None:
         from .notebook import sidecar_place
 
-        side = sidecar_place(None if sidecar is True else os.fspath(sidecar))
+        side = sidecar_place(None if sidecar is True else os.fspath(sidecar), sidecar_stem)
     return encode(head, layers, B, T, lens if lengths is not None else None, precision, int(max_mb * 2 ** 20), side, sidecar_precision)
