@@ -51,7 +51,7 @@ def summary(doc):
 
 
 def mime_bundle(doc, png=None):
-    """The MIME bundle of a trace: our JSON type, the PNG preview when given, and a text/plain line."""
+    """The MIME bundle of a trace: our JSON type, the PNG preview (base64 text) when given, and a text/plain line."""
     bundle = {MIME: doc}
     if png is not None:
         bundle["image/png"] = png
@@ -59,11 +59,13 @@ def mime_bundle(doc, png=None):
     return bundle
 
 
-def show(module_or_trace, x=None, **kwargs):
+def show(module_or_trace, x=None, png=True, png_width=1200, **kwargs):
     """Displays a trace in a Jupyter kernel (VS Code notebooks with Gatescope draw it as heatmaps).
 
     show(trace_dict) displays an existing trace; show(module, x, tokens=..., ...) traces first (same
-    arguments as trace()). Returns the trace.
+    arguments as trace()). The output holds the trace, a PNG preview of its heatmaps (png=False
+    leaves it out; png_width: its largest width in pixels) for places without Gatescope, and a line
+    of text. Returns the trace.
     """
     from .encode import FORMAT
     from .tracing import trace
@@ -76,5 +78,10 @@ def show(module_or_trace, x=None, **kwargs):
         doc = trace(module_or_trace, x, **kwargs)
     from IPython.display import display
 
-    display(mime_bundle(doc), raw=True)
+    picture = None
+    if png:
+        from .preview import png_base64
+
+        picture = png_base64(doc, png_width)
+    display(mime_bundle(doc, picture), raw=True)
     return doc

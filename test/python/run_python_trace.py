@@ -22,6 +22,7 @@ try:
 except ImportError:
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
     import gatescope
+from gatescope.preview import png_bytes  # noqa: E402
 from gatescope.sidecar import read_sidecar  # noqa: E402
 
 # Fixed, so that regenerated files differ only when their content does.
@@ -92,6 +93,9 @@ def main(out_dir):
                 json.dump(doc, fh, indent=1, ensure_ascii=False, allow_nan=False)
                 fh.write("\n")
             files[p] = f
+            # The PNG preview show() puts beside it (compared pixel for pixel with the TypeScript one).
+            with open(os.path.join(out_dir, f"{c['name']}.{p}.png"), "wb") as fh:
+                fh.write(png_bytes(doc))
         # PyTorch's own outputs (time-major [T, B, D*P]; masked steps are 0): the reference the
         # TypeScript test compares the last layer's h with, independent of gatescope's recompute.
         with torch.no_grad():

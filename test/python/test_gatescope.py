@@ -25,6 +25,7 @@ try:
 except ImportError:
     sys.path.insert(0, os.path.join(ROOT, "python"))
     import gatescope
+import gatescope.preview  # noqa: E402
 from gatescope.codecs import encode_values  # noqa: E402
 from gatescope.encode import encode  # noqa: E402
 from gatescope.gate_sets import gate_specs  # noqa: E402
@@ -286,6 +287,28 @@ class TraceTests(unittest.TestCase):
         self.assertTrue(raw)
         self.assertIs(bundle["application/vnd.gatescope.trace+json"], doc)
         self.assertIn("Gatescope trace", bundle["text/plain"])
+        png = base64.b64decode(bundle["image/png"])
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", png[16:24])
+        self.assertEqual(gatescope.preview.render_rgba(doc).shape, (height, width, 4))
+        with FakeIPython() as ip:
+            gatescope.show(doc, png=False)
+        self.assertNotIn("image/png", ip.shown[0][0])
+
+    def test_preview_colours_follow_the_gate_scales(self):
+        # One RNN unit over 4 steps with h = -1, 0, 1 and a masked step: RdBu's ends, its centre, grey.
+        layer = {"layer": 0, "direction": "forward", "name": "l0", "cell": "rnn", "hidden_size": 1, "convention": None,
+                 "specs": gate_specs("rnn"), "values": {"h": np.array([[[-1.0], [0.0], [1.0], [0.5]]], np.float32)}}
+        doc = encode({"model": {"name": "m", "source": "pytorch", "engine": "test"}, "sequenceLengths": [3]}, [layer], 1, 4, [3], precision="float32")
+        img = gatescope.preview.render_rgba(doc)
+        rows = np.where(np.all(img[:, :, :3] == (0x05, 0x30, 0x61), axis=2))  # RdBu's first anchor, -1
+        self.assertTrue(rows[0].size > 0)
+        y, x0 = rows[0][0], rows[1][0]
+        row = img[y, x0:, :3]
+        cell = np.argmax(np.any(row != row[0], axis=1))  # pixels per step
+        self.assertTrue(np.all(row[cell] >= 240), row[cell])  # 0: RdBu's near-white centre (entry 128 of 256)
+        self.assertEqual(tuple(row[2 * cell]), (0x67, 0x00, 0x1f))  # +1: the last anchor
+        self.assertEqual(tuple(row[3 * cell]), (128, 128, 128))  # masked
 
 
 class CodecTests(unittest.TestCase):

@@ -7,12 +7,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import { decode as decodePng } from 'fast-png';
 import { fromPytorch, runGru } from '../../../../src/core/gru';
 import { decodeTrace } from '../../../../src/core/trace/decode';
 import { gateOf, type DecodedLayer, type DecodedTrace } from '../../../../src/core/trace/decoded';
 import { isMasked, validSteps } from '../../../../src/core/trace/mask';
 import { SidecarReader } from '../../../../src/core/trace/sidecar-reader';
 import { FLOAT16_RELATIVE_ERROR } from '../../../../src/core/encoding/float16';
+import { renderPreviewPng } from '../../../../src/core/preview';
 import { sha256Hex } from '../../../../src/node/sidecar-file';
 
 const ROOT = path.join(__dirname, '../../../..');
@@ -209,6 +211,22 @@ describe('Python producer (python/gatescope): committed v2 traces', function () 
         });
       }
     }
+  });
+
+  it('draws the same PNG preview as the TypeScript renderer (renderPreviewPng), pixel for pixel', () => {
+    let files = 0;
+    for (const c of cases) {
+      for (const f of Object.values(c.traces)) {
+        const py = decodePng(fs.readFileSync(path.join(DIR, f.replace(/\.json$/, '.png'))));
+        const ts = decodePng(renderPreviewPng(load(f)));
+        assert.deepEqual([py.width, py.height, py.channels, py.depth], [ts.width, ts.height, ts.channels, ts.depth], f);
+        let differ = 0;
+        for (let i = 0; i < ts.data.length; i++) if (py.data[i] !== ts.data[i]) differ++;
+        assert.equal(differ, 0, `${f}: ${differ} of ${ts.data.length} channel values differ`);
+        files++;
+      }
+    }
+    assert.equal(files, 10);
   });
 
   describe('the long run’s sidecar', () => {
