@@ -54,7 +54,7 @@ const load = (f: string, dir = DIR): DecodedTrace => decodeTrace(JSON.parse(fs.r
 const exactFile = (c: PyCase): string => c.traces['float32'] ?? c.traces['auto']!;
 
 /** Level-0 values of every gate of a layer entry: inline, or read from the sidecar tile by tile. */
-async function levelZero(t: DecodedTrace, l: DecodedLayer, name: string, sidecar?: SidecarReader): Promise<Float32Array> {
+async function levelZero(l: DecodedLayer, name: string, sidecar?: SidecarReader): Promise<Float32Array> {
   const lv = gateOf(l, name)!.levels[0]!;
   if (lv.mean) return lv.mean;
   assert.ok(sidecar && lv.remote, `${l.layer} ${l.direction} ${name}: level 0 is neither inline nor in a sidecar`);
@@ -140,7 +140,7 @@ describe('Python producer (python/gatescope): committed v2 traces', function () 
       let worst = 0;
       let compared = 0;
       for (const l of t.layers.filter((e) => e.layer === cfg.num_layers - 1)) {
-        const h = await levelZero(t, l, 'h', sidecar);
+        const h = await levelZero(l, 'h', sidecar);
         const d = l.direction === 'forward' ? 0 : 1;
         for (let b = 0; b < t.batch; b++) {
           for (let s = 0; s < validSteps(t, b); s++) {
@@ -179,7 +179,7 @@ describe('Python producer (python/gatescope): committed v2 traces', function () 
         const native = run.layers.find((n) => n.layer === l.layer && n.direction === l.direction);
         assert.ok(native, `native run has no layer ${l.layer} ${l.direction}`);
         for (const g of ['r', 'z', 'n', 'h'] as const) {
-          const d = maxDiffUnmasked(t, await levelZero(t, l, g, sidecar), native[g], l.hiddenSize);
+          const d = maxDiffUnmasked(t, await levelZero(l, g, sidecar), native[g], l.hiddenSize);
           worst = Math.max(worst, d.worst);
           compared += d.compared;
         }
@@ -258,7 +258,7 @@ describe('Python producer (python/gatescope): committed v2 traces', function () 
       const r = await openSidecar(t);
       for (const l of t.layers) {
         for (const g of l.gates) {
-          const v = await levelZero(t, l, g.name, r);
+          const v = await levelZero(l, g.name, r);
           for (const lv of g.levels.filter((k) => k.mean)) {
             for (let b = 0; b < t.batch; b++) {
               const len = validSteps(t, b);
