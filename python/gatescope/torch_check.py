@@ -32,9 +32,10 @@ def check_with_torch(module, config, x_tbi, lengths, h0, c0, our_out, our_h, our
     import numpy as np
     import torch
 
-    dtype = next(module.parameters()).dtype
+    param = next(module.parameters())
+    dtype, device = param.dtype, param.device
     T = x_tbi.shape[0]
-    x = torch.from_numpy(np.ascontiguousarray(x_tbi)).to(dtype)
+    x = torch.from_numpy(np.ascontiguousarray(x_tbi)).to(device=device, dtype=dtype)
     if config["batch_first"]:
         x = x.transpose(0, 1)
     state = None
@@ -42,10 +43,10 @@ def check_with_torch(module, config, x_tbi, lengths, h0, c0, our_out, our_h, our
         L = config["num_layers"] * (2 if config["bidirectional"] else 1)
         B = x_tbi.shape[1]
         hz = h0 if h0 is not None else np.zeros((L, B, config["proj_size"] or config["hidden_size"]))
-        hz = torch.from_numpy(np.ascontiguousarray(hz)).to(dtype)
+        hz = torch.from_numpy(np.ascontiguousarray(hz)).to(device=device, dtype=dtype)
         if config["cell"] == "lstm":
             cz = c0 if c0 is not None else np.zeros((L, B, config["hidden_size"]))
-            state = (hz, torch.from_numpy(np.ascontiguousarray(cz)).to(dtype))
+            state = (hz, torch.from_numpy(np.ascontiguousarray(cz)).to(device=device, dtype=dtype))
         else:
             state = hz
     was_training = module.training
@@ -56,22 +57,23 @@ def check_with_torch(module, config, x_tbi, lengths, h0, c0, our_out, our_h, our
                 out, hn = module(x, state)
             else:
                 packed = torch.nn.utils.rnn.pack_padded_sequence(
+                    # The lengths stay on the CPU, as pack_padded_sequence requires.
                     x, torch.from_numpy(lengths.astype(np.int64)), batch_first=config["batch_first"], enforce_sorted=False)
                 out_p, hn = module(packed, state)
                 out, _ = torch.nn.utils.rnn.pad_packed_sequence(out_p, batch_first=config["batch_first"], total_length=T)
     finally:
         module.train(was_training)
-    out = out.double().numpy()
+    out = out.double().cpu().numpy()
     if config["batch_first"]:
         out = out.transpose(1, 0, 2)
     cn = None
     if config["cell"] == "lstm":
         hn, cn = hn
     valid = (np.arange(T)[:, None] < lengths[None, :])[:, :, None]
-    errs = [float(np.max(np.abs(np.where(valid, out - our_out, 0.0)))), float(np.max(np.abs(hn.double().numpy() - our_h)))]
+    errs = [float(np.max(np.abs(np.where(valid, out - our_out, 0.0)))), float(np.max(np.abs(hn.double().cpu().numpy() - our_h)))]
     what = "output and h_n"
     if cn is not None:
-        errs.append(float(np.max(np.abs(cn.double().numpy() - our_c))))
+        errs.append(float(np.max(np.abs(cn.double().cpu().numpy() - our_c))))
         what = "output, h_n and c_n"
     name = {"GRU": "GRU", "LSTM": "LSTM", "RNN_TANH": "RNN", "RNN_RELU": "RNN"}[config["mode"]]
     return max(errs), f"torch.nn.{name} {what} (torch {torch.__version__}, {str(dtype).replace('torch.', '')})"
