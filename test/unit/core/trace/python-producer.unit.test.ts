@@ -13,6 +13,8 @@ import { decodeTrace } from '../../../../src/core/trace/decode';
 import { gateOf, type DecodedLayer, type DecodedTrace } from '../../../../src/core/trace/decoded';
 import { isMasked, validSteps } from '../../../../src/core/trace/mask';
 import { SidecarReader } from '../../../../src/core/trace/sidecar-reader';
+import { encodeTrace, writeSidecar } from '../../../../src/core/trace/encode';
+import type { TraceDocument } from '../../../../src/core/trace/document';
 import { FLOAT16_RELATIVE_ERROR } from '../../../../src/core/encoding/float16';
 import { renderPreviewPng } from '../../../../src/core/preview';
 import { sha256Hex } from '../../../../src/node/sidecar-file';
@@ -213,6 +215,34 @@ describe('Python producer (python/gatescope): committed v2 traces', function () 
     }
   });
 
+  it('writes what the TypeScript encoder writes from the same values, for every cell kind and dtype', () => {
+    let compared = 0;
+    for (const c of cases.filter((k) => k.traces['float32'])) {
+      const exact = load(c.traces['float32']!);
+      for (const f of Object.values(c.traces)) {
+        const py = JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as TraceDocument;
+        const layers = exact.layers.map((l) => ({
+          layer: l.layer,
+          direction: l.direction,
+          name: l.name,
+          cell: l.cell,
+          hiddenSize: l.hiddenSize,
+          ...(l.convention ? { convention: l.convention } : {}),
+          // The gate specs as written: the Python side gives unbounded gates (relu h, projected LSTM h) data ranges.
+          specs: l.gates.map((g) => ({ name: g.name, role: g.role, range: g.range, scale: g.scale })),
+          gates: Object.fromEntries(l.gates.map((g) => [g.name, g.levels[0]!.mean!])),
+        }));
+        const { document } = encodeTrace(
+          { model: py.model, layers, batch: py.batch, steps: py.steps, tokens: py.tokens!, check: py.check!, producer: py.producer!, createdAt: py.createdAt!, ...(py.sequenceLengths ? { sequenceLengths: py.sequenceLengths } : {}) },
+          { precision: py.layers[0]!.gates[0]!.levels[0]!.dtype },
+        );
+        assert.deepEqual(JSON.parse(JSON.stringify(document)), py, f);
+        compared++;
+      }
+    }
+    assert.equal(compared, 9);
+  });
+
   it('draws the same PNG preview as the TypeScript renderer (renderPreviewPng), pixel for pixel', () => {
     let files = 0;
     for (const c of cases) {
@@ -252,6 +282,31 @@ describe('Python producer (python/gatescope): committed v2 traces', function () 
       const got = await r.tileValues(tile.tensor, tile.batch, tile.tile);
       assert.deepEqual(Array.from(got), Array.from(f32(tile.values)));
       assert.ok(got.length >= 100);
+    });
+
+    it('is what the TypeScript encoder writes from the same values: the same document, and the sidecar byte for byte', async () => {
+      const py = JSON.parse(fs.readFileSync(path.join(DIR, c.traces['auto']!), 'utf8')) as TraceDocument;
+      const r = await openSidecar(t);
+      const layers = await Promise.all(
+        t.layers.map(async (l) => ({
+          layer: l.layer,
+          direction: l.direction,
+          name: l.name,
+          cell: l.cell,
+          hiddenSize: l.hiddenSize,
+          ...(l.convention ? { convention: l.convention } : {}),
+          gates: Object.fromEntries(await Promise.all(l.gates.map(async (g) => [g.name, await levelZero(l, g.name, r)] as const))),
+        })),
+      );
+      const { document, sidecar } = encodeTrace(
+        { model: py.model, layers, batch: py.batch, steps: py.steps, tokens: py.tokens!, sequenceLengths: py.sequenceLengths!, check: py.check!, producer: py.producer!, createdAt: py.createdAt! },
+        { maxBytes: 24 * 1024, sidecar: { stem: c.name } },
+      );
+      assert.ok(sidecar, 'the TypeScript encoder wrote no sidecar plan');
+      const bytes = new Uint8Array(sidecar.layout.totalBytes);
+      document.sidecar = await writeSidecar(sidecar, { write: (b, at) => void bytes.set(b, at) }, sha256Hex);
+      assert.deepEqual(JSON.parse(JSON.stringify(document)), py);
+      assert.ok(Buffer.from(bytes).equals(fs.readFileSync(path.join(DIR, py.sidecar!.file))), 'the sidecar files differ');
     });
 
     it('has inline overview means that summarise the sidecar’s level 0 (within the uint8 bound)', async () => {
