@@ -14,7 +14,7 @@ float16 was asked for.
 """
 import json
 
-from .codecs import BYTES_PER_VALUE, b64, b64_length, encode_values, fits_float16, uint8_quantization
+from .value_encoding import BYTES_PER_VALUE, b64, b64_length, encode_values, fits_float16, uint8_quantization
 from .errors import TraceError
 from .pyramid import FANOUT, TOP_BUCKETS, bucket_count, build_pyramid, choose_tile_steps, level_buckets, valid_buckets
 from .sidecar import HASH_PLACEHOLDER, file_name, tensor_name, write_sidecar

@@ -17,7 +17,7 @@ import json
 import os
 import struct
 
-from .codecs import BYTES_PER_VALUE, SAFETENSORS_DTYPE, encode_values
+from .value_encoding import BYTES_PER_VALUE, SAFETENSORS_DTYPE, encode_values
 
 FORMAT = "gatescope.trace.sidecar"
 SUFFIX = ".gatescope.safetensors"

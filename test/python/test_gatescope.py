@@ -26,7 +26,7 @@ except ImportError:
     sys.path.insert(0, os.path.join(ROOT, "python"))
     import gatescope
 import gatescope.preview  # noqa: E402
-from gatescope.codecs import encode_values  # noqa: E402
+from gatescope.value_encoding import encode_values  # noqa: E402
 from gatescope.encode import encode  # noqa: E402
 from gatescope.gate_sets import gate_specs  # noqa: E402
 from gatescope.pyramid import build_pyramid, level_buckets  # noqa: E402
