@@ -1,0 +1,7 @@
+// Comparing two runs: alignment, per-gate difference statistics, unit alignment (Hungarian).
+export { CompareError } from './errors';
+export { alignRuns, type LayerPair, type LayerShape, type RunShape } from './align';
+export { absDiff, diffGate, type CellIndex, type GateDiff } from './gate-diff';
+export { minCostAssignment } from './hungarian';
+export { alignUnits, invertPermutation, permuteUnits, unitCorrelation } from './unit-alignment';
+export { compareRuns, type CompareSummary, type GateValues, type RunComparison } from './compare-runs';

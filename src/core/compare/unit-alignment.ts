@@ -1,0 +1,89 @@
+// Unit alignment of two checkpoints: hidden units of separately trained (or re-initialised) networks
+// may play the same roles in a different order. Unit u of a is matched to the unit of b whose h
+// over time correlates best with it (Pearson, over the valid cells of every batch item), as the
+// permutation that maximises the summed correlation (minCostAssignment on −correlation).
+
+import { minCostAssignment } from './hungarian';
+
+/**
+ * Pearson correlation of every unit of a with every unit of b: row-major U × U, entry [u, v] for a's
+ * unit u against b's unit v. a and b are [B, T, U]; a unit constant over the valid cells (or with
+ * a non-finite value) correlates 0 with everything.
+ */
+export function unitCorrelation(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  dims: { batch: number; steps: number; units: number },
+  lengths?: readonly number[],
+): Float64Array {
+  const { batch: B, steps: T, units: U } = dims;
+  if (a.length !== B * T * U || b.length !== B * T * U) throw new RangeError(`unitCorrelation: expected ${B * T * U} values ([${B}, ${T}, ${U}]), got ${a.length} and ${b.length}`);
+  // Columns centred and scaled to unit norm, gathered [cells, U], so that corr = Xaᵀ Xb.
+  const rows: number[] = [];
+  for (let bi = 0; bi < B; bi++) for (let t = 0; t < (lengths ? lengths[bi]! : T); t++) rows.push((bi * T + t) * U);
+  const N = rows.length;
+  const norm = (src: ArrayLike<number>): Float64Array => {
+    const x = new Float64Array(N * U);
+    for (let u = 0; u < U; u++) {
+      let mean = 0;
+      for (let k = 0; k < N; k++) mean += src[rows[k]! + u]!;
+      mean /= N;
+      let ss = 0;
+      for (let k = 0; k < N; k++) {
+        const d = src[rows[k]! + u]! - mean;
+        x[k * U + u] = d;
+        ss += d * d;
+      }
+      const s = ss > 0 && Number.isFinite(ss) ? 1 / Math.sqrt(ss) : 0;
+      for (let k = 0; k < N; k++) x[k * U + u] = x[k * U + u]! * s;
+    }
+    return x;
+  };
+  const xa = norm(a);
+  const xb = norm(b);
+  const corr = new Float64Array(U * U);
+  for (let k = 0; k < N; k++) {
+    const ra = k * U;
+    for (let u = 0; u < U; u++) {
+      const p = xa[ra + u]!;
+      if (p === 0) continue;
+      const out = u * U;
+      for (let v = 0; v < U; v++) corr[out + v] = corr[out + v]! + p * xb[ra + v]!;
+    }
+  }
+  return corr;
+}
+
+/** The permutation that shows b's unit permutation[u] at a's unit u, maximising Σ corr[u, permutation[u]]. */
+export function alignUnits(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  dims: { batch: number; steps: number; units: number },
+  lengths?: readonly number[],
+): { permutation: number[]; correlation: Float64Array } {
+  const corr = unitCorrelation(a, b, dims, lengths);
+  const cost = corr.map((c) => -c);
+  return { permutation: Array.from(minCostAssignment(cost, dims.units)), correlation: corr };
+}
+
+/** b [B, T, U] with its units reordered: out[b, t, u] = values[b, t, permutation[u]]. */
+export function permuteUnits(values: ArrayLike<number>, permutation: readonly number[], units: number): Float32Array {
+  if (permutation.length !== units) throw new RangeError(`permuteUnits: permutation has ${permutation.length} entries, expected ${units}`);
+  const seen = new Uint8Array(units);
+  for (const p of permutation) {
+    if (!Number.isInteger(p) || p < 0 || p >= units || seen[p]) throw new RangeError(`permuteUnits: [${permutation.join(', ')}] is not a permutation of 0..${units - 1}`);
+    seen[p] = 1;
+  }
+  const out = new Float32Array(values.length);
+  for (let row = 0; row < values.length; row += units) {
+    for (let u = 0; u < units; u++) out[row + u] = values[row + permutation[u]!]!;
+  }
+  return out;
+}
+
+/** The permutation that undoes `permutation` (inverse[permutation[u]] = u). */
+export function invertPermutation(permutation: readonly number[]): number[] {
+  const out = new Array<number>(permutation.length);
+  permutation.forEach((p, u) => (out[p] = u));
+  return out;
+}
