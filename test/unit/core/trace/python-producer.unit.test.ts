@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { fromPytorch, runGru } from '../../../../src/core/gru';
-import { GATE_NAMES, type DecodedTrace } from '../../../../src/core/trace/document';
+import { GATE_NAMES_V1 as GATE_NAMES } from '../../../../src/core/trace/document-v1';
+import { gateOf, type DecodedLayer, type DecodedTrace } from '../../../../src/core/trace/decoded';
 import { decodeTrace } from '../../../../src/core/trace/decode';
 import { isMasked } from '../../../../src/core/trace/mask';
 import { FLOAT16_RELATIVE_ERROR } from '../../../../src/core/encoding/float16';
@@ -17,6 +18,13 @@ import { FLOAT16_RELATIVE_ERROR } from '../../../../src/core/encoding/float16';
 const ROOT = path.join(__dirname, '../../../..');
 const COMMITTED = path.join(ROOT, 'test/fixtures/trace/python');
 const PYTHON = '/usr/bin/python3';
+
+/** Level 0 of a GRU gate, inline (the Python producer writes whole runs into the document). */
+function level0(l: DecodedLayer, g: string) {
+  const level = gateOf(l, g)?.levels[0];
+  assert.ok(level?.mean, `layer ${l.layer} ${l.direction} gate ${g}: no inline level 0`);
+  return { dtype: level.dtype, maxError: level.maxError, values: level.mean };
+}
 
 interface JsonTensor {
   dims: number[];
@@ -120,7 +128,7 @@ describe('Python producer (python/gatescope.py)', function () {
         const native = run.layers.find((n) => n.layer === l.layer && n.direction === l.direction);
         assert.ok(native, `native run has no layer ${l.layer} ${l.direction}`);
         for (const g of GATE_NAMES) {
-          const py = l.gates[g].values;
+          const py = level0(l, g).values;
           const js: Float32Array = native[g];
           assert.equal(py.length, js.length);
           for (let b = 0; b < t.batch; b++) {
@@ -152,9 +160,9 @@ describe('Python producer (python/gatescope.py)', function () {
         const t = load(c.traces[p]);
         t.layers.forEach((l, e) => {
           for (const g of GATE_NAMES) {
-            const got = l.gates[g];
+            const got = level0(l, g);
             assert.equal(got.dtype, p);
-            const want = exact.layers[e]!.gates[g].values;
+            const want = level0(exact.layers[e]!, g).values;
             for (let i = 0; i < want.length; i++) {
               const b = Math.floor(i / (t.steps * l.hiddenSize));
               const s = Math.floor(i / l.hiddenSize) % t.steps;
