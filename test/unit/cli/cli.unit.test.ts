@@ -3,7 +3,7 @@
 // files listed in scripts/ort-files.js: so this also proves those two files are all the CLI loads.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { decodeTrace } from '../../../src/core/trace/decode';
@@ -108,6 +108,20 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     const jsonIds = JSON.parse(run('trace', fx('tagger.onnx'), '--input', 'tokens.json').stdout);
     assert.deepEqual(jsonIds.tokens, withVocab.tokens);
     fails(1, `gatescope: ${fx('gru1.onnx')}: 2 token labels were given but the run has 7 steps; give exactly one label per step`, 'trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'), '--tokens', 'a b');
+  });
+
+  it('exports a trace as .npy files, and says in one line what is wrong with a bad one', () => {
+    const v1 = path.join(ROOT, 'test/fixtures/trace/v1/v1-float32-tokens.json');
+    const out = path.join(dir, 'npy');
+    const r = run('export', v1, '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^gatescope: wrote 4 \.npy files \(\d+ bytes; float32 \[batch 1, 6 steps, units\], NaN where masked\) to .*npy\n$/);
+    assert.deepEqual(readdirSync(out).sort(), ['L0-forward-h.npy', 'L0-forward-n.npy', 'L0-forward-r.npy', 'L0-forward-z.npy']);
+    assert.match(run('--help').stdout, /gatescope export TRACE\.json --out DIR/);
+    fails(2, 'gatescope: no output folder given for t.json: add --out DIR (one .npy file per gate goes there)', 'export', 't.json');
+    fails(1, "gatescope: cannot read trace file 'missing.json': no such file; check the path", 'export', 'missing.json', '--out', out);
+    fails(1, 'gatescope: tokens.json: expected a Gatescope trace object, found an array of length 1', 'export', 'tokens.json', '--out', out);
   });
 
   it('produces a trace for NaN input, with NaN kept', () => {
