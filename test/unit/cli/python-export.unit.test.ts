@@ -42,8 +42,10 @@ describe('gatescope export checked with numpy (test/python/check_export.py)', fu
     assert.match(r.stdout, /equal/);
   }
 
-  for (const file of fs.readdirSync(path.join(ROOT, 'test/fixtures/trace/v1')).filter((f) => f.endsWith('.json'))) {
-    it(`agrees on the version-1 fixture ${file}`, () => check(path.join(ROOT, 'test/fixtures/trace/v1', file), file));
+  for (const v of ['v1', 'v2']) {
+    for (const file of fs.readdirSync(path.join(ROOT, 'test/fixtures/trace', v)).filter((f) => f.endsWith('.json'))) {
+      it(`agrees on the ${v} fixture ${file}`, () => check(path.join(ROOT, 'test/fixtures/trace', v, file), file));
+    }
   }
 
   for (const precision of ['float32', 'float16', 'uint8'] as const) {
