@@ -87,11 +87,9 @@ describe('trace compatibility: committed version-2 fixtures keep decoding', () =
               const J = level.buckets;
               assert.equal(J, Math.ceil(t.steps / level.bucket));
               for (const s of level.bucket === 1 ? (['mean'] as const) : (['mean', 'min', 'max'] as const)) {
-                let values: Float32Array | undefined = level[s];
-                if (!values) {
-                  values = await reader!.tensorValues(level.remote![s]!.tensor);
-                  fromSidecar++;
-                }
+                const inline = level[s];
+                if (!inline) fromSidecar++;
+                const values: Float32Array = inline ?? (await reader!.tensorValues(level.remote![s]!.tensor));
                 assert.equal(values.length, t.batch * J * U);
                 const bound = (want: number) => (level.dtype === 'float32' ? 0 : level.dtype === 'float16' ? FLOAT16_RELATIVE_ERROR * Math.abs(want) + 2 ** -25 : level.maxError);
                 for (let b = 0; b < t.batch; b++) {
