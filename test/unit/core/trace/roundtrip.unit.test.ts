@@ -135,6 +135,17 @@ describe('trace round trip', () => {
       assert.equal(isMasked({ steps: 7 } as { sequenceLengths?: number[] }, 2, 0), false);
     });
 
+    it('keeps padding in masked steps from forcing float16 back to float32 (and from a false warning)', () => {
+      const m = structuredClone(masked);
+      // Batch item 1 is masked from step 3: padding beyond float16's range there is not a value.
+      m.layers[0]!.gates.h!.fill(1e6, (1 * 7 + 3) * 4, 2 * 7 * 4);
+      const doc = encodeTrace(m, { precision: 'float16', maxBytes: Infinity });
+      assert.equal(storedLevel0(doc.document, 0, 'h').dtype, 'float16');
+      assert.equal(doc.document.warnings, undefined);
+      const v = decodedLevel0(viaJson(doc), 0, 'h').values;
+      for (let t = 3; t < 7; t++) for (let u = 0; u < 4; u++) assert.equal(v[(1 * 7 + t) * 4 + u], 0);
+    });
+
     it('stores masked cells as 0 and keeps their padding out of the uint8 range', () => {
       const m = structuredClone(masked);
       // Padding garbage in masked steps must not widen the scale.
