@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { createController } from './controller';
 import { openDemo } from './demo';
 import { registerExportMessaging } from './export-messaging';
+import { registerTileServer } from './tile-server';
 import { inspectOnnxCommand } from './inspect-command';
 import type { HostPaths } from './run-spec';
 
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
     createController(paths),
     registerExportMessaging(),
+    registerTileServer(),
   );
 }
 
