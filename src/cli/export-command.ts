@@ -5,15 +5,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { encodeNpyFloat32 } from '../core/io/npy-write';
-import { decodeTrace } from '../core/trace/decode';
-import type { DecodedTrace } from '../core/trace/decoded';
-import { TraceFormatError } from '../core/trace/errors';
-import { ExportError, exportGates, needsSidecar } from '../core/trace/export-gates';
+import { ExportError, exportGates } from '../core/trace/export-gates';
 import { SidecarError } from '../core/trace/sidecar';
-import { SidecarReader } from '../core/trace/sidecar-reader';
-import { fileByteSource, sha256Hex } from '../node/sidecar-file';
 import { UsageError } from './args';
-import { CliError, readFileOrFail } from './errors';
+import { CliError } from './errors';
+import { openSidecar, readTrace } from './read-trace';
 
 export interface ExportArgs {
   trace: string;
@@ -41,54 +37,13 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
   return { trace: positional[0]!, out, verbose };
 }
 
-function readTrace(file: string): DecodedTrace {
-  const text = new TextDecoder().decode(readFileOrFail(file, 'trace file'));
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`${file}: not JSON (${(e as Error).message}); give a trace written by Gatescope (gatescope trace --out FILE)`, 1, e);
-  }
-  try {
-    return decodeTrace(json);
-  } catch (e) {
-    if (e instanceof TraceFormatError) throw new CliError(`${file}: ${e.message}`, 1, e);
-    throw e;
-  }
-}
-
 export async function exportCommand(argv: readonly string[], log: (line: string) => void): Promise<number> {
   const args = parseExportArgs(argv);
   const trace = readTrace(args.trace);
 
-  let reader: SidecarReader | undefined;
-  let close: (() => Promise<void>) | undefined;
-  if (needsSidecar(trace)) {
-    // decodeTrace guarantees a sidecar reference whenever a level lives in one.
-    const ref = trace.sidecar!;
-    const file = path.join(path.dirname(args.trace), ref.file);
-    let src;
-    try {
-      src = await fileByteSource(file);
-    } catch (e) {
-      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new CliError(
-        missing
-          ? `${args.trace}: its full-resolution values are in the sidecar '${file}', which is missing; keep the ${ref.file} written with the trace beside it`
-          : `cannot read the sidecar '${file}': ${(e as Error).message}`,
-        1,
-        e,
-      );
-    }
-    close = () => src.close();
-    try {
-      reader = await SidecarReader.open(src, ref, sha256Hex, file);
-    } catch (e) {
-      await close();
-      if (e instanceof SidecarError) throw new CliError(`sidecar of ${args.trace}: ${e.message}`, 1, e);
-      throw e;
-    }
-  }
+  const sidecar = await openSidecar(args.trace, trace);
+  const reader = sidecar?.reader;
+  const close = sidecar?.close;
 
   try {
     mkdirSync(args.out, { recursive: true });

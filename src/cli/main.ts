@@ -4,6 +4,7 @@
 
 import { UsageError } from './args';
 import { runRender } from './render';
+import { diffCommand } from './diff-command';
 import { CliError } from './errors';
 import { exportCommand } from './export-command';
 import { traceCommand } from './trace-command';
@@ -41,6 +42,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       return await exportCommand(rest, log);
+    }
+    if (command === 'diff') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(USAGE);
+        return 0;
+      }
+      return await diffCommand(rest, log);
     }
     throw new UsageError(`unknown command '${command}'; use 'gatescope trace MODEL.onnx --input FILE' (see gatescope --help)`);
   } catch (e) {

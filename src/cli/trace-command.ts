@@ -14,7 +14,7 @@ import { VERSION } from '../core/version';
 import { writeSidecarFile } from '../node/sidecar-file';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
-function ortDir(): string {
+export function ortDir(): string {
   const dir = path.join(__dirname, '..', 'ort');
   if (!existsSync(path.join(dir, 'ort-wasm-simd-threaded.wasm'))) {
     throw new CliError(`onnxruntime-web's runtime files are missing from ${dir}; rebuild with 'node esbuild.js'`, 1);

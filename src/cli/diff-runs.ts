@@ -1,0 +1,88 @@
+// The two runs of `gatescope diff` as encoder inputs (TraceInput: every gate [B, T, units] float32):
+// from trace files (level 0 inline or from the sidecar, every tile checked) or from two ONNX models
+// run on inputs through the same path as `gatescope trace`.
+
+import * as path from 'node:path';
+import { gateSet } from '../core/cells/gate-sets';
+import type { RunShape } from '../core/compare/align';
+import { exportGates } from '../core/trace/export-gates';
+import type { TraceInput, TraceLayerInput } from '../core/trace/encode';
+import { VERSION } from '../core/version';
+import { inspectOnnxModel } from '../onnx/inspect';
+import { runOnnxTrace } from '../onnx/trace';
+import type { InputArg } from './args';
+import { CliError, readFileOrFail } from './errors';
+import { readInputs } from './read-input';
+import { openSidecar, readTrace } from './read-trace';
+import { ortDir } from './trace-command';
+
+export interface LoadedRun {
+  input: TraceInput;
+  /** Bound of |stored − original| of its values (uint8/float16 storage), 0 when exact. */
+  storageError: number;
+  /** Its storage dtypes, for the note about storage error. */
+  dtypes: Set<string>;
+}
+
+/** A trace file's run a (a comparison document's run b is left out). */
+export async function loadTraceRun(file: string): Promise<LoadedRun> {
+  const trace = readTrace(file);
+  const sidecar = await openSidecar(file, trace);
+  const values = new Map<string, Float32Array>();
+  try {
+    for await (const g of exportGates(trace, sidecar ? (name) => sidecar.reader.tensorValues(name) : undefined)) {
+      if (g.layer.run !== 'b') values.set(`${g.layer.layer}/${g.layer.direction}/${g.gate}`, g.values);
+    }
+  } finally {
+    await sidecar?.close();
+  }
+  if (trace.downsample) {
+    throw new CliError(`${file} (Gatescope 0.1.0) keeps ${trace.steps} of its run's ${trace.downsample.originalSteps} steps, so its steps are not the run's; trace the model again with this Gatescope`, 2);
+  }
+  let storageError = 0;
+  const dtypes = new Set<string>();
+  const layers: TraceLayerInput[] = trace.layers
+    .filter((l) => l.run !== 'b')
+    .map((l) => {
+      const gates: Record<string, Float32Array> = {};
+      for (const g of l.gates) {
+        gates[g.name] = values.get(`${l.layer}/${l.direction}/${g.name}`)!;
+        storageError = Math.max(storageError, g.levels[0]!.maxError);
+        dtypes.add(g.levels[0]!.dtype);
+      }
+      const out: TraceLayerInput = { layer: l.layer, direction: l.direction, cell: l.cell, hiddenSize: l.hiddenSize, name: l.name, gates, specs: l.gates.map(({ name, role, range, scale }) => ({ name, role, range, scale })) };
+      if (l.convention) out.convention = l.convention;
+      return out;
+    });
+  const input: TraceInput = { model: trace.model, layers, batch: trace.batch, steps: trace.steps };
+  if (trace.tokens) input.tokens = trace.tokens;
+  if (trace.sequenceLengths) input.sequenceLengths = trace.sequenceLengths;
+  if (trace.warnings) input.warnings = trace.warnings;
+  return { input, storageError, dtypes };
+}
+
+/** Runs an ONNX model on the given inputs (onnxruntime-web, gates recomputed and checked, float32). */
+export async function loadModelRun(file: string, inputArgs: readonly InputArg[]): Promise<LoadedRun> {
+  const modelBytes = readFileOrFail(file, 'model file');
+  const info = inspectOnnxModel(modelBytes);
+  const inputs = readInputs(inputArgs, info.inputs);
+  const { input } = await runOnnxTrace({ modelBytes, inputs, engine: 'onnxruntime', wasmDir: ortDir(), numThreads: 1, name: path.basename(file), producer: `gatescope ${VERSION} (cli)` });
+  return { input, storageError: 0, dtypes: new Set(['float32']) };
+}
+
+/** The shape alignRuns checks, from an encoder input. */
+export function runShape(input: TraceInput): RunShape {
+  const shape: RunShape = {
+    batch: input.batch,
+    steps: input.steps,
+    layers: input.layers.map((l) => ({
+      layer: l.layer,
+      direction: l.direction,
+      cell: l.cell,
+      hiddenSize: l.hiddenSize,
+      gates: (l.specs ?? gateSet(l.cell)).map((s) => ({ name: s.name, units: l.gates[s.name]!.length / (input.batch * input.steps) })),
+    })),
+  };
+  if (input.sequenceLengths) shape.sequenceLengths = input.sequenceLengths;
+  return shape;
+}
