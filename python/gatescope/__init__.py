@@ -20,5 +20,6 @@ from .version import __version__
 
 
 from .tracing import trace
+from .compare import Comparison, compare
 
-__all__ = ["MIME", "TraceError", "__version__", "mime_bundle", "show", "summary", "trace"]
+__all__ = ["MIME", "Comparison", "TraceError", "__version__", "compare", "mime_bundle", "show", "summary", "trace"]

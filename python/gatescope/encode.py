@@ -101,7 +101,7 @@ def _document_head(run, plan):
     warnings = _warnings(run, plan)
     if warnings:
         doc["warnings"] = warnings
-    for k in ("tokens", "sequenceLengths"):
+    for k in ("tokens", "sequenceLengths", "compare"):
         if h.get(k) is not None:
             doc[k] = h[k]
     return doc
@@ -111,6 +111,8 @@ def _layer_head(l, gates):
     out = {"layer": l["layer"], "direction": l["direction"], "name": l["name"], "cell": l["cell"], "hiddenSize": l["hidden_size"]}
     if l.get("convention"):
         out["convention"] = l["convention"]
+    if l.get("run") == "b":
+        out["run"] = "b"
     out["gates"] = gates  # last: the small descriptive fields stay readable at the top of a saved output
     return out
 
@@ -142,7 +144,7 @@ def _estimate(run, plan, with_sidecar):
                         level[sname] = {"data": "", **q}
                         payload += b64_length(run.batch * bucket_count(run.steps, run.buckets[k]) * U * BYTES_PER_VALUE[dtype])
                     else:
-                        level[sname] = {"sidecar": tensor_name(l["layer"], l["direction"], s["name"], run.buckets[k], sname), **q}
+                        level[sname] = {"sidecar": tensor_name(l["layer"], l["direction"], s["name"], run.buckets[k], sname, l.get("run")), **q}
                 levels.append(level)
             gates.append(_gate_head(s, U, levels))
         layers.append(_layer_head(l, gates))
@@ -198,7 +200,7 @@ def _build(run, plan, sidecar_tensors):
                     if inline:
                         level[sname] = {"data": b64(encode_values(v, dtype, q.get("scale", 0.0), q.get("offset", 0.0))), **q}
                     else:
-                        name = tensor_name(l["layer"], l["direction"], s["name"], bucket, sname)
+                        name = tensor_name(l["layer"], l["direction"], s["name"], bucket, sname, l.get("run"))
                         sidecar_tensors.append({"name": name, "dtype": dtype, "values": v, **q})
                         level[sname] = {"sidecar": name, **q}
                 levels.append(level)
@@ -211,8 +213,9 @@ def _build(run, plan, sidecar_tensors):
 def encode(head, layers, batch, steps, lengths, precision="auto", max_bytes=DEFAULT_MAX_BYTES, sidecar=None, sidecar_precision="auto"):
     """Returns the v2 document (a dict), writing a sidecar when the run needs one.
 
-    head: model, producer, createdAt, check, warnings, tokens, sequenceLengths (absent or None: left out).
-    layers: [{layer, direction, name, cell, hidden_size, convention, specs, values: {gate: float32 [B, T, U]}}].
+    head: model, producer, createdAt, check, warnings, tokens, sequenceLengths, compare (absent or None: left out).
+    layers: [{layer, direction, name, cell, hidden_size, convention, run, specs, values: {gate: float32 [B, T, U]}}]
+      (run: "b" for the second run of a comparison; absent for run a).
     sidecar: None (the run must fit max_bytes) or {"folder": path, "stem": file name stem}.
     """
     run = _Run(head, layers, batch, steps, lengths)

@@ -66,16 +66,28 @@ def trace(module_or_weights, x, tokens=None, precision="auto", lengths=None, h0=
       the file is "<stem>-<12 hex of its header hash>.gatescope.safetensors".
     tolerance: largest |recomputed − PyTorch| accepted; beyond it the trace carries a warning.
     """
-    try:
-        import numpy as np
-    except ImportError:
-        raise TraceError("gatescope needs NumPy to trace: pip install 'gatescope[numpy]' (Debian: apt-get install python3-numpy)") from None
     if precision not in PRECISIONS:
         raise TraceError(f'precision must be "auto", "float32", "float16" or "uint8", got {precision!r}')
     if sidecar_precision not in PRECISIONS:
         raise TraceError(f'sidecar_precision must be "auto", "float32", "float16" or "uint8", got {sidecar_precision!r}')
     if not (isinstance(max_mb, (int, float)) and max_mb > 0):
         raise TraceError(f"max_mb must be a number > 0 (MB of JSON), got {max_mb!r}")
+    r = record(module_or_weights, x, tokens=tokens, lengths=lengths, h0=h0, name=name, tolerance=tolerance)
+    side = None
+    if sidecar is not False and sidecar is not None:
+        from .notebook import sidecar_place
+
+        side = sidecar_place(None if sidecar is True else os.fspath(sidecar), sidecar_stem)
+    return encode(r["head"], r["layers"], r["batch"], r["steps"], r["lengths"], precision, int(max_mb * 2 ** 20), side, sidecar_precision)
+
+
+def record(module_or_weights, x, tokens=None, lengths=None, h0=None, name=None, tolerance=DEFAULT_TOLERANCE):
+    """The run behind trace() before encoding: {"head", "layers", "batch", "steps", "lengths"}, each
+    layer's gate values float32 [B, T, U] (the arguments as for trace()). compare() records two runs."""
+    try:
+        import numpy as np
+    except ImportError:
+        raise TraceError("gatescope needs NumPy to trace: pip install 'gatescope[numpy]' (Debian: apt-get install python3-numpy)") from None
     weights, config, module = read_network(module_or_weights)
     xa = to_numpy(x, "x")
     if xa is None or xa.ndim not in (2, 3):
@@ -141,9 +153,4 @@ def trace(module_or_weights, x, tokens=None, precision="auto", lengths=None, h0=
         "tokens": tokens,
         "sequenceLengths": [int(n) for n in lens] if lengths is not None else None,
     }
-    side = None
-    if sidecar is not False and sidecar is not None:
-        from .notebook import sidecar_place
-
-        side = sidecar_place(None if sidecar is True else os.fspath(sidecar), sidecar_stem)
-    return encode(head, layers, B, T, lens if lengths is not None else None, precision, int(max_mb * 2 ** 20), side, sidecar_precision)
+    return {"head": head, "layers": layers, "batch": B, "steps": T, "lengths": lens if lengths is not None else None}
