@@ -175,7 +175,7 @@ def compare(a, b, x, tolerance=DEFAULT_TOLERANCE, x_b=None, tokens=None, lengths
     head["warnings"] = [f"{label}: {w}" for label, r in zip(labels, (ra, rb)) for w in (r["head"].get("warnings") or [])]
     head["compare"] = {"a": {"label": str(labels[0])}, "b": {"label": str(labels[1])}, "tolerance": tolerance,
                        # JSON has no Infinity: a non-finite difference is written null (as JSON.stringify does).
-                       "stats": [{**s, "maxAbsDiff": s["maxAbsDiff"] if s["maxAbsDiff"] != float("inf") else None} for s in stats]}
+                       "stats": [{**s, **{k: (s[k] if s[k] != float("inf") else None) for k in ("maxAbsDiff", "rms")}} for s in stats]}
     layers = [la for la, _ in pairs] + [{**lb, "run": "b"} for _, lb in pairs]
     doc = encode(head, layers, ra["batch"], ra["steps"], ra["lengths"], precision, int(max_mb * 2 ** 20), None)
     return Comparison(summary, stats, doc, tolerance)

@@ -4,9 +4,10 @@
 import type { CompareSummary } from '../core/compare/compare-runs';
 import type { CompareGateStats } from '../core/trace/document';
 
-function num(x: number): string {
+/** null: a non-finite difference (as stored in JSON). */
+function num(x: number | null): string {
   if (x === 0) return '0';
-  if (!Number.isFinite(x)) return 'non-finite';
+  if (x === null || !Number.isFinite(x)) return 'non-finite';
   return x.toExponential(2);
 }
 

@@ -178,9 +178,11 @@ export interface CompareGateStats {
   layer: number;
   direction: Direction;
   gate: string;
-  maxAbsDiff: number;
-  rms: number;
-  /** 10 log10(sum a² / sum (a − b)²); null when a − b is all zero. */
+  /** null in JSON when a cell differs in a non-finite way (one-sided NaN, different infinities). */
+  maxAbsDiff: number | null;
+  /** null in JSON when not finite (as maxAbsDiff). */
+  rms: number | null;
+  /** 10 log10(sum a² / sum (a − b)²) over valid cells; null when not finite (a − b all zero, a all zero, a non-finite difference). */
   sqnrDb: number | null;
   /** First step where |a − b| > tolerance in any unit and batch item, or null. */
   firstDivergentStep: number | null;

@@ -137,7 +137,7 @@ describe('gatescope diff (built bundle, spawned)', function () {
     // The forward direction of layer 0 reads input step 0 first: its candidate n differs there.
     const n = doc.compare!.stats!.find((s) => s.layer === 0 && s.direction === 'forward' && s.gate === 'n')!;
     assert.equal(n.firstDivergentStep, 0);
-    assert.equal(Math.max(...doc.compare!.stats!.map((s) => s.maxAbsDiff)), r.verdict.maxAbsDiff);
+    assert.equal(Math.max(...doc.compare!.stats!.map((s) => s.maxAbsDiff!)), r.verdict.maxAbsDiff);
     // The document's runs are the runs compared: diffing it against itself is a diff of run a with run a.
     assert.equal(diff(out, out).verdict.maxAbsDiff, 0);
   });

@@ -25,7 +25,7 @@ describe('compareRuns: per-gate statistics and the overall verdict', () => {
     assert.equal(z.maxAbsDiff, Math.fround(0.3));
     assert.equal(z.firstDivergentStep, 4);
     assert.deepEqual(z.worst, { unit: 1, step: 4, batch: 0 });
-    assert.ok(Math.abs(z.rms - Math.fround(0.3) / Math.sqrt(B * T * H)) < 1e-12);
+    assert.ok(Math.abs(z.rms! - Math.fround(0.3) / Math.sqrt(B * T * H)) < 1e-12);
     assert.equal(result.stats[0]!.firstDivergentStep, null);
   });
 

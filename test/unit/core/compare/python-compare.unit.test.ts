@@ -27,7 +27,7 @@ describe('gatescope.compare (Python) and compareRuns (TypeScript) agree', () => 
       const at = `${s.layer} ${s.direction} ${s.gate}`;
       assert.deepEqual([p.layer, p.direction, p.gate], [s.layer, s.direction, s.gate]);
       assert.equal(p.maxAbsDiff, s.maxAbsDiff, at);
-      assert.ok(Math.abs(p.rms - s.rms) <= 1e-12 * s.rms, at);
+      assert.ok(Math.abs(p.rms! - s.rms!) <= 1e-12 * s.rms!, at);
       assert.ok(Math.abs(p.sqnrDb! - s.sqnrDb!) <= 1e-9, at);
       assert.equal(p.firstDivergentStep, s.firstDivergentStep, at);
       assert.deepEqual(p.worst, s.worst, at);
