@@ -3,8 +3,6 @@
 // run on inputs through the same path as `gatescope trace`.
 
 import * as path from 'node:path';
-import { gateSet } from '../core/cells/gate-sets';
-import type { RunShape } from '../core/compare/align';
 import { exportGates } from '../core/trace/export-gates';
 import type { TraceInput, TraceLayerInput } from '../core/trace/encode';
 import { VERSION } from '../core/version';
@@ -68,21 +66,4 @@ export async function loadModelRun(file: string, inputArgs: readonly InputArg[])
   const inputs = readInputs(inputArgs, info.inputs);
   const { input } = await runOnnxTrace({ modelBytes, inputs, engine: 'onnxruntime', wasmDir: ortDir(), numThreads: 1, name: path.basename(file), producer: `gatescope ${VERSION} (cli)` });
   return { input, storageError: 0, dtypes: new Set(['float32']) };
-}
-
-/** The shape alignRuns checks, from an encoder input. */
-export function runShape(input: TraceInput): RunShape {
-  const shape: RunShape = {
-    batch: input.batch,
-    steps: input.steps,
-    layers: input.layers.map((l) => ({
-      layer: l.layer,
-      direction: l.direction,
-      cell: l.cell,
-      hiddenSize: l.hiddenSize,
-      gates: (l.specs ?? gateSet(l.cell)).map((s) => ({ name: s.name, units: l.gates[s.name]!.length / (input.batch * input.steps) })),
-    })),
-  };
-  if (input.sequenceLengths) shape.sequenceLengths = input.sequenceLengths;
-  return shape;
 }

@@ -5,3 +5,4 @@ export { absDiff, diffGate, type CellIndex, type GateDiff } from './gate-diff';
 export { minCostAssignment } from './hungarian';
 export { alignUnits, invertPermutation, permuteUnits, unitCorrelation } from './unit-alignment';
 export { compareRuns, type CompareSummary, type GateValues, type RunComparison } from './compare-runs';
+export { compareTraceInputs, runShape, type Comparison, type ComparisonOptions } from './comparison-trace';
