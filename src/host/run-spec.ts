@@ -3,7 +3,7 @@
 // the model in a worker.
 
 import * as vscode from 'vscode';
-import type { Spec } from '../core/spec/spec';
+import { DEFAULT_COMPARE_TOLERANCE, type Spec, type SpecInput } from '../core/spec/spec';
 import type { TraceDocument } from '../core/trace/document';
 import { readSettings } from './settings';
 import { ensureTrusted } from './trust';
@@ -82,11 +82,7 @@ export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: H
   const model = resolveSpecPath(spec.model, base, 'model');
   await ensureTrusted(workspaceTrust, `the model ${model.path.split('/').pop()}`);
   const modelBytes = await readFile(model, 'model');
-  let input: JobInput;
-  if (spec.input.kind === 'file') {
-    const file = resolveSpecPath(spec.input.path, base, 'file');
-    input = { kind: 'file', name: file.path, bytes: await readFile(file, 'file') };
-  } else input = spec.input;
+  const input = await jobInput(spec.input, base, 'file');
   const settings = readSettings();
   const job: TraceJob = {
     type: 'trace',
@@ -99,7 +95,25 @@ export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: H
   if (spec.vocab) job.vocab = spec.vocab;
   if (spec.tokens) job.tokens = spec.tokens;
   if (spec.layers) job.layers = spec.layers;
+  if (spec.compare) {
+    const c: NonNullable<TraceJob['compare']> = { tolerance: spec.tolerance ?? DEFAULT_COMPARE_TOLERANCE };
+    if (spec.compare.model !== undefined) {
+      const other = resolveSpecPath(spec.compare.model, base, 'compare');
+      await ensureTrusted(workspaceTrust, `the model ${other.path.split('/').pop()}`);
+      c.modelBytes = await readFile(other, 'compare');
+      c.modelName = other.path.split('/').pop() ?? 'model.onnx';
+    }
+    if (spec.compare.input) c.input = await jobInput(spec.compare.input, base, 'compare');
+    job.compare = c;
+  }
   const sidecar = sidecarTarget(notebook);
   if (sidecar) job.sidecar = sidecar;
   return { ...(await traceInWorker(paths.workerPath, job, hooks)), model };
+}
+
+/** A spec input as the worker takes it: files read here (the worker has no VS Code file system). */
+async function jobInput(input: SpecInput, base: vscode.Uri | undefined, field: string): Promise<JobInput> {
+  if (input.kind !== 'file') return input;
+  const file = resolveSpecPath(input.path, base, field);
+  return { kind: 'file', name: file.path, bytes: await readFile(file, field) };
 }

@@ -38,6 +38,17 @@ export interface TraceJob {
    * path) and the file name stem. Absent (untitled or non-local notebooks): no sidecar.
    */
   sidecar?: { dir: string; stem: string };
+  /** A spec's `compare:`: run again with another model and/or input, write the comparison trace. */
+  compare?: CompareJob;
+}
+
+export interface CompareJob {
+  /** Another model (absent: the same). */
+  modelName?: string;
+  modelBytes?: Uint8Array;
+  /** Another input (absent: the same). */
+  input?: JobInput;
+  tolerance: number;
 }
 
 export interface InspectJob {

@@ -55,6 +55,31 @@ describe('notebook controller "Gatescope"', () => {
     assert.match(errorOf(bad).message, /field `layers`: the model has no layer 3; its GRU layers are 0/);
   });
 
+  it('compares two runs with `compare:`: the comparison trace marks the first step where the texts differ', async () => {
+    const [a, b] = ['(a "b" (c)) a', '(a "b" (c)( a'];
+    const k = [...a].findIndex((ch, i) => ch !== b[i]);
+    const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'compare.ipynb'), [
+      { kind: 'code', source: `model: demo.onnx\ninput: text\ntext: ${a}\ncompare: ${JSON.stringify({ text: b })}\ntolerance: 1e-6` },
+      { kind: 'code', source: 'model: demo.onnx\ninput: text\ntext: (a)\ncompare: {"text": "(a))"}' },
+      { kind: 'code', source: 'model: demo.onnx\ninput: random\ncompare: nowhere/int8.onnx' },
+    ]);
+    const cell = await runCell(editor, 0);
+    assert.equal(cell.executionSummary?.success, true, JSON.stringify(cell.outputs.map((o) => o.items.map((i) => new TextDecoder().decode(i.data)))));
+    const { decoded } = decodeTraceItem(mainItem(cell));
+    assert.deepEqual(decoded.layers.map((l: { run?: string }) => l.run ?? 'a'), ['a', 'b']);
+    const c = decoded.compare!;
+    assert.equal(c.tolerance, 1e-6);
+    assert.equal(c.a.label, `demo.onnx on text ${JSON.stringify(a)}`);
+    assert.equal(Math.min(...c.stats!.map((s: { firstDivergentStep: number | null }) => s.firstDivergentStep ?? Infinity)), k);
+
+    const short = await runCell(editor, 1);
+    assert.equal(short.executionSummary?.success, false);
+    assert.match(errorOf(short).message, /^field `compare`: demo\.onnx on text "\(a\)" and demo\.onnx on text "\(a\)\)" do not line up: .* has 3 steps, .* has 4; compare two runs/);
+    const missing = await runCell(editor, 2);
+    assert.equal(missing.executionSummary?.success, false);
+    assert.equal(errorOf(missing).message, `field \`compare\`: ${vscode.Uri.joinPath(workspaceRoot(), 'controller', 'nowhere', 'int8.onnx').fsPath} not found`);
+  });
+
   it('shows a bad spec as a cell error naming the line and the field', async () => {
     const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'bad.ipynb'), [
       { kind: 'code', source: 'model: demo.onnx\ninput: random\nengine: tensorflow' },

@@ -19,5 +19,18 @@ export function formatSpec(spec: Spec): string {
   if (spec.engine) lines.push(`engine: ${spec.engine}`);
   if (spec.precision) lines.push(`precision: ${spec.precision}`);
   if (spec.layers) lines.push(`layers: ${spec.layers.join(', ')}`);
+  const c = spec.compare;
+  if (c) {
+    if (c.model !== undefined && !c.input && value(c.model) === c.model) lines.push(`compare: ${c.model}`);
+    else {
+      const o: Record<string, unknown> = {};
+      if (c.model !== undefined) o['model'] = c.model;
+      if (c.input?.kind === 'text') o['text'] = c.input.text;
+      else if (c.input?.kind === 'file') o['file'] = c.input.path;
+      else if (c.input?.kind === 'random') Object.assign(o, { seed: c.input.seed, steps: c.input.steps });
+      lines.push(`compare: ${JSON.stringify(o)}`);
+    }
+  }
+  if (spec.tolerance !== undefined) lines.push(`tolerance: ${spec.tolerance}`);
   return lines.join('\n');
 }

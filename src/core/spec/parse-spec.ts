@@ -1,5 +1,6 @@
 // Parser for spec cells (docs/spec-cells.md). Two spellings of the same fields:
-//   key: value lines ("#" starts a comment line; a value starting with " or [ is read as JSON), or
+//   key: value lines ("#" starts a comment line; a value starting with " or [ is read as JSON, and
+//   so is a `compare:` value starting with {), or
 //   one JSON object (text starting with "{").
 // Every problem names its line and field; all problems are reported at once.
 
@@ -56,7 +57,7 @@ function readLines(text: string, problems: SpecProblem[]): Map<SpecField, RawVal
     const valueText = trimmed.slice(colon + 1).trim();
     if (!isField(key)) return void problems.push(unknownField(key, line));
     if (out.has(key)) return void problems.push({ line, field: key, message: `given twice (first on line ${out.get(key)!.line})` });
-    if (valueText.startsWith('"') || valueText.startsWith('[')) {
+    if (valueText.startsWith('"') || valueText.startsWith('[') || (key === 'compare' && valueText.startsWith('{'))) {
       try {
         out.set(key, { line, value: JSON.parse(valueText) });
       } catch (e) {
@@ -177,6 +178,16 @@ function build(raw: Map<SpecField, RawValue>, problems: SpecProblem[]): Spec | u
     } else layers = [...new Set(nums)].sort((a, b) => a - b);
   }
 
+  const compare = raw.has('compare') ? readCompare(raw.get('compare')!, input, problems) : undefined;
+  let tolerance: number | undefined;
+  const tol = raw.get('tolerance');
+  if (tol) {
+    const n = typeof tol.value === 'number' ? tol.value : typeof tol.value === 'string' && tol.value.trim() !== '' ? Number(tol.value) : Number.NaN;
+    if (!Number.isFinite(n) || n < 0) fail('tolerance', `expected a number >= 0 such as 1e-5, found ${JSON.stringify(tol.value)}`);
+    else if (!raw.has('compare')) fail('tolerance', 'only used with `compare:` (the largest |a - b| still counted as agreement)');
+    else tolerance = n;
+  }
+
   if (problems.length > 0 || model === undefined || input === undefined) return undefined;
   const spec: Spec = { model, input };
   if (vocab) spec.vocab = vocab;
@@ -184,5 +195,49 @@ function build(raw: Map<SpecField, RawValue>, problems: SpecProblem[]): Spec | u
   if (engine) spec.engine = engine;
   if (precision) spec.precision = precision;
   if (layers) spec.layers = layers;
+  if (compare) spec.compare = compare;
+  if (tolerance !== undefined) spec.tolerance = tolerance;
   return spec;
+}
+
+const COMPARE_HELP = 'give another model (`compare: other.onnx`) or a JSON object with what differs: {"model": "other.onnx"}, {"text": "..."}, {"file": "x2.npy"}, {"seed": 1, "steps": 32}, or a model and an input';
+
+/** `compare:` — a model path, or {model?, text | file | seed/steps}. */
+function readCompare(r: RawValue, first: SpecInput | undefined, problems: SpecProblem[]): Spec['compare'] {
+  const fail = (message: string): undefined => void problems.push({ line: r.line, field: 'compare', message });
+  if (typeof r.value === 'string') {
+    if (r.value === '' || r.value.startsWith('{')) return fail(COMPARE_HELP);
+    if (!/\.onnx$/i.test(r.value)) return fail(`"${r.value}" is not an .onnx model; ${COMPARE_HELP}`);
+    return { model: r.value };
+  }
+  if (typeof r.value !== 'object' || r.value === null || Array.isArray(r.value)) return fail(COMPARE_HELP);
+  const o = r.value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  const unknown = keys.find((k) => !['model', 'text', 'file', 'seed', 'steps'].includes(k));
+  if (unknown) return fail(`unknown key "${unknown}"; ${COMPARE_HELP}`);
+  const out: NonNullable<Spec['compare']> = {};
+  if (o['model'] !== undefined) {
+    if (typeof o['model'] !== 'string' || !/\.onnx$/i.test(o['model'])) return fail(`"model" must be the path of an .onnx file, found ${JSON.stringify(o['model'])}`);
+    out.model = o['model'];
+  }
+  const kinds = [o['text'] !== undefined && 'text', o['file'] !== undefined && 'file', (o['seed'] !== undefined || o['steps'] !== undefined) && 'random'].filter(Boolean);
+  if (kinds.length > 1) return fail(`give one input for the second run, found ${kinds.join(' and ')}`);
+  if (o['text'] !== undefined) {
+    if (typeof o['text'] !== 'string' || o['text'] === '') return fail('"text" must be a non-empty string');
+    out.input = { kind: 'text', text: o['text'] };
+  } else if (o['file'] !== undefined) {
+    if (typeof o['file'] !== 'string' || !/\.(npy|json)$/i.test(o['file'])) return fail(`"file" must be a .npy or .json path, found ${JSON.stringify(o['file'])}`);
+    out.input = { kind: 'file', path: o['file'] };
+  } else if (kinds.length === 1) {
+    const int = (k: string, min: number, max: number, dflt: number): number | undefined => {
+      const v = o[k] ?? dflt;
+      return typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : undefined;
+    };
+    const seed = int('seed', 0, 2 ** 31 - 1, first?.kind === 'random' ? first.seed : 0);
+    const steps = int('steps', 1, MAX_RANDOM_STEPS, first?.kind === 'random' ? first.steps : DEFAULT_RANDOM_STEPS);
+    if (seed === undefined || steps === undefined) return fail(`"seed" must be an integer from 0 to ${2 ** 31 - 1} and "steps" from 1 to ${MAX_RANDOM_STEPS}`);
+    out.input = { kind: 'random', seed, steps };
+  }
+  if (!out.model && !out.input) return fail(`nothing differs from the first run; ${COMPARE_HELP}`);
+  return out;
 }

@@ -24,7 +24,21 @@ export interface Spec {
   precision?: SpecPrecision;
   /** Layer indices to keep in the output (all when absent). */
   layers?: number[];
+  /** Run a second time and compare (issue 14): another model, another input, or both. */
+  compare?: SpecCompare;
+  /** |a − b| above this is a divergence (with compare; default DEFAULT_COMPARE_TOLERANCE). */
+  tolerance?: number;
 }
+
+/** The second run of a comparison: what differs from the first (at least one of the two). */
+export interface SpecCompare {
+  /** Another model (path as for `model`); absent: the same model. */
+  model?: string;
+  /** Another input; absent: the same input. */
+  input?: SpecInput;
+}
+
+export const DEFAULT_COMPARE_TOLERANCE = 1e-5;
 
 /** One problem found in a spec, with the 1-based line it is on (0 when the field is missing). */
 export interface SpecProblem {
@@ -35,7 +49,7 @@ export interface SpecProblem {
 
 export type SpecResult = { ok: true; spec: Spec } | { ok: false; problems: SpecProblem[] };
 
-export const SPEC_FIELDS = ['model', 'input', 'text', 'file', 'seed', 'steps', 'vocab', 'tokens', 'engine', 'precision', 'layers'] as const;
+export const SPEC_FIELDS = ['model', 'input', 'text', 'file', 'seed', 'steps', 'vocab', 'tokens', 'engine', 'precision', 'layers', 'compare', 'tolerance'] as const;
 export type SpecField = (typeof SPEC_FIELDS)[number];
 
 export const DEFAULT_RANDOM_STEPS = 32;

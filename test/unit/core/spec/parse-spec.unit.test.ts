@@ -107,6 +107,38 @@ describe('parseSpec (JSON form)', () => {
   });
 });
 
+describe('parseSpec: compare and tolerance (a second run, issue 14)', () => {
+  it('reads another model, another input, or both, and a tolerance', () => {
+    assert.deepEqual(spec('model: m.onnx\ninput: text\ntext: (a)\ncompare: int8.onnx').compare, { model: 'int8.onnx' });
+    assert.deepEqual(spec('model: m.onnx\ninput: text\ntext: (a)\ncompare: {"text": "(b)"}\ntolerance: 1e-3'), {
+      model: 'm.onnx',
+      input: { kind: 'text', text: '(a)' },
+      compare: { input: { kind: 'text', text: '(b)' } },
+      tolerance: 1e-3,
+    });
+    assert.deepEqual(spec('model: m.onnx\ninput: file\nfile: x.npy\ncompare: {"model": "q.onnx", "file": "x2.npy"}').compare, { model: 'q.onnx', input: { kind: 'file', path: 'x2.npy' } });
+    assert.deepEqual(spec('{"model": "m.onnx", "input": "random", "seed": 3, "steps": 9, "compare": {"seed": 4}}').compare, { input: { kind: 'random', seed: 4, steps: 9 } });
+  });
+
+  it('says what to write when compare names nothing different, or something that is not a model or input', () => {
+    const help = /give another model \(`compare: other\.onnx`\) or a JSON object/;
+    const one = (text: string) => {
+      const ps = problems(`model: m.onnx\ninput: random\n${text}`);
+      assert.equal(ps.length, 1, JSON.stringify(ps));
+      assert.equal(ps[0]!.field, text.split(':')[0]);
+      assert.equal(ps[0]!.line, 3);
+      return ps[0]!.message;
+    };
+    assert.match(one('compare: {}'), /^nothing differs from the first run; /);
+    assert.match(one('compare: other.txt'), /^"other\.txt" is not an \.onnx model; /);
+    assert.match(one('compare: {"text": "a", "file": "x.npy"}'), /^give one input for the second run, found text and file$/);
+    assert.match(one('compare: {"modle": "x.onnx"}'), /^unknown key "modle"; /);
+    assert.match(one('compare: [1]'), help);
+    assert.match(one('tolerance: 1e-3'), /only used with `compare:`/);
+    assert.equal(problems('model: m.onnx\ninput: random\ncompare: q.onnx\ntolerance: -1')[0]!.message, 'expected a number >= 0 such as 1e-5, found "-1"');
+  });
+});
+
 describe('formatSpec', () => {
   it('writes specs that parse back to the same value', () => {
     const specs: Spec[] = [
@@ -114,6 +146,9 @@ describe('formatSpec', () => {
       { model: '/abs/m.onnx', input: { kind: 'text', text: '"quoted" start ' }, vocab: ['"', 'q'], engine: 'native', precision: 'uint8', layers: [0, 2] },
       { model: 'm.onnx', input: { kind: 'random', seed: 7, steps: 100 }, tokens: ['a', 'b'] },
       { model: 'dir with space/m.onnx', input: { kind: 'file', path: 'x.npy' } },
+      { model: 'm.onnx', input: { kind: 'text', text: '(a)' }, compare: { model: 'q.onnx' }, tolerance: 0.001 },
+      { model: 'm.onnx', input: { kind: 'random', seed: 1, steps: 5 }, compare: { model: 'dir with space/q.onnx', input: { kind: 'random', seed: 2, steps: 5 } } },
+      { model: 'm.onnx', input: { kind: 'text', text: '(a)' }, compare: { input: { kind: 'text', text: ' {b' } } },
     ];
     for (const s of specs) assert.deepEqual(spec(formatSpec(s)), s);
   });
