@@ -7,6 +7,7 @@ import { openDemo } from './demo';
 import { registerExportMessaging } from './export-messaging';
 import { registerTileServer } from './tile-server';
 import { inspectOnnxCommand } from './inspect-command';
+import { compareWithCommand } from './compare-command';
 import type { HostPaths } from './run-spec';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('gatescope.inspectOnnx', (arg?: unknown) => inspectOnnxCommand(paths, arg)),
+    vscode.commands.registerCommand('gatescope.compareWith', (arg?: unknown) => compareWithCommand(paths, arg)),
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
     createController(paths),
     registerExportMessaging(),

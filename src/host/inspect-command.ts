@@ -11,7 +11,7 @@
 //   }) → InspectResult | undefined (undefined when a picker was dismissed)
 
 import * as vscode from 'vscode';
-import type { Spec } from '../core/spec/spec';
+import type { Spec, SpecInput } from '../core/spec/spec';
 import { DEFAULT_RANDOM_STEPS } from '../core/spec/spec';
 import { formatSpec } from '../core/spec/format-spec';
 import type { TraceDocument } from '../core/trace/document';
@@ -31,6 +31,15 @@ export interface InspectArgs {
   model?: vscode.Uri;
   input?: InputArg;
   cancellation?: vscode.CancellationToken;
+  /** Run a second time and insert the comparison (the spec's `compare:`; compare-command.ts). */
+  compare?: CompareArg;
+}
+
+/** The second run: another model and/or another input (at least one), and the tolerance. */
+export interface CompareArg {
+  model?: vscode.Uri;
+  input?: InputArg;
+  tolerance?: number;
 }
 
 export type InspectResult =
@@ -59,7 +68,14 @@ function describeInputs(summary: ModelSummary): string {
   return summary.inputs.map((i) => `${i.name}: ${i.dtype} [${i.dims.join(', ')}]`).join('; ');
 }
 
-async function pickInput(summary: ModelSummary): Promise<InputArg | undefined> {
+export async function readModelSummary(paths: HostPaths, model: vscode.Uri): Promise<ModelSummary> {
+  const name = model.path.split('/').pop() ?? 'model';
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gatescope: reading ${name}`, cancellable: true }, async (_p, token) =>
+    inspectInWorker(paths.workerPath, await vscode.workspace.fs.readFile(model), { token }),
+  );
+}
+
+export async function pickInput(summary: ModelSummary, title = 'Gatescope: input for the model'): Promise<InputArg | undefined> {
   const main = summary.inputs[0];
   const takesTokens = main !== undefined && (main.dtype === 'int64' || main.dtype === 'int32');
   type Item = vscode.QuickPickItem & { kind2: InputArg['kind'] };
@@ -67,7 +83,7 @@ async function pickInput(summary: ModelSummary): Promise<InputArg | undefined> {
   if (takesTokens && summary.vocab) items.push({ kind2: 'text', label: 'Text…', description: `tokenized with the model's vocabulary (${summary.vocab.length} tokens)` });
   if (!takesTokens || summary.vocab) items.push({ kind2: 'random', label: 'Random input', description: `${DEFAULT_RANDOM_STEPS} steps, seed 0` });
   items.push({ kind2: 'file', label: 'From a file…', description: '.npy or .json (nested arrays)' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Gatescope: input for the model', placeHolder: describeInputs(summary) });
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: describeInputs(summary) });
   if (!pick) return undefined;
   if (pick.kind2 === 'random') return { kind: 'random' };
   if (pick.kind2 === 'text') {
@@ -125,8 +141,13 @@ function failed(e: unknown): InspectResult {
 }
 
 export async function inspectOnnxCommand(paths: HostPaths, arg?: unknown): Promise<InspectResult | undefined> {
+  return runInspect(paths, parseArgs(arg));
+}
+
+/** The inspect flow with its errors shown to the user (also the end of "Compare With…"). */
+export async function runInspect(paths: HostPaths, args: InspectArgs): Promise<InspectResult | undefined> {
   try {
-    return await inspectOnnx(paths, parseArgs(arg));
+    return await inspectOnnx(paths, args);
   } catch (e) {
     return e instanceof CancelledError ? { status: 'cancelled' } : failed(e);
   }
@@ -140,25 +161,29 @@ async function inspectOnnx(paths: HostPaths, args: InspectArgs): Promise<Inspect
   const name = model.path.split('/').pop() ?? 'model';
   let input = args.input;
   if (!input) {
-    const summary = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Gatescope: reading ${name}`, cancellable: true },
-      async (_p, token) => inspectInWorker(paths.workerPath, await vscode.workspace.fs.readFile(model), { token }),
-    );
-    input = await pickInput(summary);
+    input = await pickInput(await readModelSummary(paths, model));
     if (!input) return undefined;
   }
   const chosen = input;
-  const spec = (base: vscode.Uri | undefined): Spec => ({
-    model: specPathFor(model, base),
-    input:
-      chosen.kind === 'random'
-        ? { kind: 'random', seed: chosen.seed ?? 0, steps: chosen.steps ?? DEFAULT_RANDOM_STEPS }
-        : chosen.kind === 'text'
-          ? { kind: 'text', text: chosen.text }
-          : { kind: 'file', path: specPathFor(chosen.uri, base) },
-  });
+  const specInput = (i: InputArg, base: vscode.Uri | undefined): SpecInput =>
+    i.kind === 'random' ? { kind: 'random', seed: i.seed ?? 0, steps: i.steps ?? DEFAULT_RANDOM_STEPS } : i.kind === 'text' ? { kind: 'text', text: i.text } : { kind: 'file', path: specPathFor(i.uri, base) };
+  const compare = args.compare;
+  if (compare) {
+    if (!compare.model && !compare.input) throw new Error('compare: give another model or another input for the second run');
+    if (compare.model) await ensureTrusted(workspaceTrust, `the model ${compare.model.path.split('/').pop()}`);
+  }
+  const spec = (base: vscode.Uri | undefined): Spec => {
+    const s: Spec = { model: specPathFor(model, base), input: specInput(chosen, base) };
+    if (compare) {
+      s.compare = {};
+      if (compare.model) s.compare.model = specPathFor(compare.model, base);
+      if (compare.input) s.compare.input = specInput(compare.input, base);
+      if (compare.tolerance !== undefined) s.tolerance = compare.tolerance;
+    }
+    return s;
+  };
   const run = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Gatescope: tracing ${name}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Gatescope: ${compare ? 'comparing' : 'tracing'} ${name}`, cancellable: true },
     (progress, token) => {
       const source = new vscode.CancellationTokenSource();
       const subs = [token.onCancellationRequested(() => source.cancel()), args.cancellation?.onCancellationRequested(() => source.cancel())];
