@@ -96,6 +96,39 @@ describe('sidecar tile server', () => {
   });
 });
 
+describe('sidecar cleanup on save', () => {
+  it('keeps a re-run cell\'s old sidecar until the notebook is saved without it, then deletes only that one', async function () {
+    this.timeout(240000);
+    await demoModelIn('cleanup');
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'cleanup', 'rerun.ipynb');
+    const editor = await openIpynb(uri, [{ kind: 'code', source: 'model: demo.onnx\ninput: random\nseed: 1\nsteps: 6000\nprecision: float32' }]);
+    const first = await withSetting('maxOutputMB', 1, () => runCell(editor, 0));
+    const a = decodeTraceItem(mainItem(first)).doc.sidecar!;
+    const dir = path.dirname(uri.fsPath);
+    assert.match(a.file, /^rerun\.ipynb-[0-9a-f]{12}\.gatescope\.safetensors$/);
+    // An unrelated file with a sidecar-like name of another stem is never touched.
+    const foreign = path.join(dir, `other-${'0'.repeat(12)}.gatescope.safetensors`);
+    await fsp.writeFile(foreign, 'not ours');
+    await editor.notebook.save();
+    // Re-run with another seed: a new sidecar; the old one stays while the saved notebook refers to it.
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(editor.notebook.cellAt(0).document.uri, new vscode.Range(0, 0, 99, 0), 'model: demo.onnx\ninput: random\nseed: 2\nsteps: 6000\nprecision: float32');
+    await vscode.workspace.applyEdit(edit);
+    const second = await withSetting('maxOutputMB', 1, () => runCell(editor, 0));
+    const b = decodeTraceItem(mainItem(second)).doc.sidecar!;
+    assert.notEqual(a.file, b.file);
+    await fsp.access(path.join(dir, a.file));
+    await fsp.access(path.join(dir, b.file));
+    await editor.notebook.save();
+    // The save listener runs after the save; wait for it.
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline && (await fsp.access(path.join(dir, a.file)).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 200));
+    await assert.rejects(fsp.access(path.join(dir, a.file)), 'the old sidecar is deleted once the saved notebook no longer refers to it');
+    await fsp.access(path.join(dir, b.file));
+    await fsp.access(foreign);
+  });
+});
+
 /** The tensor stored first in a sidecar (its first tile holds the data section's first bytes). */
 function firstTensor(bytes: Buffer): string {
   const n = Number(bytes.readBigUInt64LE(0));
