@@ -19,8 +19,31 @@ export async function staleSidecars(nb: vscode.NotebookDocument): Promise<string
   return names.filter((n) => own.test(n) && !keep.has(n));
 }
 
+/**
+ * Notebooks with a run in progress: between the worker writing a sidecar and the output that refers
+ * to it, a save (auto-save, or one the user makes) would find the new file unreferenced. Cleanup waits
+ * for the next save after every run has put its output in place.
+ */
+const busy = new Map<string, number>();
+
+/** Holds cleanup for a notebook while a run writes into it; call the returned function when its output is in place. */
+export function holdCleanup(notebook: vscode.Uri | undefined): () => void {
+  if (!notebook) return () => undefined;
+  const key = notebook.toString();
+  busy.set(key, (busy.get(key) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const n = (busy.get(key) ?? 1) - 1;
+    if (n > 0) busy.set(key, n);
+    else busy.delete(key);
+  };
+}
+
 export function registerSidecarCleanup(): vscode.Disposable {
   return vscode.workspace.onDidSaveNotebookDocument(async (nb) => {
+    if (busy.has(nb.uri.toString())) return;
     const dir = path.dirname(nb.uri.fsPath);
     for (const name of await staleSidecars(nb)) {
       const file = path.join(dir, name);
