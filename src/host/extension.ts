@@ -6,6 +6,7 @@ import { createController } from './controller';
 import { openDemo } from './demo';
 import { registerExportMessaging } from './export-messaging';
 import { registerTileServer } from './tile-server';
+import { registerSidecarCleanup } from './sidecar-cleanup';
 import { inspectOnnxCommand } from './inspect-command';
 import { compareWithCommand } from './compare-command';
 import type { HostPaths } from './run-spec';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createController(paths),
     registerExportMessaging(),
     registerTileServer(),
+    registerSidecarCleanup(),
   );
 }
 
