@@ -47,15 +47,6 @@ async function diff(args: DiffArgs, log: (line: string) => void): Promise<number
   const b = await within(args.b, args.kind === 'models' ? loadModelRun(args.b, inputsB) : loadTraceRun(args.b));
   const labels = args.kind === 'models' ? { a: label(args.a, args.inputs, inputsB), b: label(args.b, inputsB, args.inputs) } : { a: path.basename(args.a), b: path.basename(args.b) };
 
-  for (const [run, name] of [
-    [a, args.a],
-    [b, args.b],
-  ] as const) {
-    if (run.storageError > args.tolerance) {
-      log(`gatescope: note: ${name} stores gates as ${[...run.dtypes].join('/')} (values off by up to ${run.storageError.toExponential(2)}), more than the tolerance ${args.tolerance}; differences that small may be storage, not the model (trace with --precision float32)`);
-    }
-  }
-
   const result = compareTraceInputs(a.input, b.input, {
     labels,
     names: { a: args.a, b: args.b },
@@ -64,11 +55,19 @@ async function diff(args: DiffArgs, log: (line: string) => void): Promise<number
     producer: `gatescope ${VERSION} (cli diff)`,
     createdAt: new Date().toISOString(),
   });
+  for (const [run, name] of [
+    [a, args.a],
+    [b, args.b],
+  ] as const) {
+    if (run.storageError > args.tolerance) {
+      log(`gatescope: note: ${name} stores gates as ${[...run.dtypes].join('/')} (values off by up to ${run.storageError.toExponential(2)}), more than the tolerance ${args.tolerance}; differences that small may be storage, not the model (trace with --precision float32)`);
+    }
+  }
   const { stats, summary, unitAlignment } = result;
   if (args.out) await writeComparison(args.out, result.input, args.verbose, log);
 
   const out: string[] = [`A: ${labels.a}   B: ${labels.b}   tolerance ${args.tolerance}`];
-  for (const u of unitAlignment) out.push(`units of B aligned to A, layer ${u.layer} ${u.direction}: A unit u shows B unit [${u.permutation.join(', ')}][u]`);
+  for (const u of unitAlignment) out.push(`units of B matched to A by correlation of h, layer ${u.layer} ${u.direction}: A unit u shows B unit [${u.permutation.join(', ')}][u]`);
   out.push(diffTable(stats), verdictLine(summary, args.tolerance), summaryJson(summary));
   process.stdout.write(`${out.join('\n')}\n`);
   return summary.maxAbsDiff <= args.tolerance ? 0 : 1;

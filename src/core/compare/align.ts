@@ -56,7 +56,8 @@ export function alignRuns(a: RunShape, b: RunShape, names: { a: string; b: strin
   const fail = (what: string): never => {
     throw new CompareError(`${names.a} and ${names.b} do not line up: ${what}; ${HINT}`);
   };
-  if (a.batch !== b.batch) fail(`${names.a} has ${a.batch} batch items, ${names.b} has ${b.batch}`);
+  const items = (n: number) => `${n} batch item${n === 1 ? '' : 's'}`;
+  if (a.batch !== b.batch) fail(`${names.a} has ${items(a.batch)}, ${names.b} has ${b.batch}`);
   if (a.steps !== b.steps) fail(`${names.a} has ${a.steps} steps, ${names.b} has ${b.steps}`);
   const la = a.sequenceLengths;
   const lb = b.sequenceLengths;

@@ -172,6 +172,13 @@ describe('gatescope diff (built bundle, spawned)', function () {
     for (const u of doc.compare!.unitAlignment!) assert.deepEqual(u.permutation, perm);
   });
 
+  it('reads a version-1 trace: the Python producer\'s 0.1.0 output equals its version-2 output of the same run', () => {
+    const name = 'bidir-2layer-batchfirst-lengths.float32.json';
+    const r = diff(path.join(ROOT, 'test/fixtures/trace/python-v1', name), path.join(ROOT, 'test/fixtures/trace/python', name), '--tolerance', '0');
+    assert.equal(r.code, 0);
+    assert.equal(r.verdict.maxAbsDiff, 0);
+  });
+
   it('reads a trace whose level 0 is in a sidecar', () => {
     const t = path.join(ROOT, 'test/fixtures/trace/python/gru-long-sidecar.auto.json');
     const r = diff(t, t);
