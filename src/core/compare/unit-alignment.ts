@@ -18,37 +18,62 @@ export function unitCorrelation(
 ): Float64Array {
   const { batch: B, steps: T, units: U } = dims;
   if (a.length !== B * T * U || b.length !== B * T * U) throw new RangeError(`unitCorrelation: expected ${B * T * U} values ([${B}, ${T}, ${U}]), got ${a.length} and ${b.length}`);
-  // Columns centred and scaled to unit norm, gathered [cells, U], so that corr = Xaᵀ Xb.
+  // Each unit's values over the valid cells, centred and scaled to unit norm, stored unit-major
+  // [U, cells] so that corr[u, v] is one contiguous dot product.
   const rows: number[] = [];
   for (let bi = 0; bi < B; bi++) for (let t = 0; t < (lengths ? lengths[bi]! : T); t++) rows.push((bi * T + t) * U);
   const N = rows.length;
   const norm = (src: ArrayLike<number>): Float64Array => {
-    const x = new Float64Array(N * U);
+    const x = new Float64Array(U * N);
     for (let u = 0; u < U; u++) {
+      const o = u * N;
       let mean = 0;
       for (let k = 0; k < N; k++) mean += src[rows[k]! + u]!;
       mean /= N;
       let ss = 0;
       for (let k = 0; k < N; k++) {
         const d = src[rows[k]! + u]! - mean;
-        x[k * U + u] = d;
+        x[o + k] = d;
         ss += d * d;
       }
       const s = ss > 0 && Number.isFinite(ss) ? 1 / Math.sqrt(ss) : 0;
-      for (let k = 0; k < N; k++) x[k * U + u] = x[k * U + u]! * s;
+      for (let k = 0; k < N; k++) x[o + k] = x[o + k]! * s;
     }
     return x;
   };
   const xa = norm(a);
   const xb = norm(b);
   const corr = new Float64Array(U * U);
-  for (let k = 0; k < N; k++) {
-    const ra = k * U;
-    for (let u = 0; u < U; u++) {
-      const p = xa[ra + u]!;
-      if (p === 0) continue;
-      const out = u * U;
-      for (let v = 0; v < U; v++) corr[out + v] = corr[out + v]! + p * xb[ra + v]!;
+  // Four units of b per pass over a's unit: each value of a is loaded once for four products.
+  for (let u = 0; u < U; u++) {
+    const ou = u * N;
+    let v = 0;
+    for (; v + 4 <= U; v += 4) {
+      const o0 = v * N;
+      const o1 = o0 + N;
+      const o2 = o1 + N;
+      const o3 = o2 + N;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      for (let k = 0; k < N; k++) {
+        const p = xa[ou + k]!;
+        d0 += p * xb[o0 + k]!;
+        d1 += p * xb[o1 + k]!;
+        d2 += p * xb[o2 + k]!;
+        d3 += p * xb[o3 + k]!;
+      }
+      corr[u * U + v] = d0;
+      corr[u * U + v + 1] = d1;
+      corr[u * U + v + 2] = d2;
+      corr[u * U + v + 3] = d3;
+    }
+    for (; v < U; v++) {
+      const ov = v * N;
+      let dot = 0;
+      for (let k = 0; k < N; k++) dot += xa[ou + k]! * xb[ov + k]!;
+      corr[u * U + v] = dot;
     }
   }
   return corr;
