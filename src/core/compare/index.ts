@@ -6,3 +6,5 @@ export { minCostAssignment } from './hungarian';
 export { alignUnits, invertPermutation, permuteUnits, unitCorrelation } from './unit-alignment';
 export { compareRuns, type CompareSummary, type GateValues, type RunComparison } from './compare-runs';
 export { compareTraceInputs, runShape, type Comparison, type ComparisonOptions } from './comparison-trace';
+export { comparisonPairs, deltaRange, statsOf, type ComparedEntry } from './comparison-pairs';
+export { paneCell, paneRgba, type PaneJob } from './pane-raster';
