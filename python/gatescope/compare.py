@@ -135,13 +135,15 @@ class Comparison:
 
 
 def compare(a, b, x, tolerance=DEFAULT_TOLERANCE, x_b=None, tokens=None, lengths=None, h0=None, labels=("a", "b"),
-            precision="float32", max_mb=8):
+            precision="float32", max_mb=8, align_units=False):
     """Compares two torch modules (nn.GRU, nn.LSTM, nn.RNN of the same shape) on the input x, or
     one module on two inputs (b may be a; x_b: b's input, default x). Returns a Comparison.
 
     tolerance: |a - b| above it is a divergence (default 1e-5). tokens, lengths, h0: as for trace(),
     shared by both runs. labels: names of the runs in the document. precision: storage of the
     comparison trace's values (default float32, exact). The comparison trace must fit max_mb.
+    align_units: first match b's units to a's by correlation of h (two checkpoints whose units may
+    be in another order), per layer entry; the permutations go to document["compare"]["unitAlignment"].
     """
     if not (isinstance(tolerance, (int, float)) and tolerance >= 0 and tolerance == tolerance):
         raise TraceError(f"tolerance must be a number >= 0, got {tolerance!r}")
@@ -152,6 +154,20 @@ def compare(a, b, x, tolerance=DEFAULT_TOLERANCE, x_b=None, tokens=None, lengths
     ra = record(a, x, tokens=tokens, lengths=lengths, h0=h0)
     rb = record(b, x if x_b is None else x_b, tokens=tokens, lengths=lengths, h0=h0)
     pairs = _align(ra, rb)
+    alignment = []
+    if align_units:
+        from .unit_alignment import align_units as _match
+
+        shown = []
+        for la, lb in pairs:
+            off = next((g for g, v in lb["values"].items() if v.shape[2] != lb["hidden_size"]), None)
+            if off is not None:
+                raise TraceError(f"align_units: layer {la['layer']} {la['direction']} gate {off} has {lb['values'][off].shape[2]} units, "
+                                 f"not the layer's {lb['hidden_size']} (a projected LSTM); compare it with align_units=False")
+            p = _match(la["values"]["h"], lb["values"]["h"], ra["lengths"])
+            shown.append((la, {**lb, "values": {g: v[:, :, p] for g, v in lb["values"].items()}}))
+            alignment.append({"layer": la["layer"], "direction": la["direction"], "permutation": p})
+        pairs = shown
     stats = []
     summary = None
     first = None
@@ -176,6 +192,8 @@ def compare(a, b, x, tolerance=DEFAULT_TOLERANCE, x_b=None, tokens=None, lengths
     head["compare"] = {"a": {"label": str(labels[0])}, "b": {"label": str(labels[1])}, "tolerance": tolerance,
                        # JSON has no Infinity: a non-finite difference is written null (as JSON.stringify does).
                        "stats": [{**s, **{k: (s[k] if s[k] != float("inf") else None) for k in ("maxAbsDiff", "rms")}} for s in stats]}
+    if alignment:
+        head["compare"]["unitAlignment"] = alignment
     layers = [la for la, _ in pairs] + [{**lb, "run": "b"} for _, lb in pairs]
     doc = encode(head, layers, ra["batch"], ra["steps"], ra["lengths"], precision, int(max_mb * 2 ** 20), None)
     return Comparison(summary, stats, doc, tolerance)

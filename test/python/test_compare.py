@@ -18,6 +18,7 @@ except ImportError:
     sys.path.insert(0, os.path.join(ROOT, "python"))
     import gatescope
 from gatescope.compare import abs_diff, diff_gate  # noqa: E402
+from gatescope.unit_alignment import align_units, min_cost_assignment  # noqa: E402
 
 try:
     import torch
@@ -56,6 +57,28 @@ class DiffGateTest(unittest.TestCase):
         self.assertEqual(abs_diff(np.inf, np.inf), 0)
         self.assertEqual(abs_diff(np.nan, 1.0), np.inf)
         self.assertEqual(abs_diff(-np.inf, np.inf), np.inf)
+
+
+class UnitAlignmentTest(unittest.TestCase):
+    def test_min_cost_assignment_matches_brute_force(self):
+        import itertools
+
+        rng = np.random.default_rng(8)
+        for trial in range(120):
+            n = 1 + trial % 6
+            c = rng.integers(0, 4, (n, n)).astype(float) if trial % 3 == 0 else rng.standard_normal((n, n))
+            col = min_cost_assignment(c)
+            self.assertEqual(sorted(col.tolist()), list(range(n)))
+            best = min(sum(c[i, p[i]] for i in range(n)) for p in itertools.permutations(range(n)))
+            self.assertAlmostEqual(sum(c[i, col[i]] for i in range(n)), best, places=9)
+
+    def test_recovers_a_shuffled_order_of_units(self):
+        rng = np.random.default_rng(9)
+        a = np.tanh(rng.standard_normal((2, 50, 7))).astype(np.float32)
+        perm = [3, 6, 0, 5, 1, 4, 2]
+        b = np.empty_like(a)
+        b[:, :, perm] = a  # b's unit perm[u] holds a's unit u
+        self.assertEqual(align_units(a, b, [50, 31]), perm)
 
 
 @unittest.skipIf(torch is None, "torch is not installed")
@@ -112,6 +135,26 @@ class CompareModulesTest(unittest.TestCase):
         bundle = c._repr_mimebundle_()
         self.assertIs(bundle[gatescope.MIME], doc)
         self.assertIn("within tolerance", bundle["text/plain"])
+
+    def test_align_units_matches_a_module_with_its_hidden_units_reordered(self):
+        torch.manual_seed(6)
+        gru = torch.nn.GRU(3, 5)
+        perm = torch.tensor([2, 4, 0, 1, 3])
+        shuffled = copy.deepcopy(gru)
+        with torch.no_grad():
+            # New unit k is old unit perm[k]: permute rows of every gate block and the columns of weight_hh.
+            rows = torch.cat([perm + g * 5 for g in range(3)])
+            shuffled.weight_ih_l0.copy_(gru.weight_ih_l0[rows])
+            shuffled.weight_hh_l0.copy_(gru.weight_hh_l0[rows][:, perm])
+            shuffled.bias_ih_l0.copy_(gru.bias_ih_l0[rows])
+            shuffled.bias_hh_l0.copy_(gru.bias_hh_l0[rows])
+        x = torch.randn(40, 2, 3)
+        self.assertFalse(gatescope.compare(gru, shuffled, x).passed)
+        c = gatescope.compare(gru, shuffled, x, align_units=True)
+        self.assertTrue(c.passed, c.table())
+        # a's unit u is shuffled's unit inverse[u].
+        inverse = torch.argsort(perm).tolist()
+        self.assertEqual(c.document["compare"]["unitAlignment"], [{"layer": 0, "direction": "forward", "permutation": inverse}])
 
     def test_runs_that_do_not_line_up_are_refused_in_one_message(self):
         x = torch.randn(5, 1, 3)
