@@ -53,6 +53,7 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     numThreads: 1,
     name: path.basename(args.model),
     producer: `gatescope ${VERSION} (cli)`,
+    allowMismatch: args.allowMismatch,
   };
   if (tokens) opts.tokens = tokens;
   let result;

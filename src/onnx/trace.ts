@@ -19,6 +19,7 @@ import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
 import { getSession, modelKey, ort } from './session';
 import { tokensFor } from './tokens';
+import { mismatchVerdict } from './verify';
 import { defaultOpset, modelWarnings } from './warnings';
 
 export interface TraceOnnxOptions {
@@ -39,6 +40,10 @@ export interface TraceOnnxOptions {
   producer?: string;
   /** Identity for the session cache; default a hash of the bytes. */
   modelKey?: string;
+  /** Keep a trace whose h disagrees with onnxruntime's Y beyond the tolerance (with a warning) instead of failing. */
+  allowMismatch?: boolean;
+  /** Overrides MISMATCH_TOLERANCE (tests). */
+  mismatchTolerance?: number;
   onProgress?: (fraction: number, stage: string) => void;
   signal?: { aborted: boolean };
 }
@@ -153,6 +158,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const layers: TraceLayerInput[] = [];
   const warnings = [...p.warnings];
   let maxAbsError = 0;
+  let maxScaledError = 0;
   let kernel = '';
   const recomputeEngines = new Set<string>();
   for (let i = 0; i < values.length; i++) {
@@ -171,6 +177,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     }
     const check = compareWithY(v, dirs);
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
+    maxScaledError = Math.max(maxScaledError, check.maxScaledError);
     if (check.nanOnlyInH > 0) {
       warnings.push(
         `GRU node '${v.node.name}': NaN reached the gates (from NaN or Inf in the input); ${check.nanOnlyInH} hidden-state values are NaN here but finite in onnxruntime's Y, because onnxruntime's GRU kernel clamps activation inputs and so replaces NaN. ` +
@@ -183,6 +190,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     for (const d of dirs) layers.push({ layer: i, direction: d.direction, hiddenSize: v.H, name: v.node.name, r: d.r, z: d.z, n: d.n, h: d.h });
     progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
   }
+  const verdict = mismatchVerdict(maxScaledError, maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance);
+  if (verdict.warning) warnings.push(verdict.warning);
   const t4 = now();
   const ver = onnxruntimeVersion();
   const attrs = first.node.attrs;
