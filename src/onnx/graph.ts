@@ -45,6 +45,12 @@ export interface GruNodeInfo {
   Y: string;
 }
 
+/** The name Gatescope gives a GRU's Y when the model leaves it unnamed (only Y_h used): the
+ * instrumenter writes it into the node and fetches it under this name. */
+export function fetchedYName(n: Pick<GruNodeInfo, 'Y' | 'index'>): string {
+  return n.Y || `gatescope_gru_${n.index}_Y`;
+}
+
 /** ONNX recurrent operators and control flow that may hide one; named in the "no GRU" error. */
 const RECURRENT_OPS: Record<string, string> = { LSTM: 'LSTM (not supported yet)', RNN: 'RNN (not supported yet)', Scan: 'Scan (not supported)', Loop: 'Loop (not supported)' };
 

@@ -2,7 +2,7 @@
 // of W, R, B, sequence_lens, initial_h that another node computes. onnxruntime exposes only Y and
 // Y_h, never the gates, so the gates are recomputed from these.
 
-import type { GruNodeInfo, ValueSource } from './graph';
+import { fetchedYName, type GruNodeInfo, type ValueSource } from './graph';
 import { onnx } from './proto';
 
 export interface InstrumentedModel {
@@ -36,11 +36,8 @@ export function instrumentModel(model: onnx.ModelProto, nodes: readonly GruNodeI
   };
   const fetch = nodes.map((n) => {
     const node = graphNodes[n.nodeIndex]!;
-    let Y = n.Y;
-    if (!Y) {
-      Y = `gatescope_gru_${n.index}_Y`;
-      (node.output ??= [])[0] = Y;
-    }
+    const Y = fetchedYName(n);
+    if (!n.Y) (node.output ??= [])[0] = Y;
     const f = { X: fetched(n.X), Y, W: fetched(n.W), R: fetched(n.R), B: fetched(n.B), sequenceLens: fetched(n.sequenceLens), initialH: fetched(n.initialH) };
     add(f.X, FLOAT);
     add(Y, FLOAT);
