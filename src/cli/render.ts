@@ -2,9 +2,10 @@
 // draws a trace with the notebook renderer bundle itself (dist/renderer/index.js) in headless
 // Chromium (Debian's, or CHROMIUM_PATH) and writes a screenshot of the output as PNG.
 // Pages load nothing from the network: every request is answered from memory.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliError } from './errors';
+import { refuseOutIsInput, writeFileAtomic } from './write-output';
 import { RENDER_THEMES, renderPage, type RenderTheme } from './render-themes';
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -105,6 +106,7 @@ export async function runRender(argv: string[]): Promise<number> {
 }
 
 async function render(args: RenderArgs): Promise<void> {
+  refuseOutIsInput(args.out, [{ file: args.trace, what: 'trace' }]);
   let traceBytes: Buffer;
   try {
     traceBytes = readFileSync(args.trace);
@@ -135,11 +137,7 @@ async function render(args: RenderArgs): Promise<void> {
     if (pageErrors.length) throw new CliError(`the renderer failed in Chromium: ${pageErrors[0]}`, 1);
     if (outcome.error) throw new CliError(`${args.trace}: ${outcome.error.replace(/^Gatescope cannot show this trace: /, '')}`, 1);
     const png = await page.locator('#out').screenshot({ type: 'png', animations: 'disabled' });
-    try {
-      writeFileSync(args.out, png);
-    } catch (e) {
-      throw new CliError(`cannot write '${args.out}': ${(e as Error).message}`, 1);
-    }
+    writeFileAtomic(args.out, png);
   } finally {
     await browser.close();
   }

@@ -1,7 +1,7 @@
 // `gatescope trace MODEL.onnx --input FILE ...`: reads the model and inputs, runs the ONNX path,
 // writes the trace JSON to --out or stdout.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspectOnnxModel } from '../onnx/inspect';
 import { OnnxTraceError } from '../onnx/errors';
@@ -10,6 +10,7 @@ import { encodeTrace } from '../core/trace/encode';
 import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
+import { refuseOutIsInput, writeFileAtomic, writeStdout } from './write-output';
 import { VERSION } from '../core/version';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
@@ -32,6 +33,11 @@ function readTokens(args: TraceArgs): string[] | undefined {
 
 export async function traceCommand(argv: readonly string[], log: (line: string) => void): Promise<number> {
   const args = parseTraceArgs(argv);
+  if (args.out !== undefined) {
+    const read = [{ file: args.model, what: 'model' }, ...args.inputs.map((i) => ({ file: i.file, what: 'input file' }))];
+    if (args.tokensFile !== undefined) read.push({ file: args.tokensFile, what: 'tokens file' });
+    refuseOutIsInput(args.out, read);
+  }
   const modelBytes = readFileOrFail(args.model, 'model file');
   const where = (e: unknown): never => {
     if (e instanceof OnnxTraceError) throw new CliError(`${args.model}: ${e.message}`, 1, e);
@@ -67,19 +73,13 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
   const doc = encodeTrace(input, { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY });
   const json = JSON.stringify(doc);
   timings.encodeMs = performance.now() - t0;
-  if (args.out) {
-    try {
-      writeFileSync(args.out, json);
-    } catch (e) {
-      throw new CliError(`cannot write the trace to '${args.out}': ${(e as Error).message}; check the folder exists and is writable`, 1, e);
-    }
-  } else {
-    process.stdout.write(json);
-  }
+  const bytes = new TextEncoder().encode(json);
+  if (args.out) writeFileAtomic(args.out, bytes);
+  else writeStdout(bytes);
   for (const w of doc.warnings ?? []) log(`gatescope: warning: ${w}`);
   if (args.verbose || args.out) {
     const dirs = doc.layers.length;
-    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${input.batch}, ${input.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${json.length} bytes to ${args.out}` : ''}`);
+    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${input.batch}, ${input.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${bytes.length} bytes to ${args.out}` : ''}`);
   }
   if (args.verbose) {
     log(`gatescope: timings ms: prepare ${timings.prepareMs.toFixed(1)}, session ${timings.sessionMs.toFixed(1)}, run ${timings.runMs.toFixed(1)}, gates ${timings.gatesMs.toFixed(1)}, encode ${timings.encodeMs.toFixed(1)}`);

@@ -3,7 +3,7 @@
 // files listed in scripts/ort-files.js: so this also proves those two files are all the CLI loads.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { decodeTrace } from '../../../src/core/trace/decode';
@@ -133,6 +133,28 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     fails(1, `gatescope: ${model}: input 'x' has dims [7, 1, 4]; the model expects [7, 1, 5] (dim 2 must be 5, found 4)`, 'trace', model, '--input', 'width4.json');
     fails(2, `gatescope: --input ${fx('h0input.input.npy')} has no name, but the model has 2 inputs ('x', 'h0'): give each as --input NAME=FILE`, 'trace', fx('h0input.onnx'), '--input', fx('h0input.input.npy'));
     fails(2, "gatescope: model input 'h0' (float32 [1, 2, 5]) has no value: add --input h0=FILE", 'trace', fx('h0input.onnx'), '--input', `x=${fx('h0input.input.npy')}`);
+  });
+
+  it('fails a short write to standard output (file size limit, as on a full disk) instead of exiting 0', () => {
+    const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8' });
+    // SIGXFSZ ignored: write(2) then returns a short count and EFBIG, as a filling disk does.
+    const model = fx('bigru.onnx');
+    const input = fx('bigru.input.npy');
+    const r = sh(`trap '' XFSZ; ulimit -f 2; exec "${process.execPath}" "${main}" trace "${model}" --input "${input}" > short.json`);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^gatescope: cannot write standard output: the file size limit was reached \(1024 of \d+ bytes written\); free space or write elsewhere\n$/);
+    const o = sh(`trap '' XFSZ; ulimit -f 2; exec "${process.execPath}" "${main}" trace "${model}" --input "${input}" --out short-out.json`);
+    assert.equal(o.status, 1);
+    assert.match(o.stderr, /^gatescope: cannot write 'short-out\.json': the file size limit was reached/);
+    assert.ok(!existsSync(path.join(dir, 'short-out.json')), 'no partial --out file');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('refuses an --out that is one of the inputs, before reading anything', () => {
+    const copy = path.join(dir, 'in-copy.npy');
+    copyFileSync(fx('gru1.input.npy'), copy);
+    fails(2, `gatescope: --out '${copy}' is the input file '${copy}'; write the trace elsewhere so the input file is not overwritten`, 'trace', fx('gru1.onnx'), '--input', copy, '--out', copy);
+    assert.deepEqual(readFileSync(copy), readFileSync(fx('gru1.input.npy')));
   });
 
   it('rejects usage errors with status 2, and shows a stack only with --verbose', () => {
