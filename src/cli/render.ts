@@ -4,7 +4,7 @@
 // Pages load nothing from the network: every request is answered from memory.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CliError } from './errors';
+import { CliError, readFileOrFail } from './errors';
 import { refuseOutIsInput, writeFileAtomic } from './write-output';
 import { RENDER_THEMES, renderPage, type RenderTheme } from './render-themes';
 
@@ -107,13 +107,7 @@ export async function runRender(argv: string[]): Promise<number> {
 
 async function render(args: RenderArgs): Promise<void> {
   refuseOutIsInput(args.out, [{ file: args.trace, what: 'trace' }]);
-  let traceBytes: Buffer;
-  try {
-    traceBytes = readFileSync(args.trace);
-  } catch (e) {
-    const c = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read trace '${args.trace}': ${c === 'ENOENT' ? 'no such file' : c === 'EISDIR' ? 'it is a directory' : (e as Error).message}`, 1);
-  }
+  const traceBytes = readFileOrFail(args.trace, 'trace');
   const bundle = readFileSync(findRendererBundle());
   const executablePath = findChromium();
   const pw = loadPlaywright();
@@ -128,7 +122,7 @@ async function render(args: RenderArgs): Promise<void> {
       const url = route.request().url();
       if (url === `${ORIGIN}/`) return route.fulfill({ status: 200, contentType: 'text/html', body: renderPage(args.theme, args.width, `${ORIGIN}/renderer/index.js`) });
       if (url === `${ORIGIN}/renderer/index.js`) return route.fulfill({ status: 200, contentType: 'text/javascript', body: bundle });
-      if (url === `${ORIGIN}/trace.json`) return route.fulfill({ status: 200, contentType: 'application/json', body: traceBytes });
+      if (url === `${ORIGIN}/trace.json`) return route.fulfill({ status: 200, contentType: 'application/json', body: Buffer.from(traceBytes.buffer, traceBytes.byteOffset, traceBytes.byteLength) });
       return route.abort();
     });
     await page.goto(`${ORIGIN}/`);

@@ -22,10 +22,13 @@ function ortDir(): string {
   return dir;
 }
 
+/** A tokens file holds one short label per step: 64 MiB is far beyond any run Gatescope can show. */
+const MAX_TOKENS_FILE_BYTES = 64 * 2 ** 20;
+
 function readTokens(args: TraceArgs): string[] | undefined {
   if (args.tokens !== undefined) return args.tokens.split(/\s+/).filter((s) => s.length > 0);
   if (args.tokensFile !== undefined) {
-    const text = new TextDecoder().decode(readFileOrFail(args.tokensFile, 'tokens file'));
+    const text = new TextDecoder().decode(readFileOrFail(args.tokensFile, 'tokens file', MAX_TOKENS_FILE_BYTES));
     return text.replace(/\r?\n$/, '').split(/\r?\n/);
   }
   return undefined;
