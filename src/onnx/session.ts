@@ -15,6 +15,12 @@ export interface RuntimeOptions {
   numThreads?: number;
 }
 
+/** onnxruntime's log severity 4 = fatal only (0 verbose, 1 info, 2 warning, 3 error). */
+export const QUIET_SEVERITY = 4;
+
+/** Run options that keep onnxruntime's per-run log (kernel failures) quiet. */
+export const QUIET_RUN: ort.InferenceSession.RunOptions = { logSeverityLevel: QUIET_SEVERITY };
+
 let configured: { wasmDir: string; numThreads: number } | undefined;
 
 function configure(opts: RuntimeOptions): void {
@@ -29,7 +35,9 @@ function configure(opts: RuntimeOptions): void {
   ort.env.wasm.wasmPaths = wasmDir;
   ort.env.wasm.numThreads = numThreads;
   ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
+  // onnxruntime logs kernel failures itself (timestamp, ANSI colours) before it throws; Gatescope
+  // reports the same failure in its own one line, so only fatal messages may reach the log.
+  ort.env.logLevel = 'fatal';
   configured = { wasmDir, numThreads };
 }
 
@@ -64,7 +72,7 @@ export async function getSession(key: string, bytes: () => Uint8Array, opts: Run
     sessions.set(key, entry);
     return entry;
   }
-  entry = ort.InferenceSession.create(bytes(), { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 }).catch((e: unknown) => {
+  entry = ort.InferenceSession.create(bytes(), { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: QUIET_SEVERITY }).catch((e: unknown) => {
     sessions.delete(key);
     throw new OnnxTraceError(`onnxruntime-web could not load the model (${cleanOrtMessage(firstLine(e))}); check that the model runs in onnxruntime (python -c "import onnxruntime as o; o.InferenceSession('MODEL.onnx')")`, { cause: e });
   });

@@ -17,7 +17,7 @@ import { gatherNodeValues, type NodeValues, type RunTensor } from './node-values
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
-import { getSession, modelKey, ort } from './session';
+import { getSession, modelKey, ort, QUIET_RUN } from './session';
 import { tokensFor } from './tokens';
 import { mismatchVerdict } from './verify';
 import { defaultOpset, modelWarnings } from './warnings';
@@ -132,7 +132,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const fetchNames = [...new Set(p.instrumented.fetch.flatMap((f) => Object.values(f).filter((v): v is string => !!v)))];
   let results: Record<string, ort.Tensor>;
   try {
-    results = (await session.run(ortFeeds, fetchNames)) as Record<string, ort.Tensor>;
+    results = (await session.run(ortFeeds, fetchNames, QUIET_RUN)) as Record<string, ort.Tensor>;
   } catch (e) {
     const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
     throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
@@ -238,7 +238,7 @@ async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: { wa
   if (!gateGraphSupports(dir.f, dir.g)) return undefined;
   const session = await getSession(key, () => gateGraphBytes(dir.weights, v.model, v.I, v.H), runtime);
   return async (x, hPrev, rows) => {
-    const out = await session.run({ X: new ort.Tensor('float32', x, [rows, v.I]), Hprev: new ort.Tensor('float32', hPrev, [rows, v.H]) });
+    const out = await session.run({ X: new ort.Tensor('float32', x, [rows, v.I]), Hprev: new ort.Tensor('float32', hPrev, [rows, v.H]) }, QUIET_RUN);
     const get = (k: string): Float32Array => {
       const t = out[k]!;
       const data = t.data as Float32Array;
