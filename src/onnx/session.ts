@@ -85,6 +85,29 @@ export async function getSession(key: string, bytes: () => Uint8Array, opts: Run
   return entry;
 }
 
+/** Model keys whose original bytes onnxruntime has loaded (bounded like the session cache). */
+const loadable = new Set<string>();
+
+/**
+ * Makes sure onnxruntime itself loads the model as given. Gatescope decodes models with protobufjs,
+ * which reads a field whatever its wire type and skips some damage that onnxruntime's C++ protobuf
+ * refuses, and runs a re-encoded (instrumented) copy: without this check it would trace a model
+ * onnxruntime cannot run. The session is released at once; only the verdict is cached.
+ */
+export async function checkModelLoads(key: string, bytes: Uint8Array, opts: RuntimeOptions): Promise<void> {
+  if (loadable.has(key)) return;
+  configure(opts);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'disabled', logSeverityLevel: QUIET_SEVERITY });
+  } catch (e) {
+    throw new OnnxTraceError(`onnxruntime-web could not load the model (${cleanOrtMessage(firstLine(e))}); the file may be damaged: export it again, and check that it runs in onnxruntime (python -c "import onnxruntime as o; o.InferenceSession('MODEL.onnx')")`, { cause: e });
+  }
+  await session.release();
+  loadable.add(key);
+  if (loadable.size > 4 * MAX_SESSIONS) loadable.delete(loadable.values().next().value as string);
+}
+
 /** Releases every cached session (tests, extension deactivation). */
 export async function releaseSessions(): Promise<void> {
   const all = [...sessions.values()];

@@ -17,7 +17,7 @@ import { gatherNodeValues, type NodeValues, type RunTensor } from './node-values
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
-import { getSession, modelKey, ort, QUIET_RUN } from './session';
+import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN } from './session';
 import { tokensFor } from './tokens';
 import { mismatchVerdict } from './verify';
 import { defaultOpset, modelWarnings } from './warnings';
@@ -123,6 +123,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   progress(0.05, 'session');
   const t1 = now();
   const runtime = opts.numThreads === undefined ? { wasmDir: opts.wasmDir } : { wasmDir: opts.wasmDir, numThreads: opts.numThreads };
+  await checkModelLoads(key, opts.modelBytes, runtime);
   const session = await getSession(`${key}:instrumented`, () => p.instrumented.bytes, runtime);
   checkAborted(opts.signal);
   progress(0.2, 'run');

@@ -17,7 +17,7 @@ const INTERESTING_BYTES = [0x00, 0xff, 0x7f, 0x80, 0x0a, 0x27, 0x22, 0x2c, 0x28,
 
 /** One to four byte-level edits: bit flips, interesting bytes, inserts, deletes, duplicates, truncation. */
 export function mutateBytes(r: Rng, src: Uint8Array): Uint8Array {
-  let b = Uint8Array.from(src);
+  let b: Uint8Array = Uint8Array.from(src);
   const ops = 1 + int(r, 4);
   for (let k = 0; k < ops; k++) {
     const at = b.length === 0 ? 0 : int(r, b.length);

@@ -26,6 +26,8 @@ export const WASM_DIR = path.dirname(require.resolve('onnxruntime-web/ort-wasm-s
 export interface Outcome {
   accepted: boolean;
   findings: string[];
+  /** What the parser produced, for the longer checks of run-fuzz.ts. */
+  result?: unknown;
 }
 
 export interface FuzzTarget<C> {
@@ -129,7 +131,7 @@ export const npyTarget: FuzzTarget<Uint8Array> = {
     } catch (e) {
       return { accepted: false, findings: errorFindings(e, [InputFormatError]) };
     }
-    return { accepted: true, findings: npyInvariants(t) };
+    return { accepted: true, findings: npyInvariants(t), result: t };
   },
   bytes: (c) => c,
 };
@@ -357,8 +359,8 @@ export const onnxTarget: FuzzTarget<OnnxCase> & { options?: Partial<TraceOnnxOpt
     const restore = captureOutput(foreign);
     let outcome: Outcome;
     try {
-      await runOnnxTrace({ modelBytes: c.model, inputs: c.inputs, engine: c.engine, wasmDir: WASM_DIR });
-      outcome = { accepted: true, findings: [] };
+      const { input } = await runOnnxTrace({ modelBytes: c.model, inputs: c.inputs, engine: c.engine, wasmDir: WASM_DIR });
+      outcome = { accepted: true, findings: [], result: input };
     } catch (e) {
       outcome = { accepted: false, findings: errorFindings(e, [OnnxTraceError, InputFormatError]) };
     } finally {
