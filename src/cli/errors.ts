@@ -1,11 +1,12 @@
 // CLI errors: one line on stderr beginning 'gatescope: ', an exit status, the cause kept for --verbose.
 
+import { oneLinePrintable } from '../core/io/printable';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
 export class CliError extends Error {
   override name = 'CliError';
   constructor(message: string, readonly exitCode: 1 | 2 = 1, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
+    super(oneLinePrintable(message), cause === undefined ? undefined : { cause });
   }
 }
 

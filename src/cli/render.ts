@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliError, readFileOrFail } from './errors';
+import { oneLinePrintable } from '../core/io/printable';
 import { refuseOutIsInput, writeFileAtomic } from './write-output';
 import { RENDER_THEMES, renderPage, type RenderTheme } from './render-themes';
 
@@ -99,7 +100,7 @@ export async function runRender(argv: string[]): Promise<number> {
   } catch (e) {
     const code = e instanceof CliError ? e.exitCode : 1;
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`gatescope: ${msg.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+    process.stderr.write(`gatescope: ${oneLinePrintable(msg).trim()}\n`);
     if (argv.includes('--verbose') && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     return code;
   }
