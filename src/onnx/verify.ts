@@ -18,12 +18,18 @@ export interface MismatchVerdict {
 }
 
 /**
- * Throws OnnxTraceError when `maxScaledError` exceeds `tolerance` and `allowMismatch` is false;
- * returns the warning to record when it is kept. NaN counts as a mismatch (it never passes `<=`).
+ * Throws OnnxTraceError when `maxScaledError` exceeds `tolerance`, or `nanMismatches` values are
+ * NaN on one side only without an input that explains it, and `allowMismatch` is false; returns
+ * the warning to record when the mismatch is kept. NaN error counts as a mismatch (never `<=`).
  */
-export function mismatchVerdict(maxScaledError: number, maxAbsError: number, allowMismatch: boolean, tolerance = MISMATCH_TOLERANCE): MismatchVerdict {
-  if (maxScaledError <= tolerance) return {};
-  const what = `the recomputed hidden states differ from onnxruntime's output Y by up to ${maxAbsError.toExponential(2)} (|h - Y| / max(1, |Y|) = ${maxScaledError.toExponential(2)}, tolerance ${tolerance.toExponential(0)})`;
+export function mismatchVerdict(maxScaledError: number, maxAbsError: number, allowMismatch: boolean, tolerance = MISMATCH_TOLERANCE, nanMismatches = 0): MismatchVerdict {
+  if (maxScaledError <= tolerance && nanMismatches === 0) return {};
+  const parts: string[] = [];
+  if (!(maxScaledError <= tolerance)) {
+    parts.push(`the recomputed hidden states differ from onnxruntime's output Y by up to ${maxAbsError.toExponential(2)} (|h - Y| / max(1, |Y|) = ${maxScaledError.toExponential(2)}, tolerance ${tolerance.toExponential(0)})`);
+  }
+  if (nanMismatches > 0) parts.push(`${nanMismatches} values are NaN on one side only (recomputed h or onnxruntime's Y) although the input is finite`);
+  const what = parts.join('; ');
   if (!allowMismatch) {
     throw new OnnxTraceError(`${what}, so the gates would not be the model's: report the model to Gatescope (or, in the CLI, pass --allow-mismatch to keep the trace with a warning)`);
   }

@@ -113,7 +113,7 @@ async function checkWithOrtNode(c: OnnxCase, input: TraceInput): Promise<string 
         for (let i = 0; i < H; i++) {
           const y = Y.data[((t * D + d) * B + b) * H + i]!;
           const h = l.h[(b * T + t) * H + i]!;
-          if (Number.isNaN(y) && Number.isNaN(h)) continue;
+          if (h === y || (Number.isNaN(y) && Number.isNaN(h))) continue;
           if (Number.isNaN(h) && nanDeclared) continue;
           const e = Math.abs(h - y) / Math.max(1, Math.abs(y));
           if (!(e <= worst)) worst = Number.isNaN(e) ? Number.POSITIVE_INFINITY : e;

@@ -114,7 +114,7 @@ function parseHeader(text: string): NpyHeader {
 export function parseNpy(bytes: Uint8Array): InputTensor {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (missing the \\x93NUMPY magic)');
   const major = bytes[6]!;
-  if (major < 1 || major > 3) fail(`.npy format version ${major}.${bytes[7]} is not supported`);
+  if (major < 1 || major > 3 || bytes[7] !== 0) fail(`.npy format version ${major}.${bytes[7]} is not supported`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenBytes = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lenBytes) fail('.npy file is truncated inside its header');

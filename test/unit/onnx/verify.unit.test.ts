@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { OnnxTraceError } from '../../../src/onnx/errors';
 import { MISMATCH_TOLERANCE, mismatchVerdict } from '../../../src/onnx/verify';
 import { runOnnxTrace } from '../../../src/onnx/trace';
+import { decodeModel, onnx } from '../../../src/onnx/proto';
 import { fixtureBytes, fixtureInputs, WASM_DIR } from './fixtures';
 
 describe('verification against onnxruntime Y', function () {
@@ -41,5 +42,35 @@ describe('verification against onnxruntime Y', function () {
     assert.equal(kept.input.check!.maxAbsError, err);
     assert.equal(kept.input.warnings?.length, 1);
     assert.match(kept.input.warnings![0]!, /allow-mismatch/);
+  });
+});
+
+describe('NaN on one side only is a mismatch unless the input explains it', function () {
+  this.timeout(60000);
+
+  /** onnx_initialh_const with f = Affine(alpha -1, beta 1), g = Softplus: z and r leave [0, 1], and
+   * onnxruntime's kernel gives NaN where the formula stays finite (found by the fuzz suite). */
+  function affineSoftplus(): Uint8Array {
+    const m = decodeModel(fixtureBytes('onnx_initialh_const.onnx'));
+    const gru = m.graph!.node!.find((n) => n.opType === 'GRU')!;
+    const enc = (s: string) => new TextEncoder().encode(s);
+    gru.attribute = (gru.attribute ?? []).filter((a) => !/^activation/.test(a.name ?? ''));
+    gru.attribute.push(
+      onnx.AttributeProto.create({ name: 'activations', type: onnx.AttributeProto.AttributeType.STRINGS, strings: [enc('Affine'), enc('Softplus')] }),
+      onnx.AttributeProto.create({ name: 'activation_alpha', type: onnx.AttributeProto.AttributeType.FLOATS, floats: [-1] }),
+      onnx.AttributeProto.create({ name: 'activation_beta', type: onnx.AttributeProto.AttributeType.FLOATS, floats: [1] }),
+    );
+    return onnx.ModelProto.encode(m).finish();
+  }
+
+  it('fails when onnxruntime Y is NaN where the recomputed h is finite, and keeps it with --allow-mismatch', async () => {
+    const opts = { modelBytes: affineSoftplus(), inputs: fixtureInputs('onnx_initialh_const'), wasmDir: WASM_DIR };
+    await assert.rejects(runOnnxTrace(opts), (e: unknown) => e instanceof OnnxTraceError && /\d+ values are NaN on one side only/.test(e.message));
+    const kept = await runOnnxTrace({ ...opts, allowMismatch: true });
+    assert.ok(kept.input.warnings!.some((w) => /^Verification failed and was kept on request/.test(w)));
+  });
+
+  it('mismatchVerdict counts NaN-only values as a failure', () => {
+    assert.throws(() => mismatchVerdict(0, 0, false, MISMATCH_TOLERANCE, 3), (e: unknown) => e instanceof OnnxTraceError && /3 values are NaN on one side only/.test(e.message));
   });
 });

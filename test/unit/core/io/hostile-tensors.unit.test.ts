@@ -68,6 +68,13 @@ describe('hostile tensor files', () => {
     assert.deepEqual(parseNpy(npyBytes('{"descr": "<f8", "fortran_order": False, "shape": (1L, 2L)}', f64(7, 8))).shape, [1, 2]);
   });
 
+  it('.npy format versions other than 1.0, 2.0 and 3.0 are refused, as numpy does (minor version too)', () => {
+    const good = npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", f64(1));
+    const v1x = Uint8Array.from(good);
+    v1x[7] = 0x20;
+    rejects(() => parseNpy(v1x), /\.npy format version 1\.32 is not supported/);
+  });
+
   it('JSON nested 5,000 deep gets one clear line, not a stack overflow', () => {
     rejects(() => parseJsonTensor('['.repeat(5000) + '1' + ']'.repeat(5000)), /nested deeper than 32 levels/);
   });
