@@ -117,10 +117,55 @@ function npyInvariants(t: InputTensor): string[] {
   return out;
 }
 
+/**
+ * A well-formed .npy in one of the forms numpy reads: any supported dtype, key order, quote style,
+ * spacing and format version, with values that include float32's edges, so that accepted files are
+ * common and their values get checked.
+ */
+function freshNpy(r: Rng): Uint8Array {
+  const kind = pick(r, ['f4', 'f8', 'i8', 'i4'] as const);
+  const shape = Array.from({ length: int(r, 4) }, () => 1 + int(r, 4));
+  const count = elementCount(shape);
+  const size = kind === 'f4' || kind === 'i4' ? 4 : 8;
+  const data = new Uint8Array(count * size);
+  const dv = new DataView(data.buffer);
+  const specials = [0, -0, 1, -1, 0.1, 1e-40, 3.4028234663852886e38, -3.4028234663852886e38, 3.4028235677973366e38, 1e300, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, -(2 ** 31), 2 ** 31 - 1];
+  for (let i = 0; i < count; i++) {
+    const v = int(r, 3) === 0 ? pick(r, specials) : (r() - 0.5) * 10 ** int(r, 12);
+    if (kind === 'f4') dv.setFloat32(4 * i, v, true);
+    else if (kind === 'f8') dv.setFloat64(8 * i, v, true);
+    else if (kind === 'i4') dv.setInt32(4 * i, Number.isFinite(v) ? Math.trunc(v) | 0 : 0, true);
+    else dv.setBigInt64(8 * i, BigInt(Number.isFinite(v) ? Math.trunc(v) : 0), true);
+  }
+  const q = int(r, 2) ? "'" : '"';
+  const tuple = `(${shape.join(pick(r, [', ', ',']))}${shape.length === 1 ? ',' : ''})`;
+  const entries = [`${q}descr${q}: ${q}${pick(r, ['<', '<', '='])}${kind}${q}`, `${q}fortran_order${q}: ${shape.length > 1 ? 'False' : pick(r, ['False', 'True'])}`, `${q}shape${q}: ${tuple}`];
+  for (let i = entries.length - 1; i > 0; i--) {
+    const j = int(r, i + 1);
+    [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+  }
+  const dict = `{${entries.join(pick(r, [', ', ',', ',  ']))}${pick(r, [', ', '', ','])}}`;
+  const file = npyFile(dict, data);
+  const version = pick(r, [1, 1, 2, 3]);
+  if (version === 1) return file;
+  // Format 2.0/3.0: a 4-byte header length.
+  const out = new Uint8Array(file.length + 2);
+  out.set(file.subarray(0, 6));
+  out[6] = version;
+  out[7] = 0;
+  new DataView(out.buffer).setUint32(8, new DataView(file.buffer).getUint16(8, true), true);
+  out.set(file.subarray(10), 12);
+  return out;
+}
+
 export const npyTarget: FuzzTarget<Uint8Array> = {
   name: 'npy',
   make(seed, index) {
     const r = rngFor(seed, index);
+    if (int(r, 3) === 0) {
+      const fresh = freshNpy(r);
+      return int(r, 3) === 0 ? mutateNpy(r, fresh) : fresh;
+    }
     const src = new Uint8Array(readFileSync(path.join(ONNX_FIXTURES, pick(r, NPY_SEEDS))));
     return mutateNpy(r, src);
   },
@@ -203,10 +248,28 @@ function jsonSeeds(): JsonCase[] {
 
 let jsonSeedCache: JsonCase[] | undefined;
 
+/** Number spellings JSON allows, for well-formed tensors: exponents, signs, long fractions. */
+function freshNumber(r: Rng, integer: boolean): string {
+  if (integer) return pick(r, ['0', '-0', '7', '-1', '1e2', '1.0', '9007199254740991', '-9007199254740991', '123456789012', String(int(r, 1000))]);
+  return pick(r, ['0', '-0', '0.1', '-2.5e-3', '1E5', '3.4028234663852886e38', '3.4028235e38', '1e-45', '1e-46', '123456789.123456789', '"NaN"', '"-Infinity"', String((r() - 0.5) * 10 ** int(r, 30))]);
+}
+
+function freshJson(r: Rng, integer: boolean): string {
+  const shape = Array.from({ length: 1 + int(r, 3) }, () => 1 + int(r, 3));
+  const ws = () => pick(r, ['', ' ', '\n', '\t ', '\r\n']);
+  const build = (d: number): string => (d === shape.length ? freshNumber(r, integer) : `[${ws()}${Array.from({ length: shape[d]! }, () => build(d + 1)).join(`${ws()},${ws()}`)}${ws()}]`);
+  return `${ws()}${build(0)}${ws()}`;
+}
+
 export const jsonTarget: FuzzTarget<JsonCase> = {
   name: 'json',
   make(seed, index) {
     const r = rngFor(seed, index);
+    if (int(r, 3) === 0) {
+      const integer = int(r, 2) === 0;
+      const text = freshJson(r, integer);
+      return { text: int(r, 4) === 0 ? mutateJsonText(r, text) : text, integer };
+    }
     jsonSeedCache ??= jsonSeeds();
     const s = pick(r, jsonSeedCache);
     const text = int(r, 10) === 0 ? `[[${Array.from({ length: 1 + int(r, 4) }, () => pick(r, HOSTILE_LITERALS)).join(', ')}]]` : mutateJsonText(r, s.text);
