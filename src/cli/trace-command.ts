@@ -10,6 +10,7 @@ import { encodeTrace } from '../core/trace/encode';
 import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
+import { parseTokensFile } from './read-tokens';
 import { refuseOutIsInput, writeFileAtomic, writeStdout } from './write-output';
 import { VERSION } from '../core/version';
 
@@ -28,8 +29,7 @@ const MAX_TOKENS_FILE_BYTES = 64 * 2 ** 20;
 function readTokens(args: TraceArgs): string[] | undefined {
   if (args.tokens !== undefined) return args.tokens.split(/\s+/).filter((s) => s.length > 0);
   if (args.tokensFile !== undefined) {
-    const text = new TextDecoder().decode(readFileOrFail(args.tokensFile, 'tokens file', MAX_TOKENS_FILE_BYTES));
-    return text.replace(/\r?\n$/, '').split(/\r?\n/);
+    return parseTokensFile(readFileOrFail(args.tokensFile, 'tokens file', MAX_TOKENS_FILE_BYTES), args.tokensFile);
   }
   return undefined;
 }

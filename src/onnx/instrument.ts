@@ -3,7 +3,7 @@
 // Y_h, never the gates, so the gates are recomputed from these.
 
 import { fetchedYName, type GruNodeInfo, type ValueSource } from './graph';
-import { onnx } from './proto';
+import { onnx, plainBytes } from './proto';
 
 export interface InstrumentedModel {
   bytes: Uint8Array;
@@ -22,7 +22,7 @@ function fetched(s: ValueSource): string | undefined {
 
 /** Re-serialises `model` with the extra outputs; the model object is left unchanged. */
 export function instrumentModel(model: onnx.ModelProto, nodes: readonly GruNodeInfo[]): InstrumentedModel {
-  const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
+  const copy = onnx.ModelProto.decode(plainBytes(onnx.ModelProto.encode(model).finish()));
   const graph = copy.graph!;
   const outputs = (graph.output ??= []);
   const graphNodes = graph.node ?? [];

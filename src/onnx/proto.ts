@@ -29,12 +29,20 @@ export function toNumber(v: number | { toNumber(): number } | null | undefined):
   return typeof v === 'number' ? v : v.toNumber();
 }
 
+/**
+ * The same bytes as a plain Uint8Array. protobufjs reads a Node Buffer with its BufferReader, which
+ * makes an empty bytes field with `new Buffer(0)`: Node's DEP0005 warning on stderr (issue 15).
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Decodes model bytes; empty, truncated or non-ONNX bytes give an OnnxTraceError. */
 export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
   if (bytes.length === 0) throw new OnnxTraceError('the model file is empty (0 bytes); export it again with torch.onnx.export');
   let model: onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnx.ModelProto.decode(plainBytes(bytes));
   } catch (e) {
     throw new OnnxTraceError(`the model file is not a valid ONNX protobuf (${(e as Error).message}; ${bytes.length} bytes); it may be truncated or not an .onnx file: export it again`);
   }

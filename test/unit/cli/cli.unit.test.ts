@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { decodeTrace } from '../../../src/core/trace/decode';
+import { decodeModel, onnx } from '../../../src/onnx/proto';
 import { FIXTURES } from '../onnx/fixtures';
 import { schemaErrors } from '../core/trace/schema.unit.test';
 
@@ -155,6 +156,15 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     copyFileSync(fx('gru1.input.npy'), copy);
     fails(2, `gatescope: --out '${copy}' is the input file '${copy}'; write the trace elsewhere so the input file is not overwritten`, 'trace', fx('gru1.onnx'), '--input', copy, '--out', copy);
     assert.deepEqual(readFileSync(copy), readFileSync(fx('gru1.input.npy')));
+  });
+
+  it('prints no DEP0005 warning for a model with an empty bytes field (protobufjs, bundled)', () => {
+    const m = decodeModel(readFileSync(fx('onnx_lbr0.onnx')));
+    m.graph!.initializer!.push(onnx.TensorProto.create({ name: 'unused_empty', dataType: 1, dims: [0], rawData: new Uint8Array(0) }));
+    writeFileSync(path.join(dir, 'empty-bytes.onnx'), onnx.ModelProto.encode(m).finish());
+    const r = run('trace', 'empty-bytes.onnx', '--input', fx('onnx_lbr0.input.npy'));
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
   });
 
   it('rejects usage errors with status 2, and shows a stack only with --verbose', () => {
