@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { inspectOnnxModel } from '../onnx/inspect';
 import { OnnxTraceError } from '../onnx/errors';
 import { runOnnxTrace } from '../onnx/trace';
+import { MAX_JSON_CHARS } from '../onnx/estimate';
 import { encodeTrace } from '../core/trace/encode';
 import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
@@ -63,6 +64,9 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     name: path.basename(args.model),
     producer: `gatescope ${VERSION} (cli)`,
     allowMismatch: args.allowMismatch,
+    // Refused before the run when the JSON could not be one string (JSON.stringify's limit).
+    precision: args.precision,
+    maxOutputBytes: MAX_JSON_CHARS,
   };
   if (tokens) opts.tokens = tokens;
   let result;

@@ -20,6 +20,7 @@ import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGr
 import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN } from './session';
 import { tokensFor } from './tokens';
 import { mismatchVerdict } from './verify';
+import { checkTraceEstimate, DEFAULT_MAX_MEMORY_BYTES } from './estimate';
 import { defaultOpset, modelWarnings } from './warnings';
 
 export interface TraceOnnxOptions {
@@ -42,6 +43,10 @@ export interface TraceOnnxOptions {
   modelKey?: string;
   /** Keep a trace whose h disagrees with onnxruntime's Y beyond the tolerance (with a warning) instead of failing. */
   allowMismatch?: boolean;
+  /** Refuse a trace whose estimated peak memory exceeds this (bytes); default DEFAULT_MAX_MEMORY_BYTES. */
+  maxMemoryBytes?: number;
+  /** Refuse a trace whose JSON would exceed this many bytes at `precision` (the CLI: one string). */
+  maxOutputBytes?: number;
   /** Overrides MISMATCH_TOLERANCE (tests). */
   mismatchTolerance?: number;
   onProgress?: (fraction: number, stage: string) => void;
@@ -97,6 +102,10 @@ function prepare(bytes: Uint8Array, key: string): Prepared {
   return p;
 }
 
+/** Bytes per stored gate value at each precision (without a precision: the smallest, uint8, since
+ * the encoder then picks or downsamples to fit its budget). */
+const BYTES_PER_VALUE: Record<TracePrecision, number> = { float32: 4, float16: 2, uint8: 1, auto: 1 };
+
 function checkAborted(signal: { aborted: boolean } | undefined): void {
   if (signal?.aborted) throw new OnnxTraceError('the trace was cancelled');
 }
@@ -119,6 +128,17 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
   const p = prepare(opts.modelBytes, key);
   const feeds = prepareFeeds(p.inputs, opts.inputs, p.nodes);
+  const limits = {
+    bytesPerValue: BYTES_PER_VALUE[opts.precision ?? 'uint8'],
+    maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
+    ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+  };
+  // Before the run: nodes fed straight from a graph input have T and B from the feed.
+  const known = p.nodes.flatMap((n) => {
+    const x = n.X.kind === 'input' ? feeds[n.X.name] : undefined;
+    return x && x.dims.length === 3 ? [{ name: n.name, T: x.dims[0]!, B: x.dims[1]!, H: n.attrs.hiddenSize, D: n.attrs.direction === 'bidirectional' ? 2 : 1 }] : [];
+  });
+  checkTraceEstimate(known, limits);
   checkAborted(opts.signal);
   progress(0.05, 'session');
   const t1 = now();
@@ -150,6 +170,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const engine = opts.engine ?? 'onnxruntime';
   const values: NodeValues[] = p.nodes.map((n) => gatherNodeValues(n, lookup));
   for (const t of Object.values(results)) t.dispose();
+  // After the run, before the gates: every node's T and B are known now.
+  checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D })), limits);
   const first = values[0]!;
   for (const v of values) {
     if (v.T !== first.T || v.B !== first.B) {
