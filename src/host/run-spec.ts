@@ -66,12 +66,24 @@ export function checkInsideWorkspace(uri: vscode.Uri, field: string): void {
   }
 }
 
+/** Largest model or input file a spec reads: 2 GiB, protobuf's own limit for a model. */
+const MAX_SPEC_FILE_BYTES = 2 ** 31 - 1;
+
 async function readFile(uri: vscode.Uri, field: string): Promise<Uint8Array> {
+  const where = uri.scheme === 'file' ? uri.fsPath : uri.toString();
   try {
+    // Regular files only, size-capped, checked before reading: a FIFO would block the read until a
+    // writer comes, and a device such as /dev/zero never ends (FileType.Unknown covers both).
+    const st = await vscode.workspace.fs.stat(uri);
+    if ((st.type & vscode.FileType.File) === 0) {
+      throw new SpecPathError(`field \`${field}\`: ${where} is ${st.type & vscode.FileType.Directory ? 'a folder' : 'not a regular file (a pipe, socket or device)'}; name a .onnx, .npy or .json file`);
+    }
+    if (st.size > MAX_SPEC_FILE_BYTES) throw new SpecPathError(`field \`${field}\`: ${where} is ${st.size} bytes, above the ${MAX_SPEC_FILE_BYTES}-byte limit`);
     return await vscode.workspace.fs.readFile(uri);
   } catch (e) {
+    if (e instanceof SpecPathError) throw e;
     const why = e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? 'not found' : `not readable (${(e as Error).message})`;
-    throw new SpecPathError(`field \`${field}\`: ${uri.scheme === 'file' ? uri.fsPath : uri.toString()} ${why}`);
+    throw new SpecPathError(`field \`${field}\`: ${where} ${why}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -105,6 +106,19 @@ describe('notebook controller "Gatescope"', () => {
       await config.update('allowFilesOutsideWorkspace', undefined, vscode.ConfigurationTarget.Global);
       rmSync(link, { force: true });
       rmSync(outsideDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a FIFO as the model at once instead of hanging', async () => {
+    const fifo = path.join(workspaceRoot().fsPath, 'controller', 'pipe.onnx');
+    spawnSync('mkfifo', [fifo]);
+    try {
+      const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'fifo.ipynb'), [{ kind: 'code', source: 'model: pipe.onnx\ninput: random' }]);
+      const cell = await runCell(editor, 0);
+      assert.equal(cell.executionSummary?.success, false);
+      assert.match(errorOf(cell).message, /^field `model`: .*pipe\.onnx is not a regular file \(a pipe, socket or device\)/);
+    } finally {
+      rmSync(fifo, { force: true });
     }
   });
 
