@@ -200,10 +200,11 @@ async function main(): Promise<number> {
       const findings = r.findings.map((f) => `${name} #${f.index}: ${f.finding}`);
       let note = '';
       if (name === 'npy') {
-        findings.push(...checkWithNumpy(npyAccepted, work));
-        note = `; numpy read all ${npyAccepted.length} accepted files`;
+        const disagreed = checkWithNumpy(npyAccepted, work);
+        findings.push(...disagreed);
+        note = disagreed.length === 0 ? `; numpy reads all ${npyAccepted.length} accepted files to the same shape and values` : `; numpy disagrees on ${disagreed.length} of ${npyAccepted.length} accepted files`;
       }
-      if (name === 'onnx') note = `; onnxruntime-node checked ${ortChecked} accepted runs`;
+      if (name === 'onnx') note = `; ${ortChecked} accepted runs of Y-output models compared with onnxruntime-node's Y`;
       findings.push(...extraFindings);
       report(name, `${r.runs} inputs: ${r.accepted} accepted, ${r.refused} refused${note}; ${findings.length} findings (${(r.ms / 1000).toFixed(1)} s)`);
       for (const f of findings.slice(0, 20)) process.stdout.write(`    ${f}\n`);
