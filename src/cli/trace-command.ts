@@ -12,7 +12,7 @@ import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
 import { parseTokensFile } from './read-tokens';
-import { refuseOutIsInput, writeFileAtomic, writeStdout } from './write-output';
+import { jsonChunks, refuseOutIsInput, streamStdout, writeFileAtomic, type Producer } from './write-output';
 import { VERSION } from '../core/version';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
@@ -64,9 +64,9 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     name: path.basename(args.model),
     producer: `gatescope ${VERSION} (cli)`,
     allowMismatch: args.allowMismatch,
-    // Refused before the run when the JSON could not be one string (JSON.stringify's limit).
+    // The trace is streamed entry by entry: refused before the run when one entry could not be one string.
     precision: args.precision,
-    maxOutputBytes: MAX_JSON_CHARS,
+    maxEntryBytes: MAX_JSON_CHARS,
   };
   if (tokens) opts.tokens = tokens;
   let result;
@@ -78,15 +78,21 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
   const { input, timings } = result!;
   const t0 = performance.now();
   const doc = encodeTrace(input, { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY });
-  const json = JSON.stringify(doc);
   timings.encodeMs = performance.now() - t0;
-  const bytes = new TextEncoder().encode(json);
-  if (args.out) writeFileAtomic(args.out, bytes);
-  else writeStdout(bytes);
+  let written = 0;
+  const encoder = new TextEncoder();
+  const produce: Producer = (put) =>
+    jsonChunks(doc as unknown as Record<string, unknown>, (chunk) => {
+      const b = encoder.encode(chunk);
+      written += b.length;
+      put(b);
+    });
+  if (args.out) writeFileAtomic(args.out, produce);
+  else streamStdout(produce);
   for (const w of doc.warnings ?? []) log(`gatescope: warning: ${w}`);
   if (args.verbose || args.out) {
     const dirs = doc.layers.length;
-    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${input.batch}, ${input.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${bytes.length} bytes to ${args.out}` : ''}`);
+    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${input.batch}, ${input.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${written} bytes to ${args.out}` : ''}`);
   }
   if (args.verbose) {
     log(`gatescope: timings ms: prepare ${timings.prepareMs.toFixed(1)}, session ${timings.sessionMs.toFixed(1)}, run ${timings.runMs.toFixed(1)}, gates ${timings.gatesMs.toFixed(1)}, encode ${timings.encodeMs.toFixed(1)}`);

@@ -36,8 +36,11 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Writes every byte of `bytes` with `write`; `label` names the destination in the error. */
-export function writeAll(write: WriteFn, bytes: Uint8Array, label: string): void {
+/**
+ * Writes every byte of `bytes` with `write`; `label` names the destination in the error, `before`
+ * counts the bytes written to it by earlier calls (streamed output), for the message.
+ */
+export function writeAll(write: WriteFn, bytes: Uint8Array, label: string, before = 0): void {
   let off = 0;
   let waited = 0;
   while (off < bytes.length) {
@@ -50,23 +53,58 @@ export function writeAll(write: WriteFn, bytes: Uint8Array, label: string): void
         waited += 5;
         continue;
       }
-      throw new CliError(`cannot write ${label}: ${reason(e)} (${off} of ${bytes.length} bytes written); free space or write elsewhere`, 1, e);
+      throw new CliError(`cannot write ${label}: ${reason(e)} after ${before + off} bytes; free space or write elsewhere`, 1, e);
     }
-    if (!(n > 0)) throw new CliError(`cannot write ${label}: ${off} of ${bytes.length} bytes written, then the write made no progress; free space or write elsewhere`, 1);
+    if (!(n > 0)) throw new CliError(`cannot write ${label}: the write made no progress after ${before + off} bytes; free space or write elsewhere`, 1);
     off += n;
   }
 }
 
 /** Writes to standard output (fd 1), checking every write. */
-export function writeStdout(bytes: Uint8Array): void {
-  writeAll((b, o, l) => writeSync(1, b, o, l), bytes, 'standard output');
+export function writeStdout(bytes: Uint8Array, before = 0): void {
+  writeAll((b, o, l) => writeSync(1, b, o, l), bytes, 'standard output', before);
+}
+
+/** Content written in pieces: calls `put` once per piece. */
+export type Producer = (put: (bytes: Uint8Array) => void) => void;
+
+/**
+ * A JSON document's text, exactly JSON.stringify(doc), handed to `each` in pieces: one per
+ * top-level field and one per entry of `layers`. No string ever holds the whole trace, so its size
+ * is bounded by the largest layer entry, not by V8's longest string (2^29 - 24 characters).
+ */
+export function jsonChunks(doc: Record<string, unknown>, each: (chunk: string) => void): void {
+  each('{');
+  let first = true;
+  for (const [key, value] of Object.entries(doc)) {
+    // JSON.stringify leaves out undefined and function members.
+    if (value === undefined || typeof value === 'function') continue;
+    const head = `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (key === 'layers' && Array.isArray(value)) {
+      each(`${head}[`);
+      value.forEach((entry, i) => each(`${i ? ',' : ''}${JSON.stringify(entry) ?? 'null'}`));
+      each(']');
+    } else each(`${head}${JSON.stringify(value)}`);
+  }
+  each('}');
+}
+
+/** Writes pieces to standard output (fd 1), checking every write. */
+export function streamStdout(produce: Producer): void {
+  let written = 0;
+  produce((b) => {
+    writeStdout(b, written);
+    written += b.length;
+  });
 }
 
 /**
- * Writes `bytes` to `target` atomically: a temporary file beside it, flushed, then renamed over it.
- * `write` replaces the file write (tests). Any failure removes the temporary file.
+ * Writes `content` (bytes, or a producer of pieces) to `target` atomically: a temporary file beside
+ * it, flushed, then renamed over it. `write` replaces the file write (tests). Any failure removes
+ * the temporary file.
  */
-export function writeFileAtomic(target: string, bytes: Uint8Array, write?: WriteFn): void {
+export function writeFileAtomic(target: string, content: Uint8Array | Producer, write?: WriteFn): void {
   const dir = path.dirname(path.resolve(target));
   const label = `'${target}'`;
   try {
@@ -80,7 +118,13 @@ export function writeFileAtomic(target: string, bytes: Uint8Array, write?: Write
   try {
     fd = openSync(tmp, 'wx', 0o666);
     const f = fd;
-    writeAll(write ?? ((b, o, l) => writeSync(f, b, o, l)), bytes, label);
+    let written = 0;
+    const put = (bytes: Uint8Array): void => {
+      writeAll(write ?? ((b, o, l) => writeSync(f, b, o, l)), bytes, label, written);
+      written += bytes.length;
+    };
+    if (content instanceof Uint8Array) put(content);
+    else content(put);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -28,8 +28,10 @@ export interface TraceLimits {
   /** Bytes per stored value: float32 4, float16 2, uint8 1. */
   bytesPerValue: number;
   maxMemoryBytes: number;
-  /** Longest JSON text the caller can write (the CLI: one string), or undefined for no limit. */
+  /** Longest JSON text the caller can write (one string), or undefined for no limit. */
   maxOutputBytes?: number;
+  /** Longest JSON of one layer entry (a caller that streams the trace entry by entry: one string each). */
+  maxEntryBytes?: number;
 }
 
 /** V8's longest string (2^29 - 24 characters): JSON.stringify of a larger trace throws. */
@@ -58,8 +60,15 @@ export function checkTraceEstimate(shapes: readonly NodeShape[], limits: TraceLi
   if (e.memoryBytes > limits.maxMemoryBytes) {
     throw new OnnxTraceError(`the trace would hold ${what}: about ${size(e.memoryBytes)} of memory, above the limit ${size(limits.maxMemoryBytes)}; trace fewer steps (a shorter input) or a smaller batch`);
   }
+  const lower = limits.bytesPerValue > 1 ? ', or store it smaller (--precision uint8 quarters it)' : '';
+  if (limits.maxEntryBytes !== undefined) {
+    const big = shapes.reduce((a, b) => (b.T * b.B * b.H > a.T * a.B * a.H ? b : a));
+    const entryBytes = Math.ceil((4 * big.T * big.B * big.H * limits.bytesPerValue * 4) / 3);
+    if (entryBytes > limits.maxEntryBytes) {
+      throw new OnnxTraceError(`one layer entry would be about ${size(entryBytes)} of JSON (GRU node '${big.name}': 4 gates x batch ${big.B} x ${big.T} steps x ${big.H} units), beyond the ${size(limits.maxEntryBytes)} one string can hold; trace fewer steps (a shorter input) or a smaller batch${lower}`);
+    }
+  }
   if (limits.maxOutputBytes !== undefined && e.outputBytes > limits.maxOutputBytes) {
-    const lower = limits.bytesPerValue > 1 ? ', or store it smaller (--precision uint8 quarters it)' : '';
     throw new OnnxTraceError(`the trace would hold ${what}: about ${size(e.outputBytes)} of JSON, beyond the ${size(limits.maxOutputBytes)} one output can hold; trace fewer steps (a shorter input) or a smaller batch${lower}`);
   }
 }

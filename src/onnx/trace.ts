@@ -45,8 +45,10 @@ export interface TraceOnnxOptions {
   allowMismatch?: boolean;
   /** Refuse a trace whose estimated peak memory exceeds this (bytes); default DEFAULT_MAX_MEMORY_BYTES. */
   maxMemoryBytes?: number;
-  /** Refuse a trace whose JSON would exceed this many bytes at `precision` (the CLI: one string). */
+  /** Refuse a trace whose JSON would exceed this many bytes at `precision` (written as one string). */
   maxOutputBytes?: number;
+  /** Refuse a trace one of whose layer entries would exceed this many bytes of JSON (streamed output). */
+  maxEntryBytes?: number;
   /** Overrides MISMATCH_TOLERANCE (tests). */
   mismatchTolerance?: number;
   onProgress?: (fraction: number, stage: string) => void;
@@ -132,6 +134,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     bytesPerValue: BYTES_PER_VALUE[opts.precision ?? 'uint8'],
     maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
     ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+    ...(opts.maxEntryBytes === undefined ? {} : { maxEntryBytes: opts.maxEntryBytes }),
   };
   // Before the run: nodes fed straight from a graph input have T and B from the feed.
   const known = p.nodes.flatMap((n) => {

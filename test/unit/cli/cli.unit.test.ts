@@ -143,7 +143,7 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     const input = fx('bigru.input.npy');
     const r = sh(`trap '' XFSZ; ulimit -f 2; exec "${process.execPath}" "${main}" trace "${model}" --input "${input}" > short.json`);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^gatescope: cannot write standard output: the file size limit was reached \(1024 of \d+ bytes written\); free space or write elsewhere\n$/);
+    assert.match(r.stderr, /^gatescope: cannot write standard output: the file size limit was reached after 1024 bytes; free space or write elsewhere\n$/);
     const o = sh(`trap '' XFSZ; ulimit -f 2; exec "${process.execPath}" "${main}" trace "${model}" --input "${input}" --out short-out.json`);
     assert.equal(o.status, 1);
     assert.match(o.stderr, /^gatescope: cannot write 'short-out\.json': the file size limit was reached/);

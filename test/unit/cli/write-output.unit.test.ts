@@ -5,7 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CliError } from '../../../src/cli/errors';
-import { refuseOutIsInput, writeAll, writeFileAtomic } from '../../../src/cli/write-output';
+import { jsonChunks, refuseOutIsInput, writeAll, writeFileAtomic } from '../../../src/cli/write-output';
+import { encodeTrace } from '../../../src/core/trace/encode';
+import { makeInput } from '../core/trace/make-trace';
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 255);
 
@@ -33,7 +35,7 @@ describe('CLI output writing', () => {
       return len;
     }, bytes(4), 'standard output');
     assert.equal(calls, 2);
-    assert.throws(() => writeAll(() => 0, bytes(4), 'standard output'), (e: unknown) => e instanceof CliError && /standard output: 0 of 4 bytes written/.test(e.message));
+    assert.throws(() => writeAll(() => 0, bytes(4), 'standard output'), (e: unknown) => e instanceof CliError && /standard output: the write made no progress after 0 bytes/.test(e.message));
   });
 
   it('turns ENOSPC and EFBIG into one line saying how much was written and what to do', () => {
@@ -45,7 +47,7 @@ describe('CLI output writing', () => {
       }
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     };
-    assert.throws(() => writeAll(full, bytes(9), 'standard output'), (e: unknown) => e instanceof CliError && /^cannot write standard output: no space left on the device \(5 of 9 bytes written\)/.test(e.message));
+    assert.throws(() => writeAll(full, bytes(9), 'standard output'), (e: unknown) => e instanceof CliError && /^cannot write standard output: no space left on the device after 5 bytes; free space or write elsewhere$/.test(e.message));
   });
 
   it('writes --out through a temporary file and a rename, leaving nothing else behind', () => {
@@ -80,5 +82,30 @@ describe('CLI output writing', () => {
     }
     refuseOutIsInput(path.join(dir, 'other.json'), [{ file: input, what: 'input file' }]);
     assert.ok(!existsSync(path.join(dir, 'other.json')));
+  });
+});
+
+describe('streamed JSON of a trace', () => {
+  it('writes exactly JSON.stringify(doc), one layer entry per chunk', () => {
+    const doc = encodeTrace(makeInput({ batch: 2, steps: 5, hidden: [3, 4], bidirectional: true, seed: 3 }), { precision: 'float16' });
+    const chunks: string[] = [];
+    jsonChunks(doc as unknown as Record<string, unknown>, (c) => chunks.push(c));
+    assert.equal(chunks.join(''), JSON.stringify(doc));
+    assert.ok(chunks.length >= doc.layers.length + 2);
+    assert.ok(Math.max(...chunks.map((c) => c.length)) < JSON.stringify(doc).length / 2, 'no chunk holds the whole document');
+  });
+
+  it('writes a streamed --out file atomically', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatescope-stream-'));
+    try {
+      const out = path.join(dir, 't.json');
+      writeFileAtomic(out, (put) => {
+        put(new TextEncoder().encode('{"a":'));
+        put(new TextEncoder().encode('1}'));
+      });
+      assert.equal(readFileSync(out, 'utf8'), '{"a":1}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -34,6 +34,13 @@ describe('trace size estimate', function () {
     checkTraceEstimate([{ name: 'g', T: 2e6, B: 1, H: 32, D: 1 }], { bytesPerValue: 1, maxMemoryBytes: 64 * 2 ** 30, maxOutputBytes: MAX_JSON_CHARS });
   });
 
+  it('with streamed output, bounds each layer entry instead of the whole trace', () => {
+    const limits = { bytesPerValue: 4, maxMemoryBytes: 64 * 2 ** 30, maxEntryBytes: MAX_JSON_CHARS };
+    // 16 entries of 4 x 1e6 x 8 values: 2.7 GB of JSON in all (beyond one string), 171 MB per entry.
+    checkTraceEstimate(Array.from({ length: 8 }, (_, i) => ({ name: `g${i}`, T: 1e6, B: 1, H: 8, D: 2 })), limits);
+    assert.throws(() => checkTraceEstimate([{ name: 'g', T: 4e6, B: 1, H: 32, D: 1 }], limits), (e: unknown) => e instanceof OnnxTraceError && /one layer entry would be about 2\.7 GB of JSON/.test(e.message));
+  });
+
   it('runOnnxTrace refuses before running onnxruntime when the input makes the trace too large', async () => {
     // onnx_lbr0 (H = 5, 4 features) with X's T and B made symbolic; 2e6 steps of one batch item.
     const m = decodeModel(fixtureBytes('onnx_lbr0.onnx'));
