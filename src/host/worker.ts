@@ -15,6 +15,10 @@ import type { InspectJob, TraceJob, WorkerJob, WorkerReply } from './worker-prot
 
 const PRODUCER = `gatescope ${VERSION} (vscode)`;
 
+/** Gate arrays of one run in the extension host's worker: refused before computing beyond 2 GiB
+ * (typed arrays live outside the worker's heap limit, WORKER_LIMITS in worker-client.ts). */
+const HOST_MAX_MEMORY_BYTES = 2 * 2 ** 30;
+
 function post(reply: WorkerReply): void {
   parentPort!.postMessage(reply);
 }
@@ -36,6 +40,7 @@ async function trace(job: TraceJob): Promise<WorkerReply> {
     engine: job.settings.engine,
     wasmDir: job.wasmDir,
     numThreads: job.settings.numThreads,
+    maxMemoryBytes: HOST_MAX_MEMORY_BYTES,
     name: job.modelName,
     producer: PRODUCER,
     ...(tokens ? { tokens } : {}),

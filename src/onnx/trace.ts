@@ -18,8 +18,10 @@ import { gatherNodeValues, type NodeValues, type RunTensor } from './node-values
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
-import { getSession, modelKey, ort } from './session';
+import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN } from './session';
 import { tokensFor } from './tokens';
+import { mismatchVerdict } from './verify';
+import { checkTraceEstimate, DEFAULT_MAX_MEMORY_BYTES } from './estimate';
 import { defaultOpset, modelWarnings } from './warnings';
 
 export interface TraceOnnxOptions {
@@ -40,6 +42,16 @@ export interface TraceOnnxOptions {
   producer?: string;
   /** Identity for the session cache; default a hash of the bytes. */
   modelKey?: string;
+  /** Keep a trace whose h disagrees with onnxruntime's Y beyond the tolerance (with a warning) instead of failing. */
+  allowMismatch?: boolean;
+  /** Refuse a trace whose estimated peak memory exceeds this (bytes); default DEFAULT_MAX_MEMORY_BYTES. */
+  maxMemoryBytes?: number;
+  /** Refuse a trace whose JSON would exceed this many bytes at `precision` (written as one string). */
+  maxOutputBytes?: number;
+  /** Refuse a trace one of whose layer entries would exceed this many bytes of JSON (streamed output). */
+  maxEntryBytes?: number;
+  /** Overrides MISMATCH_TOLERANCE (tests). */
+  mismatchTolerance?: number;
   onProgress?: (fraction: number, stage: string) => void;
   signal?: { aborted: boolean };
 }
@@ -93,6 +105,10 @@ function prepare(bytes: Uint8Array, key: string): Prepared {
   return p;
 }
 
+/** Bytes per stored gate value at each precision (without a precision: the smallest, uint8, since
+ * the encoder then picks or downsamples to fit its budget). */
+const BYTES_PER_VALUE: Record<TracePrecision, number> = { float32: 4, float16: 2, uint8: 1, auto: 1 };
+
 function checkAborted(signal: { aborted: boolean } | undefined): void {
   if (signal?.aborted) throw new OnnxTraceError('the trace was cancelled');
 }
@@ -115,10 +131,23 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
   const p = prepare(opts.modelBytes, key);
   const feeds = prepareFeeds(p.inputs, opts.inputs, p.nodes);
+  const limits = {
+    bytesPerValue: BYTES_PER_VALUE[opts.precision ?? 'uint8'],
+    maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
+    ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+    ...(opts.maxEntryBytes === undefined ? {} : { maxEntryBytes: opts.maxEntryBytes }),
+  };
+  // Before the run: nodes fed straight from a graph input have T and B from the feed.
+  const known = p.nodes.flatMap((n) => {
+    const x = n.X.kind === 'input' ? feeds[n.X.name] : undefined;
+    return x && x.dims.length === 3 ? [{ name: n.name, T: x.dims[0]!, B: x.dims[1]!, H: n.attrs.hiddenSize, D: n.attrs.direction === 'bidirectional' ? 2 : 1 }] : [];
+  });
+  checkTraceEstimate(known, limits);
   checkAborted(opts.signal);
   progress(0.05, 'session');
   const t1 = now();
   const runtime = opts.numThreads === undefined ? { wasmDir: opts.wasmDir } : { wasmDir: opts.wasmDir, numThreads: opts.numThreads };
+  await checkModelLoads(key, opts.modelBytes, runtime);
   const session = await getSession(`${key}:instrumented`, () => p.instrumented.bytes, runtime);
   checkAborted(opts.signal);
   progress(0.2, 'run');
@@ -128,7 +157,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const fetchNames = [...new Set(p.instrumented.fetch.flatMap((f) => Object.values(f).filter((v): v is string => !!v)))];
   let results: Record<string, ort.Tensor>;
   try {
-    results = (await session.run(ortFeeds, fetchNames)) as Record<string, ort.Tensor>;
+    results = (await session.run(ortFeeds, fetchNames, QUIET_RUN)) as Record<string, ort.Tensor>;
   } catch (e) {
     const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
     throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
@@ -145,6 +174,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const engine = opts.engine ?? 'onnxruntime';
   const values: NodeValues[] = p.nodes.map((n) => gatherNodeValues(n, lookup));
   for (const t of Object.values(results)) t.dispose();
+  // After the run, before the gates: every node's T and B are known now.
+  checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D })), limits);
   const first = values[0]!;
   for (const v of values) {
     if (v.T !== first.T || v.B !== first.B) {
@@ -154,6 +185,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const layers: TraceLayerInput[] = [];
   const warnings = [...p.warnings];
   let maxAbsError = 0;
+  let maxScaledError = 0;
+  let nanMismatches = 0;
   let kernel = '';
   const recomputeEngines = new Set<string>();
   for (let i = 0; i < values.length; i++) {
@@ -172,15 +205,17 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     }
     const check = compareWithY(v, dirs);
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
-    if (check.nanOnlyInH > 0) {
+    maxScaledError = Math.max(maxScaledError, check.maxScaledError);
+    // NaN in h where Y is finite is expected only from NaN or Inf in the node's input: onnxruntime's
+    // kernel clamps activation inputs and so replaces NaN. Anything else is a failed verification.
+    const inputNonFinite = hasNonFinite(v.X) || (v.initialH !== undefined && hasNonFinite(v.initialH));
+    if (check.nanOnlyInH > 0 && inputNonFinite) {
       warnings.push(
         `GRU node '${v.node.name}': NaN reached the gates (from NaN or Inf in the input); ${check.nanOnlyInH} hidden-state values are NaN here but finite in onnxruntime's Y, because onnxruntime's GRU kernel clamps activation inputs and so replaces NaN. ` +
           (engine === 'native' ? 'The native engine keeps NaN, so it spreads to every later step.' : 'Gates are recomputed from onnxruntime\'s states, so steps after a NaN show the finite values onnxruntime went on with.'),
       );
-    }
-    if (check.nanOnlyInY > 0) {
-      warnings.push(`GRU node '${v.node.name}': ${check.nanOnlyInY} values of onnxruntime's Y are NaN where the recomputed h is finite; those steps do not match the model's output.`);
-    }
+    } else nanMismatches += check.nanOnlyInH;
+    nanMismatches += check.nanOnlyInY;
     const convention: GruConvention = {
       gateOrder: ['z', 'r', 'n'],
       linearBeforeReset: v.node.attrs.linearBeforeReset,
@@ -194,6 +229,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     }
     progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
   }
+  const verdict = mismatchVerdict(maxScaledError, maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance, nanMismatches);
+  if (verdict.warning) warnings.push(verdict.warning);
   const t4 = now();
   const ver = onnxruntimeVersion();
   const input: TraceInput = {
@@ -221,13 +258,18 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   return { input, timings: { prepareMs: t1 - t0, sessionMs: t2 - t1, runMs: t3 - t2, gatesMs: t4 - t3, encodeMs: 0 } };
 }
 
+function hasNonFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return true;
+  return false;
+}
+
 /** A runner for the batched gate graph of one node direction, or undefined when its activations need the engine. */
 async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: { wasmDir: string; numThreads?: number }): Promise<GateGraphRunner | undefined> {
   const dir = v.model.layers[0]!.directions[d]!;
   if (!gateGraphSupports(dir.f, dir.g)) return undefined;
   const session = await getSession(key, () => gateGraphBytes(dir.weights, v.model, v.I, v.H), runtime);
   return async (x, hPrev, rows) => {
-    const out = await session.run({ X: new ort.Tensor('float32', x, [rows, v.I]), Hprev: new ort.Tensor('float32', hPrev, [rows, v.H]) });
+    const out = await session.run({ X: new ort.Tensor('float32', x, [rows, v.I]), Hprev: new ort.Tensor('float32', hPrev, [rows, v.H]) }, QUIET_RUN);
     const get = (k: string): Float32Array => {
       const t = out[k]!;
       const data = t.data as Float32Array;

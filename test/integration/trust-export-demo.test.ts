@@ -70,4 +70,16 @@ describe('renderer export through the save dialog', () => {
     );
     assert.deepEqual(reply, { type: 'exportResult', requestId: 8, ok: false, cancelled: true });
   });
+
+  it('answers malformed requests (inherited format names, a non-string name) without opening a dialog', async () => {
+    const noDialog = { showSaveDialog: async () => assert.fail('no dialog for a malformed request'), writeFile: async () => assert.fail('nothing may be written') };
+    for (const bad of [{ format: 'toString' }, { format: '__proto__' }, { suggestedName: 7 }]) {
+      const msg = { type: 'export', requestId: 9, format: 'csv', suggestedName: 'g.csv', data: 'a\n', encoding: 'utf8', ...bad };
+      const reply = await handleExport(msg as never, undefined, noDialog);
+      assert.equal(reply.type, 'exportResult');
+      assert.equal(reply.requestId, 9);
+      assert.equal(reply.ok, false);
+      assert.match((reply as { error?: string }).error ?? '', /the export request is malformed/);
+    }
+  });
 });
