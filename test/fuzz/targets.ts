@@ -19,7 +19,8 @@ import { HOSTILE_LITERALS, int, mutateBytes, mutateJsonText, mutateJsonValue, pi
 
 const ROOT = path.resolve(__dirname, '../..');
 const ONNX_FIXTURES = path.join(ROOT, 'test/fixtures/onnx');
-const TRACE_FIXTURES = [path.join(ROOT, 'test/fixtures/trace/v1'), path.join(ROOT, 'test/fixtures/trace/python')];
+// Version 1 (0.1.0, read forever) and version 2 documents, written by the TypeScript and Python producers.
+const TRACE_FIXTURES = ['v1', 'v2', 'python', 'python-v1'].map((d) => path.join(ROOT, 'test/fixtures/trace', d));
 export const WASM_DIR = path.dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
 
 /** What one case did: accepted or refused, and anything that breaks a verdict. */
