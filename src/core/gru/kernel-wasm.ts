@@ -46,6 +46,8 @@ const up4 = (n: number) => (n + 3) & ~3;
 export class WasmKernel implements MatKernel, FusedStep {
   readonly name = 'wasm' as const;
   G = 0;
+  Gr = 0;
+  blocks = 3;
   chunk = 0;
   xp: Float32Array = new Float32Array(0);
   hp: Float32Array = new Float32Array(0);
@@ -67,11 +69,13 @@ export class WasmKernel implements MatKernel, FusedStep {
     this.ex = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
   }
 
-  load(W: Float32Array, R: Float32Array, inputSize: number, hiddenSize: number, chunk: number): void {
+  load(W: Float32Array, R: Float32Array, inputSize: number, hiddenSize: number, chunk: number, blocks = 3, recurrentSize = hiddenSize): void {
     const H = hiddenSize;
+    const K = blocks;
     const G = up4(H);
+    const Gr = up4(recurrentSize);
     const Ip = up4(inputSize);
-    const sizes = { W: 3 * G * Ip, R: 3 * G * G, xs: chunk * Ip, xp: chunk * 3 * G, vin: chunk * G, vin2: chunk * G, hp: chunk * 3 * G, bW: 3 * G, bR: 3 * G, r: G, z: G, n: G };
+    const sizes = { W: K * G * Ip, R: K * G * Gr, xs: chunk * Ip, xp: chunk * K * G, vin: chunk * Gr, vin2: chunk * Gr, hp: chunk * K * G, bW: K * G, bR: K * G, r: G, z: G, n: G };
     let offset = 0;
     for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
       this.at[key] = offset * 4;
@@ -82,11 +86,11 @@ export class WasmKernel implements MatKernel, FusedStep {
     if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / PAGE));
     const all = new Float32Array(mem.buffer);
     all.fill(0, 0, offset);
-    for (let row = 0; row < 3 * H; row++) {
+    for (let row = 0; row < K * H; row++) {
       const g = Math.floor(row / H);
       const i = row - g * H;
       all.set(W.subarray(row * inputSize, (row + 1) * inputSize), this.at.W / 4 + (g * G + i) * Ip);
-      all.set(R.subarray(row * H, (row + 1) * H), this.at.R / 4 + (g * G + i) * G);
+      all.set(R.subarray(row * recurrentSize, (row + 1) * recurrentSize), this.at.R / 4 + (g * G + i) * Gr);
     }
     const view = (key: keyof typeof sizes) => new Float32Array(mem.buffer, this.at[key], sizes[key]);
     this.xs = view('xs');
@@ -99,6 +103,8 @@ export class WasmKernel implements MatKernel, FusedStep {
     this.n = view('n');
     this.H = H;
     this.G = G;
+    this.Gr = Gr;
+    this.blocks = K;
     this.I = inputSize;
     this.Ip = Ip;
     this.chunk = chunk;
@@ -111,15 +117,17 @@ export class WasmKernel implements MatKernel, FusedStep {
       const dst = m * Ip;
       for (let j = 0; j < I; j++) xs[dst + j] = x[src + j];
     }
-    this.ex.gemm(this.at.xs, rows, this.at.W, 3 * this.G, Ip, this.at.xp, 3 * this.G);
+    const N = this.blocks * this.G;
+    this.ex.gemm(this.at.xs, rows, this.at.W, N, Ip, this.at.xp, N);
   }
 
   projectV(useVin2: boolean, rows: number, block0: number, nBlocks: number): void {
-    const G = this.G;
+    const { G, Gr } = this;
     const src = useVin2 ? this.at.vin2 : this.at.vin;
-    this.ex.gemm(src, rows, this.at.R + block0 * G * G * 4, nBlocks * G, G, this.at.hp + block0 * G * 4, 3 * G);
+    this.ex.gemm(src, rows, this.at.R + block0 * G * Gr * 4, nBlocks * G, Gr, this.at.hp + block0 * G * 4, this.blocks * G);
   }
 
+  /** GRU only (blocks 3): the fused step's biases. */
   setBiases(bW: Float32Array, bR: Float32Array): void {
     const { H, G } = this;
     const all = new Float32Array(this.ex.memory.buffer);
