@@ -1,0 +1,147 @@
+// The ONNX path for models with LSTM and RNN nodes, alone or mixed with GRU nodes: one
+// onnxruntime-web run of the instrumented model, then each recurrent node's gates, node by node,
+// as LayerGateValues (entry `layer` = the node's position among the recurrent nodes).
+// GRU nodes go through the GRU path's own recovery (node-values.ts, recover.ts); LSTM and RNN
+// nodes through recover-recurrent.ts. Every node's h is checked against onnxruntime's Y.
+// The trace document (format v2) is written from this result by the trace encoder.
+
+import type { CellKind, LayerGateValues } from '../core/cells/gate-sets';
+import { formatDims } from '../core/io/tensor';
+import { gruLayerValues } from '../core/recurrent/gru-values';
+import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
+import { findGruNodes, runtimeInputs } from './graph';
+import { describeInputs, prepareFeeds, type UserTensor } from './inputs';
+import { gatherNodeValues, type RunTensor } from './node-values';
+import { decodeModel } from './proto';
+import { compareWithY, recoverGates, runNative } from './recover';
+import { traceRecurrentNode, type RecurrentCheck } from './recover-recurrent';
+import { findRecurrentNodes, instrumentRecurrent } from './recurrent-graph';
+import { recurrentWarnings } from './recurrent-warnings';
+import { getSession, modelKey, ort } from './session';
+import { modelWarnings } from './warnings';
+
+export interface RecurrentTraceOptions {
+  modelBytes: Uint8Array;
+  inputs: Record<string, UserTensor>;
+  engine?: 'onnxruntime' | 'native';
+  wasmDir: string;
+  numThreads?: number;
+  modelKey?: string;
+  kernel?: 'js' | 'wasm' | 'auto';
+  signal?: { aborted: boolean };
+}
+
+export interface RecurrentNodeSummary {
+  name: string;
+  cell: CellKind;
+  /** Largest differences from onnxruntime's outputs (GRU nodes: Y only). */
+  check: RecurrentCheck;
+}
+
+export interface RecurrentTraceResult {
+  layers: LayerGateValues[];
+  nodes: RecurrentNodeSummary[];
+  batch: number;
+  steps: number;
+  sequenceLengths?: number[];
+  warnings: string[];
+  /** e.g. "onnxruntime-web 1.30.0 (wasm) + gatescope gate recompute". */
+  engine: string;
+  /** What the check compares, stated with its largest error. */
+  checkText: string;
+}
+
+function toOrtTensor(t: UserTensor): ort.Tensor {
+  if (t.dtype === 'int64') return new ort.Tensor('int64', t.data as BigInt64Array, t.dims);
+  if (t.dtype === 'int32') return new ort.Tensor('int32', t.data as Int32Array, t.dims);
+  return new ort.Tensor('float32', t.data as Float32Array, t.dims);
+}
+
+export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<RecurrentTraceResult> {
+  const model = decodeModel(opts.modelBytes);
+  const nodes = findRecurrentNodes(model);
+  if (nodes.length === 0) throw new OnnxTraceError('the model has no GRU, LSTM or RNN node: Gatescope shows the gates of ONNX recurrent nodes (export nn.GRU, nn.LSTM or nn.RNN with torch.onnx.export)');
+  for (const n of nodes) {
+    if (n.attrs.layout !== 0) {
+      throw new OnnxTraceError(`${n.cell.toUpperCase()} node '${n.name}' has layout = ${n.attrs.layout} (batch-first X), which onnxruntime's CPU kernels reject ("Batchwise recurrent operations (layout == 1) are not supported"): re-export the model with layout 0`);
+    }
+  }
+  const gruInfo = nodes.some((n) => n.cell === 'gru') ? findGruNodes(model) : [];
+  const instrumented = instrumentRecurrent(model, nodes);
+  const inputs = describeInputs(runtimeInputs(model.graph!));
+  const feeds = prepareFeeds(inputs, opts.inputs, gruInfo);
+  const key = opts.modelKey ?? modelKey(opts.modelBytes);
+  const runtime = opts.numThreads === undefined ? { wasmDir: opts.wasmDir } : { wasmDir: opts.wasmDir, numThreads: opts.numThreads };
+  const session = await getSession(`${key}:recurrent`, () => instrumented.bytes, runtime);
+  const ortFeeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
+  const fetchNames = [...new Set(instrumented.fetch.flatMap((f) => Object.values(f).filter((v): v is string => !!v)))].filter((n) => !(n in feeds));
+  let results: Record<string, ort.Tensor>;
+  try {
+    results = (await session.run(ortFeeds, fetchNames)) as Record<string, ort.Tensor>;
+  } catch (e) {
+    const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
+    throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
+  }
+  const lookup = (name: string): RunTensor | undefined => {
+    const r = results[name];
+    if (r) return { dims: r.dims, data: r.data as Float32Array | Int32Array | BigInt64Array };
+    const f = feeds[name];
+    return f ? { dims: f.dims, data: f.data } : undefined;
+  };
+  const engine = opts.engine ?? 'onnxruntime';
+  const layers: LayerGateValues[] = [];
+  const summaries: RecurrentNodeSummary[] = [];
+  let steps = -1;
+  let batch = -1;
+  let lengths: Int32Array | undefined;
+  let kernel = '';
+  for (const n of nodes) {
+    if (opts.signal?.aborted) throw new OnnxTraceError('the trace was cancelled');
+    let entries: LayerGateValues[];
+    let check: RecurrentCheck;
+    let T: number;
+    let B: number;
+    if (n.cell === 'gru') {
+      const info = gruInfo.find((g) => g.nodeIndex === n.nodeIndex)!;
+      const v = gatherNodeValues({ ...info, Y: instrumented.fetch[n.index]!.Y }, lookup);
+      const dirs = engine === 'native' ? runNative(v, opts.signal).dirs : (await recoverGates(v, async () => undefined)).dirs;
+      entries = dirs.map((d) => gruLayerValues({ layer: n.index, direction: d.direction, hiddenSize: v.H, r: d.r, z: d.z, n: d.n, h: d.h }, n.name));
+      check = { y: compareWithY(v, dirs).maxAbsError, yh: Number.NaN };
+      T = v.T;
+      B = v.B;
+      if (v.hasLengths) lengths = v.lengths;
+    } else {
+      const r = traceRecurrentNode(n, instrumented.fetch[n.index]!, lookup, engine, opts.kernel ?? 'auto', opts.signal);
+      for (const l of r.layers) l.layer = n.index;
+      entries = r.layers;
+      check = r.check;
+      kernel = r.kernel;
+      T = r.T;
+      B = r.B;
+      if (r.hasLengths) lengths = r.lengths;
+    }
+    if (steps >= 0 && (T !== steps || B !== batch)) {
+      throw new OnnxTraceError(`recurrent node '${n.name}' runs over [T, B] = [${T}, ${B}] but an earlier node over [${steps}, ${batch}]; one trace needs the same steps and batch for every recurrent node`);
+    }
+    steps = T;
+    batch = B;
+    layers.push(...entries);
+    summaries.push({ name: n.name, cell: n.cell, check });
+  }
+  for (const t of Object.values(results)) t.dispose();
+  const ver = ort.env.versions?.web ?? 'unknown';
+  const worst = Math.max(...summaries.map((s) => s.check.y));
+  const worstC = Math.max(0, ...summaries.map((s) => s.check.yc ?? 0));
+  const out: RecurrentTraceResult = {
+    layers,
+    nodes: summaries,
+    batch,
+    steps,
+    warnings: [...modelWarnings(model, gruInfo), ...recurrentWarnings(nodes)],
+    engine: engine === 'native' ? `gatescope-native (${kernel || 'auto'}) on X from onnxruntime-web ${ver}` : `onnxruntime-web ${ver} (wasm) + gatescope gate recompute`,
+    checkText: `recomputed h vs onnxruntime-web ${ver} Y of every recurrent node (valid steps): max |diff| ${worst.toExponential(2)}` + (summaries.some((s) => s.check.yc !== undefined) ? `; final c vs Y_c: max |diff| ${worstC.toExponential(2)}` : ''),
+  };
+  if (lengths) out.sequenceLengths = [...lengths];
+  return out;
+}
