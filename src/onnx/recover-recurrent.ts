@@ -29,8 +29,8 @@ import type { RecurrentFetch, RecurrentNodeInfo } from './recurrent-graph';
 export interface RecurrentCheck {
   /** max |h - Y|. */
   y: number;
-  /** max |h at each sequence's last step - Y_h|. */
-  yh: number;
+  /** max |h at each sequence's last step - Y_h| (absent for GRU nodes, whose path checks Y only). */
+  yh?: number;
   /** LSTM: max |c at the last step - Y_c|. */
   yc?: number;
 }
