@@ -100,7 +100,7 @@ def r4(x):
     return round(float(x), 4)
 
 
-def measure(run, weights, forget_gate, state_gates, texts):
+def measure(run, weights, texts):
     G = {}
     for text in texts:
         for k, v in run(weights, encode(text)).items():
@@ -125,7 +125,7 @@ def main():
         ('gru', 'model.onnx', 'GRU', run_gru, 'z', ['h']),
         ('lstm', 'model-lstm.onnx', 'LSTM', run_lstm, 'f', ['h', 'c']),
     ):
-        G = measure(run, load(file, op), forget, states, texts)
+        G = measure(run, load(file, op), texts)
         entry = {'file': file, 'forgetGate': forget}
         best = None
         for s in states:
