@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { gateNames } from '../../../../src/core/cells/gate-sets';
 import { lstmFromKeras, lstmFromPytorch, runLstm } from '../../../../src/core/lstm';
+import { RunCancelledError } from '../../../../src/core/recurrent/progress';
+import { rnnFromPytorch, runRnn } from '../../../../src/core/rnn';
 import { decode, maxAbsDiff } from '../gru/fixtures';
 import { loadRecurrentFixtures, regenerateRecurrent } from './fixtures';
 
@@ -90,5 +92,22 @@ describe('LSTM engine vs PyTorch nn.LSTM fixtures (test/fixtures/torch/torch-lst
     const { params, x } = regenerateRecurrent(fx, 'lstm');
     const model = lstmFromPytorch(params, { hiddenSize: fx.hiddenSize, numLayers: 1, bidirectional: false });
     assert.throws(() => runLstm(model, x, { batch: fx.batch, steps: fx.steps, initialC: new Float32Array(3) }), /initialC has 3 values; expected shape \[1, 2, 5\]/);
+  });
+});
+
+describe('LSTM and RNN runs: progress and cancellation', () => {
+  it('report progress up to 1 and stop with RunCancelledError when the signal is aborted', () => {
+    const fx = loadRecurrentFixtures('torch-lstm.json').find((f) => f.name === 'h1-t1')!;
+    const { params } = regenerateRecurrent(fx, 'lstm');
+    const lstm = lstmFromPytorch(params, { hiddenSize: 1, numLayers: 1, bidirectional: false });
+    const x = new Float32Array(5000);
+    const seen: number[] = [];
+    runLstm(lstm, x, { batch: 1, steps: 5000, onProgress: (p) => seen.push(p) });
+    assert.ok(seen.length > 2 && seen[seen.length - 1] === 1 && seen.every((p, i) => i === 0 || p >= seen[i - 1]!));
+    const signal = { aborted: false };
+    assert.throws(() => runLstm(lstm, x, { batch: 1, steps: 5000, signal, onProgress: () => { signal.aborted = true; } }), RunCancelledError);
+    const rnn = rnnFromPytorch({ weight_ih_l0: { dims: [1, 1], data: Float32Array.of(0.5) }, weight_hh_l0: { dims: [1, 1], data: Float32Array.of(0.5) }, bias_ih_l0: { dims: [1], data: Float32Array.of(0) }, bias_hh_l0: { dims: [1], data: Float32Array.of(0) } }, { hiddenSize: 1, numLayers: 1, bidirectional: false });
+    signal.aborted = false;
+    assert.throws(() => runRnn(rnn, x, { batch: 1, steps: 5000, signal, onProgress: () => { signal.aborted = true; } }), /RNN run cancelled/);
   });
 });
