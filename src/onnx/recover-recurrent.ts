@@ -8,6 +8,7 @@
 // All gate arrays are [B, T, H] in input time order; masked steps (t >= length) are 0.
 
 import type { LayerGateValues } from '../core/cells/gate-sets';
+import type { ActivationSpec } from '../core/trace/document';
 import { activate, compileActivation } from '../core/gru/activations';
 import { pickKernel } from '../core/gru/kernels';
 import { toBatchFirst } from '../core/gru/layout';
@@ -38,6 +39,8 @@ export interface RecurrentCheck {
 export interface RecurrentNodeTrace {
   node: RecurrentNodeInfo;
   layers: LayerGateValues[];
+  /** Per direction, shaped as trace format v2's LstmConvention / RnnConvention. */
+  conventions: ({ gateOrder: string[]; activations: { f: ActivationSpec; g: ActivationSpec; h: ActivationSpec }; clip?: number; inputForget?: boolean; peepholes?: boolean } | { activations: { f: ActivationSpec }; clip?: number })[];
   check: RecurrentCheck;
   T: number;
   B: number;
@@ -154,7 +157,16 @@ export function traceRecurrentNode(node: RecurrentNodeInfo, fetch: RecurrentFetc
   }
   for (const l of layers) l.name = node.name;
   const check = compare(layers, yv, floats(Yh), Yc ? floats(Yc) : undefined, lengths, T, B, H, D);
-  return { node, layers, check, T, B, lengths, hasLengths: !!sl, kernel };
+  const conventions: RecurrentNodeTrace['conventions'] = node.cell === 'lstm'
+    ? (model as LstmModel).layers[0]!.directions.map((dir) => {
+      const c: RecurrentNodeTrace['conventions'][number] = { gateOrder: ['i', 'o', 'f', 'c'], activations: { f: dir.f, g: dir.g, h: dir.h } };
+      if (model.clip !== undefined) c.clip = model.clip;
+      if ((model as LstmModel).inputForget) c.inputForget = true;
+      if (dir.weights.P) c.peepholes = true;
+      return c;
+    })
+    : (model as RnnModel).layers[0]!.directions.map((dir) => (model.clip !== undefined ? { activations: { f: dir.act }, clip: model.clip } : { activations: { f: dir.act } }));
+  return { node, layers, conventions, check, T, B, lengths, hasLengths: !!sl, kernel };
 }
 
 /** h_{t-1} for step t of item b, direction d: Y of the step before in the direction's order, else initial_h, else 0. */

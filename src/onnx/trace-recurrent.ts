@@ -5,7 +5,8 @@
 // nodes through recover-recurrent.ts. Every node's h is checked against onnxruntime's Y.
 // The trace document (format v2) is written from this result by the trace encoder.
 
-import type { CellKind, LayerGateValues } from '../core/cells/gate-sets';
+import { gateSet, type CellKind, type GateSpec, type LayerGateValues } from '../core/cells/gate-sets';
+import type { ActivationSpec } from '../core/trace/document';
 import { formatDims } from '../core/io/tensor';
 import { gruLayerValues } from '../core/recurrent/gru-values';
 import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
@@ -31,6 +32,22 @@ export interface RecurrentTraceOptions {
   signal?: { aborted: boolean };
 }
 
+/**
+ * Per-layer conventions, shaped as the trace format v2 declares them (GruConvention,
+ * LstmConvention, RnnConvention in src/core/trace/document.ts of format v2), so a layer entry here
+ * is an encoder layer input as it stands.
+ */
+export type LayerConvention =
+  | { gateOrder: string[]; linearBeforeReset: boolean; zMeaning: 'keep-old'; activations: { f: ActivationSpec; g: ActivationSpec }; clip?: number }
+  | { gateOrder: string[]; activations: { f: ActivationSpec; g: ActivationSpec; h: ActivationSpec }; clip?: number; inputForget?: boolean; peepholes?: boolean }
+  | { activations: { f: ActivationSpec }; clip?: number };
+
+/** One layer entry with its convention and its gate specs (ranges follow the node's activations). */
+export interface RecurrentLayer extends LayerGateValues {
+  convention: LayerConvention;
+  specs: GateSpec[];
+}
+
 export interface RecurrentNodeSummary {
   name: string;
   cell: CellKind;
@@ -39,7 +56,7 @@ export interface RecurrentNodeSummary {
 }
 
 export interface RecurrentTraceResult {
-  layers: LayerGateValues[];
+  layers: RecurrentLayer[];
   nodes: RecurrentNodeSummary[];
   batch: number;
   steps: number;
@@ -90,7 +107,7 @@ export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<Rec
     return f ? { dims: f.dims, data: f.data } : undefined;
   };
   const engine = opts.engine ?? 'onnxruntime';
-  const layers: LayerGateValues[] = [];
+  const layers: RecurrentLayer[] = [];
   const summaries: RecurrentNodeSummary[] = [];
   let steps = -1;
   let batch = -1;
@@ -99,6 +116,7 @@ export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<Rec
   for (const n of nodes) {
     if (opts.signal?.aborted) throw new OnnxTraceError('the trace was cancelled');
     let entries: LayerGateValues[];
+    let conventions: LayerConvention[];
     let check: RecurrentCheck;
     let T: number;
     let B: number;
@@ -107,6 +125,7 @@ export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<Rec
       const v = gatherNodeValues({ ...info, Y: instrumented.fetch[n.index]!.Y }, lookup);
       const dirs = engine === 'native' ? runNative(v, opts.signal).dirs : (await recoverGates(v, async () => undefined)).dirs;
       entries = dirs.map((d) => gruLayerValues({ layer: n.index, direction: d.direction, hiddenSize: v.H, r: d.r, z: d.z, n: d.n, h: d.h }, n.name));
+      conventions = v.model.layers[0]!.directions.map((dir): LayerConvention => withClip<LayerConvention>({ gateOrder: ['z', 'r', 'n'], linearBeforeReset: v.model.linearBeforeReset, zMeaning: 'keep-old' as const, activations: { f: dir.f, g: dir.g } }, v.model.clip));
       check = { y: compareWithY(v, dirs).maxAbsError };
       T = v.T;
       B = v.B;
@@ -115,6 +134,7 @@ export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<Rec
       const r = traceRecurrentNode(n, instrumented.fetch[n.index]!, lookup, engine, opts.kernel ?? 'auto', opts.signal);
       for (const l of r.layers) l.layer = n.index;
       entries = r.layers;
+      conventions = r.conventions;
       check = r.check;
       kernel = r.kernel;
       T = r.T;
@@ -126,7 +146,12 @@ export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<Rec
     }
     steps = T;
     batch = B;
-    layers.push(...entries);
+    entries.forEach((e, d) => {
+      const convention = conventions[d]!;
+      const a = convention.activations as { f: ActivationSpec; g?: ActivationSpec; h?: ActivationSpec };
+      const specs = e.cell === 'rnn' ? gateSet('rnn', { candidateAct: a.f }) : gateSet(e.cell, { gateAct: a.f, candidateAct: a.g, outputAct: a.h });
+      layers.push({ ...e, convention, specs });
+    });
     summaries.push({ name: n.name, cell: n.cell, check });
   }
   for (const t of Object.values(results)) t.dispose();
@@ -144,4 +169,9 @@ export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<Rec
   };
   if (lengths) out.sequenceLengths = [...lengths];
   return out;
+}
+
+function withClip<T extends { clip?: number }>(c: T, clip: number | undefined): T {
+  if (clip !== undefined) c.clip = clip;
+  return c;
 }

@@ -72,6 +72,15 @@ describe('ONNX path for LSTM and RNN nodes (torch.onnx exports and hand-built no
         });
         const n = r.nodes[0]!;
         assert.equal(n.cell, m.op.toLowerCase());
+        const spec = m as unknown as { P?: number[]; inputForget: boolean; clip?: number; activations?: string[] };
+        for (const l of r.layers) {
+          assert.deepEqual(l.specs.map((g) => g.name), Object.keys(l.gates));
+          const c = l.convention as { peepholes?: boolean; inputForget?: boolean; clip?: number; activations: { f: { name: string } } };
+          assert.equal(c.peepholes, spec.P ? true : undefined);
+          assert.equal(c.inputForget, spec.inputForget ? true : undefined);
+          assert.equal(c.clip === undefined ? undefined : Math.fround(c.clip), spec.clip === undefined ? undefined : Math.fround(spec.clip));
+          if (spec.activations) assert.equal(c.activations.f.name, spec.activations[l.direction === 'reverse' && spec.activations.length > (m.op === 'LSTM' ? 3 : 1) ? (m.op === 'LSTM' ? 3 : 1) : 0]);
+        }
         assert.ok(n.check.y <= 1e-5 && n.check.yh! <= 1e-5, `Y ${n.check.y}, Y_h ${n.check.yh}`);
         if (m.op === 'LSTM') assert.ok(n.check.yc! <= 1e-5, `Y_c ${n.check.yc}`);
       });
