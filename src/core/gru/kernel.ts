@@ -40,6 +40,26 @@ export interface MatKernel {
   projectV(useVin2: boolean, rows: number, block0: number, nBlocks: number): void;
   /** Present when the kernel can also run a whole GRU step for f = Sigmoid, g = Tanh, no clip (blocks 3, Hr = H only). */
   readonly fused?: FusedStep;
+  /** Present when the kernel can run a whole LSTM step for Sigmoid, Tanh, Tanh, no clip, peepholes or input_forget (blocks 4). */
+  readonly fusedLstm?: FusedLstmStep;
+}
+
+/**
+ * One whole LSTM step inside the kernel: R·h_{t-1} from vin row 0, then i, f, g, o, the new c
+ * (updated in place: set c before the first step) and h = o ⊙ tanh(c) into the views below (length
+ * G, first H meaningful). Without a projection, h is also copied into vin row 0 for the next step.
+ */
+export interface FusedLstmStep {
+  readonly i: Float32Array;
+  readonly f: Float32Array;
+  readonly g: Float32Array;
+  readonly o: Float32Array;
+  readonly c: Float32Array;
+  readonly h: Float32Array;
+  /** Loads the biases (internal order i, f, g, o, [4H] each); call after load(). */
+  setBiases(bW: Float32Array, bR: Float32Array): void;
+  /** Step using xp row `row`; `feedBack`: h becomes the next step's vin (false when the caller projects h first). */
+  stepLstm(row: number, feedBack: boolean): void;
 }
 
 /**

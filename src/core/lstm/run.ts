@@ -3,14 +3,16 @@
 // Same plan as the GRU engine (src/core/gru/run.ts) and the same kernels: each direction's input
 // projections W·x are computed CHUNK steps at a time (one blocked product), then the recurrence
 // runs step by step with no allocation (R·h_{t-1} through the kernel, elementwise math in cell.ts,
-// the projection of PyTorch's proj_size through the JS matvec). Memory: the outputs (i, f, g, o, c
+// the projection of PyTorch's proj_size through the JS matvec; the WASM kernel runs the whole step
+// for the common Sigmoid/Tanh/Tanh cell). Memory: the outputs (i, f, g, o, c
 // [B, T, H] and h [B, T, Hout] per layer and direction) plus O(CHUNK*H + H*H) work space.
 // Masked steps (t >= sequenceLengths[b]) are never computed and stay 0, as in the GRU engine.
 
 import type { LayerGateValues } from '../cells/gate-sets';
 import { toBatchFirst } from '../gru/layout';
 import { matvec } from '../gru/kernel-js';
-import type { MatKernel } from '../gru/kernel';
+import { ActKind } from '../gru/activations';
+import type { FusedLstmStep, MatKernel } from '../gru/kernel';
 import { pickKernel } from '../gru/kernels';
 import { Progress } from '../recurrent/progress';
 import { checkInitialState, checkRunInputs, type RecurrentRunOptions } from '../recurrent/run-inputs';
@@ -76,6 +78,12 @@ export function runLstm(model: LstmModel, x: Float32Array, opts: RunLstmOptions)
   return { layers: out, sequenceLengths: lengths, kernel: kernel.name };
 }
 
+/** The kernel's fused LSTM step computes exactly Sigmoid, Tanh, Tanh without clip, peepholes or input_forget. */
+function fusable(kernel: MatKernel, p: LstmParams): kernel is MatKernel & { fusedLstm: FusedLstmStep } {
+  return kernel.fusedLstm !== undefined && p.f.kind === ActKind.Sigmoid && p.g.kind === ActKind.Tanh && p.h.kind === ActKind.Tanh
+    && p.clip === Infinity && p.P === undefined && !p.inputForget;
+}
+
 interface SequenceState {
   cPrev: Float32Array;
   /** o ⊙ h(c) before the projection. */
@@ -95,10 +103,13 @@ function runSequence(
   const { xp, hp, vin } = kernel;
   const { i, f, g, o, c, h } = gates;
   const chunk = kernel.chunk;
+  const fused = fusable(kernel, p) ? kernel.fusedLstm : undefined;
   if (h0) vin.set(h0);
   else vin.fill(0, 0, Hout);
-  if (c0) cPrev.set(c0);
-  else cPrev.fill(0);
+  const state = fused ? fused.c : cPrev;
+  state.fill(0);
+  if (c0) state.set(c0);
+  if (fused) fused.setBiases(p.bW, p.bR);
   for (let s0 = 0; s0 < len; s0 += chunk) {
     const rows = Math.min(chunk, len - s0);
     const t0 = reverse ? len - s0 - rows : s0;
@@ -107,6 +118,23 @@ function runSequence(
       const t = reverse ? len - 1 - s : s;
       const at = (row0 + t) * H;
       const ath = (row0 + t) * Hout;
+      if (fused) {
+        fused.stepLstm(t - t0, !Wproj);
+        const fi = fused.i, ff = fused.f, fg = fused.g, fo = fused.o, fc = fused.c, fh = fused.h;
+        for (let u = 0; u < H; u++) {
+          i[at + u] = fi[u];
+          f[at + u] = ff[u];
+          g[at + u] = fg[u];
+          o[at + u] = fo[u];
+          c[at + u] = fc[u];
+        }
+        if (Wproj) {
+          matvec(Wproj, 0, H, Hout, H, fh, 0, h, ath);
+          for (let u = 0; u < Hout; u++) vin[u] = h[ath + u];
+        } else for (let u = 0; u < H; u++) h[ath + u] = fh[u];
+        progress.step();
+        continue;
+      }
       kernel.projectV(false, 1, 0, 4);
       lstmRow(p, xp, (t - t0) * 4 * G, hp, 0, cPrev, 0, i, f, g, o, c, at, full);
       if (Wproj) matvec(Wproj, 0, H, Hout, H, full, 0, h, ath);
