@@ -172,7 +172,9 @@ async function saveAndReadTimings(page, file, since) {
       if (t && t.startedAt >= since - 5) {
         const doc = out.data['application/vnd.gatescope.trace+json'];
         const json = JSON.stringify(doc);
-        return { timings: t, docInfo: { bytes: Buffer.byteLength(json), steps: doc.layers[0].gates.r.dims[1], dtype: doc.layers[0].gates.r.dtype, downsample: doc.downsample ?? null } };
+        // Version 2: nothing is downsampled any more; levels beyond the budget live in a sidecar.
+        const r = doc.layers[0].gates.find((g) => g.name === 'r');
+        return { timings: t, docInfo: { bytes: Buffer.byteLength(json), steps: doc.steps, dtype: r.levels[0].dtype, downsample: false, sidecar: doc.sidecar ?? null } };
       }
     } catch {
       // being written

@@ -56,13 +56,23 @@ function makeTrace() {
   }
   const doc = encodeTrace(
     {
-      model: { name: 'bench GRU', source: 'native', engine: 'bench/render.js synthetic', convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } } },
-      layers: [{ layer: 0, direction: 'forward', hiddenSize: UNITS, name: 'gru', ...g }],
+      model: { name: 'bench GRU', source: 'native', engine: 'bench/render.js synthetic' },
+      layers: [
+        {
+          layer: 0,
+          direction: 'forward',
+          cell: 'gru',
+          hiddenSize: UNITS,
+          name: 'gru',
+          convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
+          gates: g,
+        },
+      ],
       batch: 1,
       steps: STEPS,
     },
     { precision: 'uint8', maxBytes: Infinity },
-  );
+  ).document;
   return Buffer.from(JSON.stringify(doc));
 }
 

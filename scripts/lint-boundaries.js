@@ -17,8 +17,9 @@ const RULES = {
   core: { folders: ['core'], packages: ['fast-png'], node: false, vscode: false },
   renderer: { folders: ['renderer', 'core'], packages: ['vscode-notebook-renderer'], node: false, vscode: false }, // that package is types only (@types), erased at build
   onnx: { folders: ['onnx', 'core'], packages: ['onnxruntime-web', 'onnx-proto', 'protobufjs'], node: false, vscode: false },
-  host: { folders: ['host', 'core', 'onnx'], packages: ['*'], node: true, vscode: true },
-  cli: { folders: ['cli', 'core', 'onnx'], packages: ['*'], node: true, vscode: false },
+  node: { folders: ['node', 'core'], packages: [], node: true, vscode: false },
+  host: { folders: ['host', 'core', 'onnx', 'node'], packages: ['*'], node: true, vscode: true },
+  cli: { folders: ['cli', 'core', 'onnx', 'node'], packages: ['*'], node: true, vscode: false },
 };
 
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;(=])import\s*['"]([^'"]+)['"]|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;

@@ -26,7 +26,6 @@ const MODEL = {
   name: 'size probe',
   source: 'native',
   engine: 'measure-notebook-output.js',
-  convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
 };
 
 function arg(name, fallback) {
@@ -50,15 +49,17 @@ function traceOfSize(mb) {
       batch: 1,
       steps,
       layers: [{
-        layer: 0, direction: 'forward', hiddenSize: H,
-        r: gate((t, u) => 0.5 + 0.5 * Math.sin(t / 17 + u)),
-        z: gate((t, u) => 0.5 + 0.5 * Math.cos(t / 23 - u)),
-        n: gate((t, u) => Math.sin(t / 5 + u / 3)),
-        h: gate((t, u) => Math.cos(t / 7 - u / 5)),
+        layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H,
+        gates: {
+          r: gate((t, u) => 0.5 + 0.5 * Math.sin(t / 17 + u)),
+          z: gate((t, u) => 0.5 + 0.5 * Math.cos(t / 23 - u)),
+          n: gate((t, u) => Math.sin(t / 5 + u / 3)),
+          h: gate((t, u) => Math.cos(t / 7 - u / 5)),
+        },
       }],
     },
     { precision: 'uint8', maxBytes: Infinity },
-  );
+  ).document;
 }
 
 /** The workbench page; page loads time out on a busy machine, so try three times. */
@@ -132,7 +133,7 @@ async function measureSize(vscode, mb) {
     if (!saved) throw new Error(`${rel}: not saved within 300 s`);
     const savedBytes = fs.statSync(file).size;
     decodeTrace(saved.cells[0].outputs[0].data[TRACE_MIME]); // throws if the save damaged the trace
-    return { id: 'notebook-output', traceMB: +(JSON.stringify(doc).length / 2 ** 20).toFixed(2), steps: doc.layers[0].gates.r.dims[1], ipynbBytes, open, scroll, save, savedBytes, decodesAfterSave: true };
+    return { id: 'notebook-output', traceMB: +(JSON.stringify(doc).length / 2 ** 20).toFixed(2), steps: doc.steps, ipynbBytes, open, scroll, save, savedBytes, decodesAfterSave: true };
   } finally {
     await page.close();
   }

@@ -6,11 +6,12 @@ import * as path from 'node:path';
 import { inspectOnnxModel } from '../onnx/inspect';
 import { OnnxTraceError } from '../onnx/errors';
 import { runOnnxTrace } from '../onnx/trace';
-import { encodeTrace } from '../core/trace/encode';
+import { DEFAULT_MAX_BYTES, encodeTrace } from '../core/trace/encode';
 import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
 import { VERSION } from '../core/version';
+import { writeSidecarFile } from '../node/sidecar-file';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
 function ortDir(): string {
@@ -63,7 +64,16 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
   }
   const { input, timings } = result!;
   const t0 = performance.now();
-  const doc = encodeTrace(input, { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY });
+  // With --out, the trace gets a notebook's budget and levels beyond it go to a sidecar beside the
+  // file (as in the editor); on stdout it is one document, whatever its size.
+  const outDir = args.out ? path.dirname(path.resolve(args.out)) : undefined;
+  const { document: doc, sidecar } = encodeTrace(
+    input,
+    args.out
+      ? { precision: args.precision, maxBytes: DEFAULT_MAX_BYTES, sidecar: { stem: path.basename(args.out).replace(/\.json$/i, '') || 'trace' } }
+      : { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY },
+  );
+  if (sidecar) doc.sidecar = await writeSidecarFile(sidecar, outDir!);
   const json = JSON.stringify(doc);
   timings.encodeMs = performance.now() - t0;
   if (args.out) {
@@ -72,6 +82,7 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     } catch (e) {
       throw new CliError(`cannot write the trace to '${args.out}': ${(e as Error).message}; check the folder exists and is writable`, 1, e);
     }
+    if (doc.sidecar) log(`gatescope: full detail (${doc.sidecar.bytes} bytes) in ${path.join(outDir!, doc.sidecar.file)}; keep it beside ${path.basename(args.out)}`);
   } else {
     process.stdout.write(json);
   }

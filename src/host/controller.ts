@@ -32,7 +32,7 @@ async function execute(controller: vscode.NotebookController, paths: HostPaths, 
     return;
   }
   try {
-    const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token });
+    const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token }, cell.notebook.uri);
     await execution.replaceOutput([traceOutput(run.document, run.preview, { startedAt, timings: run.timings })]);
     execution.end(true, Date.now());
   } catch (e) {

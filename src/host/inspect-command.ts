@@ -172,7 +172,7 @@ async function inspectOnnx(paths: HostPaths, args: InspectArgs): Promise<Inspect
           if (fraction !== undefined) last = fraction * 100;
           progress.report(increment === undefined ? { message } : { message, increment });
         },
-      }).finally(() => {
+      }, target.notebook && !target.notebook.isClosed ? target.notebook.uri : undefined).finally(() => {
         subs.forEach((s) => s?.dispose());
         source.dispose();
       });

@@ -68,7 +68,17 @@ export interface SpecRun {
   timings: TraceTimings & { workerMs: number };
 }
 
-export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: HostPaths, hooks: JobHooks): Promise<SpecRun> {
+/**
+ * Where a run too large for its output may write its sidecar: beside a saved local notebook (Node fs
+ * in the worker). Elsewhere (untitled, remote file systems) the run must fit the output.
+ */
+export function sidecarTarget(notebook: vscode.Uri | undefined): TraceJob['sidecar'] {
+  if (!notebook || notebook.scheme !== 'file') return undefined;
+  const name = notebook.path.split('/').pop() ?? 'notebook';
+  return { dir: vscode.Uri.joinPath(notebook, '..').fsPath, stem: name.replace(/\.[^.]*$/, '') || 'notebook' };
+}
+
+export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: HostPaths, hooks: JobHooks, notebook?: vscode.Uri): Promise<SpecRun> {
   const model = resolveSpecPath(spec.model, base, 'model');
   await ensureTrusted(workspaceTrust, `the model ${model.path.split('/').pop()}`);
   const modelBytes = await readFile(model, 'model');
@@ -89,5 +99,7 @@ export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: H
   if (spec.vocab) job.vocab = spec.vocab;
   if (spec.tokens) job.tokens = spec.tokens;
   if (spec.layers) job.layers = spec.layers;
+  const sidecar = sidecarTarget(notebook);
+  if (sidecar) job.sidecar = sidecar;
   return { ...(await traceInWorker(paths.workerPath, job, hooks)), model };
 }

@@ -33,6 +33,11 @@ export interface TraceJob {
   settings: RunSettings;
   /** Folder holding onnxruntime-web's runtime files (dist/ort/). */
   wasmDir: string;
+  /**
+   * Where a sidecar may go when the run exceeds the output budget: the notebook's folder (a local
+   * path) and the file name stem. Absent (untitled or non-local notebooks): no sidecar.
+   */
+  sidecar?: { dir: string; stem: string };
 }
 
 export interface InspectJob {

@@ -10,6 +10,7 @@ import { decodeTrace } from '../core/trace/decode';
 import { renderPreviewPng } from '../core/preview/render-png';
 import { VERSION } from '../core/version';
 import { buildInputs } from './build-inputs';
+import { writeSidecarFile } from '../node/sidecar-file';
 import type { InspectJob, TraceJob, WorkerJob, WorkerReply } from './worker-protocol';
 
 const PRODUCER = `gatescope ${VERSION} (vscode)`;
@@ -50,8 +51,14 @@ async function trace(job: TraceJob): Promise<WorkerReply> {
   }
   post({ type: 'progress', message: 'encoding', fraction: 0.95 });
   const enc: EncodeOptions = { precision: job.settings.precision, maxBytes: job.settings.maxBytes };
+  if (job.sidecar) enc.sidecar = { stem: job.sidecar.stem };
   const t0 = performance.now();
-  const document = encodeTrace(input, enc);
+  const { document, sidecar } = encodeTrace(input, enc);
+  if (sidecar) {
+    // Levels beyond the output's budget go to a sidecar beside the notebook (nothing is dropped).
+    post({ type: 'progress', message: 'writing the sidecar', fraction: 0.96 });
+    document.sidecar = await writeSidecarFile(sidecar, job.sidecar!.dir, { onProgress: (f) => post({ type: 'progress', message: 'writing the sidecar', fraction: 0.96 + 0.03 * f }) });
+  }
   timings.encodeMs = performance.now() - t0;
   // The preview is drawn from the document as saved (decoded), so it shows exactly what the
   // renderer will; it keeps the gates visible where Gatescope is not installed (GitHub, JupyterLab).

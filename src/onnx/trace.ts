@@ -4,8 +4,9 @@
 //   engine 'native': the same run supplies each node's X; the node's recurrence is computed again
 //     by Gatescope's engine (runGru), and its h is still checked against onnxruntime's Y.
 
-import { encodeTrace, type TraceInput, type TraceLayerInput, type TracePrecision } from '../core/trace/encode';
-import type { TraceDocument } from '../core/trace/document';
+import { encodeTrace, type EncodedTrace, type EncodeOptions, type SidecarOptions, type TraceInput, type TraceLayerInput, type TracePrecision } from '../core/trace/encode';
+import type { GruConvention } from '../core/trace/document';
+import { gateSet } from '../core/cells/gate-sets';
 import { formatDims } from '../core/io/tensor';
 import type { SpecEngine } from '../core/spec/spec';
 import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
@@ -180,29 +181,26 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     if (check.nanOnlyInY > 0) {
       warnings.push(`GRU node '${v.node.name}': ${check.nanOnlyInY} values of onnxruntime's Y are NaN where the recomputed h is finite; those steps do not match the model's output.`);
     }
-    for (const d of dirs) layers.push({ layer: i, direction: d.direction, hiddenSize: v.H, name: v.node.name, r: d.r, z: d.z, n: d.n, h: d.h });
+    const convention: GruConvention = {
+      gateOrder: ['z', 'r', 'n'],
+      linearBeforeReset: v.node.attrs.linearBeforeReset,
+      zMeaning: 'keep-old',
+      activations: { f: v.model.layers[0]!.directions[0]!.f, g: v.model.layers[0]!.directions[0]!.g },
+    };
+    if (v.node.attrs.clip !== undefined) convention.clip = v.node.attrs.clip;
+    const specs = gateSet('gru', { gateAct: convention.activations.f, candidateAct: convention.activations.g });
+    for (const d of dirs) {
+      layers.push({ layer: i, direction: d.direction, cell: 'gru', hiddenSize: v.H, name: v.node.name, convention, specs, gates: { r: d.r, z: d.z, n: d.n, h: d.h } });
+    }
     progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
   }
   const t4 = now();
   const ver = onnxruntimeVersion();
-  const attrs = first.node.attrs;
-  const layer0 = first.model.layers[0]!.directions[0]!;
-  const convention: TraceInput['model']['convention'] = {
-    gateOrder: ['z', 'r', 'n'],
-    linearBeforeReset: attrs.linearBeforeReset,
-    zMeaning: 'keep-old',
-    activations: { f: layer0.f, g: layer0.g },
-  };
-  if (attrs.clip !== undefined) convention.clip = attrs.clip;
-  if (values.some((v) => v.node.attrs.linearBeforeReset !== attrs.linearBeforeReset)) {
-    warnings.push('The GRU nodes differ in linear_before_reset; the convention shown is that of the first node.');
-  }
   const input: TraceInput = {
     model: {
       name: opts.name ?? (p.graphName || 'ONNX model'),
       source: 'onnx',
       engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}` : `onnxruntime-web ${ver} (wasm) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
-      convention,
       inputSize: first.I,
     },
     layers,
@@ -240,13 +238,14 @@ async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: { wa
   };
 }
 
-/** The single entry for hosts: a trace document for the given model and inputs. */
-export async function traceOnnxModel(opts: TraceOnnxOptions): Promise<TraceDocument> {
+/** The single entry for hosts: a trace document (and a sidecar plan when `sidecar` allows one) for the given model and inputs. */
+export async function traceOnnxModel(opts: TraceOnnxOptions & { sidecar?: SidecarOptions }): Promise<EncodedTrace> {
   const { input } = await runOnnxTrace(opts);
-  const enc: Parameters<typeof encodeTrace>[1] = {};
+  const enc: EncodeOptions = {};
   if (opts.precision) enc.precision = opts.precision;
   if (opts.maxBytes) enc.maxBytes = opts.maxBytes;
-  const doc = encodeTrace(input, enc);
+  if (opts.sidecar) enc.sidecar = opts.sidecar;
+  const out = encodeTrace(input, enc);
   opts.onProgress?.(1, 'done');
-  return doc;
+  return out;
 }

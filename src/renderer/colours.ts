@@ -1,7 +1,8 @@
-// Packs the data colour maps into 32-bit pixels for rasterizeGate (native byte order, the same as
-// a Uint32Array view over ImageData), once per page.
-import { GATE_SCALE, SPECIAL_RGBA, type Rgba } from '../core/color/maps';
-import { GATE_NAMES, type GateName } from '../core/trace/document';
+// Packs a gate's colour scale into 32-bit pixels for rasterizeGate (native byte order, the same as a
+// Uint32Array view over ImageData). Scales come from each gate's range and scale (gate-sets.ts);
+// ranges taken from the data ("symmetric", "data") use the gate's extremes over the whole run.
+import { gateColourScale, SPECIAL_RGBA, type GateColourScale, type Rgba } from '../core/color/maps';
+import type { DecodedGate } from '../core/trace/decoded';
 import type { RasterColours } from '../core/view/raster';
 
 function pack(rgba: Rgba): number {
@@ -13,15 +14,20 @@ function packLut(lut: Uint8ClampedArray, reversed: boolean): Uint32Array {
   return reversed ? u.slice().reverse() : u;
 }
 
-function colours(g: GateName, reversed: boolean): RasterColours {
-  const { lut, min, max } = GATE_SCALE[g];
-  return { lut: packLut(lut, reversed), lo: min, hi: max, nan: pack(SPECIAL_RGBA.nan), posInf: pack(SPECIAL_RGBA.posInf), negInf: pack(SPECIAL_RGBA.negInf), masked: pack(SPECIAL_RGBA.masked) };
+/** Raster colours of a scale; `reversed` reads it backwards (z shown as 1 − z: mean(1 − z) = 1 − mean(z)). */
+export function rasterColours(scale: GateColourScale, reversed: boolean): RasterColours {
+  return {
+    lut: packLut(scale.lut, reversed),
+    lo: scale.min,
+    hi: scale.max,
+    nan: pack(SPECIAL_RGBA.nan),
+    posInf: pack(SPECIAL_RGBA.posInf),
+    negInf: pack(SPECIAL_RGBA.negInf),
+    masked: pack(SPECIAL_RGBA.masked),
+  };
 }
 
-const BY_GATE = Object.fromEntries(GATE_NAMES.map((g) => [g, colours(g, false)])) as Record<GateName, RasterColours>;
-/** z shown as 1 − z: the same scale read backwards (mean(1 − z) = 1 − mean(z)). */
-const Z_FLIPPED = colours('z', true);
-
-export function gateColours(g: GateName, zFlipped: boolean): RasterColours {
-  return g === 'z' && zFlipped ? Z_FLIPPED : BY_GATE[g];
+/** The colour scale of a gate of a trace (data ranges from its extremes). */
+export function scaleOf(gate: DecodedGate, extremes: { lo: number; hi: number }): GateColourScale {
+  return gateColourScale(gate, extremes);
 }

@@ -1,8 +1,11 @@
 // The numbers behind one view: one layer entry (layer + direction) of one batch item of a decoded
 // trace, with its time pyramids and per-unit statistics built in small slices off the first paint.
-import type { DecodedLayer, DecodedTrace, GateName } from '../core/trace/document';
-import { GATE_NAMES } from '../core/trace/document';
+// A gate whose level 0 is inline is shown at full detail; one whose fine levels are in a sidecar is
+// shown from its finest inline level (bucket means), which becomes the first level of its pyramid.
+import type { DecodedGate, DecodedLayer, DecodedTrace } from '../core/trace/decoded';
 import { validSteps } from '../core/trace/mask';
+import { bucketCount } from '../core/trace/pyramid';
+import { gateExtremes } from '../core/view/extremes';
 import { addPyramidLevel, bucketsAt, buildLevel, pairUnits, pyramidComplete, startPyramid, topLevel, type TimePyramid } from '../core/view/pyramid';
 import { identityOrder } from '../core/view/order';
 import { accumulateStats, finishStats, startStats, type StatsAccumulator, type UnitStats } from '../core/view/stats';
@@ -11,9 +14,14 @@ import { accumulateStats, finishStats, startStats, type StatsAccumulator, type U
 const STATS_SLICE_CELLS = 1 << 20;
 
 export interface GateData {
-  name: GateName;
-  /** [step][unit] values of this batch item (a view into the decoded tensor). */
+  name: string;
+  spec: DecodedGate;
+  /** Steps per stored value: 1 at full detail, the bucket of the finest inline level otherwise. */
+  bucket: number;
+  /** [bucket][unit] values of this batch item (a view into the decoded level). */
   values: Float32Array;
+  /** Finite extremes over the whole run (all batch items), for ranges taken from the data. */
+  extremes: { lo: number; hi: number };
   /** Half a quantization step (uint8), relative bound (float16), 0 (float32). */
   maxError: number;
   pyramid: TimePyramid;
@@ -32,7 +40,11 @@ export class LayerData {
   readonly steps: number;
   /** Steps before this batch item's sequence length; later steps are masked. */
   readonly valid: number;
-  readonly gates: Record<GateName, GateData>;
+  readonly gates: Record<string, GateData>;
+  /** Gate names of this layer entry, in display order. */
+  readonly names: readonly string[];
+  /** Steps per stored value (1: full detail). The same for every gate of a trace. */
+  readonly bucket: number;
   /** The unit order the paired levels were built for, and the identity order over pairs. */
   private pairedOrder: Int32Array | undefined;
   readonly pairOrder: Int32Array;
@@ -50,13 +62,20 @@ export class LayerData {
     this.units = layer.hiddenSize;
     this.steps = trace.steps;
     this.valid = validSteps(trace, batch);
-    const stride = trace.steps * this.units;
-    const gates = {} as Record<GateName, GateData>;
-    for (const g of GATE_NAMES) {
-      const t = layer.gates[g];
-      const values = t.values.subarray(batch * stride, (batch + 1) * stride);
-      gates[g] = { name: g, values, maxError: t.maxError ?? 0, pyramid: startPyramid(values, this.valid, this.units) };
+    this.names = layer.gates.map((g) => g.name);
+    const gates: Record<string, GateData> = {};
+    let bucket = 1;
+    for (const g of layer.gates) {
+      const level = g.levels.find((l) => l.mean)!;
+      bucket = level.bucket;
+      const stride = level.buckets * g.units;
+      const values = level.mean!.subarray(batch * stride, (batch + 1) * stride);
+      const k = Math.round(Math.log2(level.bucket));
+      const pyramid: TimePyramid =
+        k === 0 ? startPyramid(values, this.valid, this.units) : { units: this.units, steps: this.valid, levels: Object.assign([], { [k]: values.subarray(0, bucketCount(this.valid, level.bucket) * this.units) }) };
+      gates[g.name] = { name: g.name, spec: g, bucket: level.bucket, values, extremes: gateExtremes(g, trace.batch, trace.sequenceLengths), maxError: level.maxError, pyramid };
     }
+    this.bucket = bucket;
     this.gates = gates;
     this.pairOrder = identityOrder(Math.ceil(this.units / 2));
   }
@@ -65,13 +84,13 @@ export class LayerData {
    * Level k of gate g with adjacent display rows averaged in pairs, for drawing when two or more
    * units share a pixel row; undefined while it is not built (it is then queued as background work).
    */
-  pairedPyramid(g: GateName, k: number, order: Int32Array): TimePyramid | undefined {
+  pairedPyramid(g: string, k: number, order: Int32Array): TimePyramid | undefined {
     if (this.pairedOrder !== order) {
       this.pairedOrder = order;
-      for (const n of GATE_NAMES) this.gates[n].paired = undefined;
+      for (const n of this.names) this.gates[n]!.paired = undefined;
       this.pairWanted = -1;
     }
-    const d = this.gates[g];
+    const d = this.gates[g]!;
     const p = (d.paired ??= { units: Math.ceil(this.units / 2), steps: this.valid, levels: [] });
     if (p.levels[k]) return p;
     if (!d.pyramid.levels[k]) return undefined;
@@ -83,9 +102,13 @@ export class LayerData {
     return p;
   }
 
-  /** Exact stored value of gate g at (step, unit); NaN when masked is the caller's to check. */
-  value(g: GateName, step: number, unit: number): number {
-    return this.gates[g].values[step * this.units + unit]!;
+  /**
+   * Stored value of gate g at (step, unit): exact at full detail, else the mean of the bucket holding
+   * the step (this.bucket > 1). Masked steps are the caller's to check.
+   */
+  value(g: string, step: number, unit: number): number {
+    const d = this.gates[g]!;
+    return d.values[Math.floor(step / d.bucket) * this.units + unit]!;
   }
 
   isMasked(step: number): boolean {
@@ -98,17 +121,18 @@ export class LayerData {
   /** Does one slice of pending work (one pyramid level or one gate's statistics); false when none is left. */
   workSlice(): boolean {
     const want = Math.min(this.wantedLevel, topLevel(this.valid));
-    if (want > 0) {
-      for (const g of GATE_NAMES) {
-        const p = this.gates[g].pyramid;
+    const base = Math.round(Math.log2(this.bucket));
+    if (want > base) {
+      for (const g of this.names) {
+        const p = this.gates[g]!.pyramid;
         if (!p.levels[want]) {
           buildLevel(p, want);
           return true;
         }
       }
     }
-    for (const g of GATE_NAMES) {
-      const p = this.gates[g].pyramid;
+    for (const g of this.names) {
+      const p = this.gates[g]!.pyramid;
       if (!pyramidComplete(p)) {
         addPyramidLevel(p);
         return true;
@@ -116,8 +140,8 @@ export class LayerData {
     }
     if (this.pairWanted >= 0 && this.pairedOrder) {
       const k = this.pairWanted;
-      for (const g of GATE_NAMES) {
-        const d = this.gates[g];
+      for (const g of this.names) {
+        const d = this.gates[g]!;
         const p = (d.paired ??= { units: Math.ceil(this.units / 2), steps: this.valid, levels: [] });
         if (!p.levels[k] && d.pyramid.levels[k]) {
           p.levels[k] = pairUnits(d.pyramid.levels[k]!, bucketsAt(this.valid, k), this.units, this.pairedOrder);
@@ -128,13 +152,15 @@ export class LayerData {
       this.pairsLanded = true;
       return true;
     }
-    for (const g of GATE_NAMES) {
-      const d = this.gates[g];
+    const validRows = bucketCount(this.valid, this.bucket);
+    for (const g of this.names) {
+      const d = this.gates[g]!;
       if (!d.stats) {
+        // Statistics over the stored rows: every step at full detail, bucket means otherwise.
         const acc = (d.statsAcc ??= startStats(this.units));
-        const t1 = Math.min(this.valid, acc.steps + Math.max(1, Math.floor(STATS_SLICE_CELLS / this.units)));
+        const t1 = Math.min(validRows, acc.steps + Math.max(1, Math.floor(STATS_SLICE_CELLS / this.units)));
         accumulateStats(acc, d.values, acc.steps, t1);
-        if (acc.steps >= this.valid) {
+        if (acc.steps >= validRows) {
           d.stats = finishStats(acc);
           d.statsAcc = undefined;
         }
@@ -146,11 +172,11 @@ export class LayerData {
 
   /** True when every pyramid level up to `level` exists for every gate. */
   hasLevel(level: number): boolean {
-    const k = Math.min(level, topLevel(this.valid));
-    return GATE_NAMES.every((g) => this.gates[g].pyramid.levels[k] !== undefined);
+    const k = Math.max(Math.round(Math.log2(this.bucket)), Math.min(level, topLevel(this.valid)));
+    return this.names.every((g) => this.gates[g]!.pyramid.levels[k] !== undefined);
   }
 
   statsReady(): boolean {
-    return GATE_NAMES.every((g) => this.gates[g].stats !== undefined);
+    return this.names.every((g) => this.gates[g]!.stats !== undefined);
   }
 }

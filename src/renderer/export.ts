@@ -2,8 +2,6 @@
 // extension host's save dialog through renderer messaging (browser downloads do not work in VS Code
 // webviews). Pictures use the same data pixels as the screen; text is drawn in theme colours.
 import type { ExportFormat, HostToRenderer, RendererToHost } from '../core/protocol';
-import type { GateName } from '../core/trace/document';
-import { GATE_NAMES } from '../core/trace/document';
 import { formatFloat32 } from '../core/view/format';
 import type { ChromeColours } from './theme';
 
@@ -95,18 +93,20 @@ export interface CsvSource {
   valid: number;
   tokens?: readonly string[];
   originalStep: (s: number) => number;
-  value: (g: GateName, step: number, unit: number) => number;
+  /** Gate names in display order (the CSV's value columns). */
+  names: readonly string[];
+  value: (g: string, step: number, unit: number) => number;
 }
 
 /** Long-format CSV (one row per cell) of the visible steps x units; masked cells say so. */
 export function visibleCsv(src: CsvSource): string {
-  const out: string[] = ['step,token,unit,r,z,n,h,masked'];
+  const out: string[] = [`step,token,unit,${src.names.join(',')},masked`];
   for (let s = src.steps[0]; s < src.steps[1]; s++) {
     const tok = src.tokens ? csvField(src.tokens[s] ?? '') : '';
     const masked = s >= src.valid;
     for (let d = src.rows[0]; d < src.rows[1]; d++) {
       const u = src.order[d]!;
-      const vals = masked ? ',,,' : GATE_NAMES.map((g) => formatFloat32(src.value(g, s, u))).join(',');
+      const vals = masked ? ','.repeat(src.names.length - 1) : src.names.map((g) => formatFloat32(src.value(g, s, u))).join(',');
       out.push(`${src.originalStep(s)},${tok},${u},${vals},${masked ? 1 : 0}`);
     }
   }

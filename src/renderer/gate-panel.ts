@@ -1,7 +1,7 @@
 // One heatmap (units x steps) of one gate: its canvas, pixel buffer and scratch, redrawn through
 // rasterizeGate. The canvas is sized to the screen (never to the data), so it stays far below
 // browser canvas limits (2^28 pixels, MAX_TEXTURE_SIZE) whatever the trace size.
-import type { GateName } from '../core/trace/document';
+type GateName = string;
 import { makeScratch, rasterizeGate, type RasterColours, type RasterInfo, type RasterScratch } from '../core/view/raster';
 import type { Range } from '../core/view/range';
 import type { TimePyramid } from '../core/view/pyramid';

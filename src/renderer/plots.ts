@@ -1,17 +1,20 @@
 // Line plots for a selection: one unit's r, z, n, h over time, and one step's profile across units.
 // Drawn on a canvas in theme colours; when points outnumber pixels, each pixel column shows the
 // min-max envelope of its points so that spikes are never lost. Lines also differ by dash pattern.
-import type { GateName } from '../core/trace/document';
+type GateName = string;
 import type { ChromeColours } from './theme';
 
 export interface Series {
   gate: GateName;
+  /** Position of the gate in its layer's list: picks the line colour and dash. */
+  index: number;
   /** Value of point i, i in [0, count). */
   at: (i: number) => number;
 }
 
-const DASH: Record<GateName, number[]> = { r: [], z: [6, 3], n: [2, 2], h: [] };
-const WIDTH_PX: Record<GateName, number> = { r: 1.25, z: 1.25, n: 1.25, h: 2 };
+const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 2, 2, 2], [4, 4], [1, 3]];
+/** The hidden state h is drawn thicker: it is what the layer passes on. */
+const widthOf = (g: GateName) => (g === 'h' ? 2 : 1.25);
 
 /** Plots `series` over points [0, count) on y in [-1, 1] (r and z live in [0, 1]); `masked`: points from here on are masked. */
 export function drawLinePlot(canvas: HTMLCanvasElement, chrome: ChromeColours, series: Series[], count: number, masked: number, mark: number): void {
@@ -61,9 +64,9 @@ export function drawLinePlot(canvas: HTMLCanvasElement, chrome: ChromeColours, s
   }
   const valid = Math.min(masked, count);
   for (const s of series) {
-    ctx.strokeStyle = chrome.series[s.gate];
-    ctx.lineWidth = WIDTH_PX[s.gate];
-    ctx.setLineDash(DASH[s.gate]);
+    ctx.strokeStyle = chrome.series[s.index % chrome.series.length]!;
+    ctx.lineWidth = widthOf(s.gate);
+    ctx.setLineDash(DASHES[s.index % DASHES.length]!);
     ctx.beginPath();
     if (valid <= pw) {
       let pen = false;

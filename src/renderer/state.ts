@@ -1,6 +1,6 @@
 // What of a view survives a re-render (VS Code re-creates outputs when cells scroll away or the
 // notebook reloads): kept through the renderer context's setState/getState, keyed by output id.
-import type { GateName, ZMeaning } from '../core/trace/document';
+import type { ZMeaning } from '../core/trace/document';
 import type { Range } from '../core/view/range';
 import type { UnitOrderKind } from '../core/view/order';
 
@@ -10,7 +10,8 @@ export interface ViewState {
   steps?: Range;
   units?: Range;
   order: UnitOrderKind;
-  orderGate: GateName;
+  /** Name of the gate the unit order is computed on. */
+  orderGate: string;
   zShown?: ZMeaning;
   cursor?: { step: number; row: number };
   selected?: { step: number; unit: number };

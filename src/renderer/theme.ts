@@ -9,7 +9,8 @@ export interface ChromeColours {
   border: string;
   focus: string;
   grid: string;
-  series: Record<'r' | 'z' | 'n' | 'h', string>;
+  /** Line colours of the detail plots, in gate display order (a gate list longer than this repeats them). */
+  series: string[];
   kind: string;
 }
 
@@ -33,12 +34,14 @@ export function readChrome(element: Element): ChromeColours {
     border: cssVar(s, '--vscode-contrastBorder', cssVar(s, '--vscode-editorWidget-border', cssVar(s, '--vscode-panel-border', '#888888'))),
     focus: cssVar(s, '--vscode-focusBorder', '#0090f1'),
     grid: cssVar(s, '--vscode-editorLineNumber-foreground', '#999999'),
-    series: {
-      r: cssVar(s, '--vscode-charts-blue', '#1a85ff'),
-      z: cssVar(s, '--vscode-charts-orange', '#d18616'),
-      n: cssVar(s, '--vscode-charts-green', '#388a34'),
-      h: cssVar(s, '--vscode-charts-purple', '#652d90'),
-    },
+    series: [
+      cssVar(s, '--vscode-charts-blue', '#1a85ff'),
+      cssVar(s, '--vscode-charts-orange', '#d18616'),
+      cssVar(s, '--vscode-charts-green', '#388a34'),
+      cssVar(s, '--vscode-charts-purple', '#652d90'),
+      cssVar(s, '--vscode-charts-red', '#e51400'),
+      cssVar(s, '--vscode-charts-yellow', '#bf8803'),
+    ],
     kind: themeKind(),
   };
 }

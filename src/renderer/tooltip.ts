@@ -1,5 +1,5 @@
 // Hover tooltip text, built from text nodes only: step, token, unit and the exact values of all four gates.
-import type { GateName } from '../core/trace/document';
+type GateName = string;
 import { formatValue } from '../core/view/format';
 import { el } from './dom';
 
@@ -11,6 +11,8 @@ export interface CellReport {
   unit: number;
   row: number;
   masked: boolean;
+  /** Gate names in display order. */
+  names: readonly GateName[];
   values: Record<GateName, number>;
   maxError: Record<GateName, number>;
   zFlipped: boolean;
@@ -34,8 +36,11 @@ export function valueText(v: number, maxError: number): string {
 export function cellSentence(c: CellReport): string {
   const where = `step ${c.originalStep}${c.token !== undefined ? ` (token ${JSON.stringify(c.token)})` : ''}, unit ${c.unit}`;
   if (c.masked) return `${where}: masked (past this sequence's length)`;
-  const z = c.zFlipped ? `z ${valueText(c.values.z, c.maxError.z)} (shown as 1 − z = ${valueText(1 - c.values.z, c.maxError.z)})` : `z ${valueText(c.values.z, c.maxError.z)}`;
-  return `${where}: r ${valueText(c.values.r, c.maxError.r)}, ${z}, n ${valueText(c.values.n, c.maxError.n)}, h ${valueText(c.values.h, c.maxError.h)}`;
+  const parts = c.names.map((g) => {
+    const v = valueText(c.values[g]!, c.maxError[g]!);
+    return g === 'z' && c.zFlipped ? `z ${v} (shown as 1 − z = ${valueText(1 - c.values[g]!, c.maxError[g]!)})` : `${g} ${v}`;
+  });
+  return `${where}: ${parts.join(', ')}`;
 }
 
 export function fillTooltip(tip: HTMLElement, c: CellReport): void {
@@ -60,11 +65,13 @@ export function fillTooltip(tip: HTMLElement, c: CellReport): void {
       if (note) tr.append(el('td', 'gs-muted', note));
       t.append(tr);
     };
-    add('r', valueText(c.values.r, c.maxError.r));
-    if (c.zFlipped) add('z', valueText(1 - c.values.z, c.maxError.z), `shown as 1 − z (${c.zShownMeaning}); stored z = ${valueText(c.values.z, c.maxError.z)}`);
-    else add('z', valueText(c.values.z, c.maxError.z), c.zShownMeaning);
-    add('n', valueText(c.values.n, c.maxError.n));
-    add('h', valueText(c.values.h, c.maxError.h));
+    for (const g of c.names) {
+      const v = c.values[g]!;
+      const e = c.maxError[g]!;
+      if (g === 'z' && c.zFlipped) add('z', valueText(1 - v, e), `shown as 1 − z (${c.zShownMeaning}); stored z = ${valueText(v, e)}`);
+      else if (g === 'z' && c.zShownMeaning) add('z', valueText(v, e), c.zShownMeaning);
+      else add(g, valueText(v, e));
+    }
     tip.append(t);
   }
   if (c.aggregation) tip.append(el('div', 'gs-muted', `colour: ${c.aggregation}; values: the cell under the pointer`));

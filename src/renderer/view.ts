@@ -1,15 +1,20 @@
 // One trace output: header, controls, four aligned gate heatmaps with legends and axes, hover
 // crosshair and tooltip, selection plots, keyboard paths and export. All DOM stays inside `root`;
 // every resource (observers, frames, background work, listeners) is released by dispose().
-import { GATE_SCALE, SEQUENTIAL_LUT } from '../core/color/maps';
-import type { DecodedTrace, GateName, ZMeaning } from '../core/trace/document';
-import { GATE_NAMES } from '../core/trace/document';
+import type { GruConvention, ZMeaning } from '../core/trace/document';
+import type { DecodedTrace } from '../core/trace/decoded';
 import { identityOrder, orderByKey, similarityOrder, UNIT_ORDER_LABELS, type UnitOrderKind } from '../core/view/order';
 import { bucketsAt, topLevel } from '../core/view/pyramid';
 import { cellAt, clampRange, panRange, revealCell, zoomRange, type Range } from '../core/view/range';
 import { levelFor } from '../core/view/raster';
 import { drawStepAxis, drawUnitAxis } from './axes';
-import { gateColours } from './colours';
+import { rasterColours, scaleOf } from './colours';
+import type { RasterColours } from '../core/view/raster';
+
+type GateName = string;
+
+/** Role words shown under each gate's name. */
+const ROLE_TEXT: Record<string, string> = { reset: 'reset gate', update: 'update gate', candidate: 'candidate', input: 'input gate', forget: 'forget gate', output: 'output gate', cell: 'cell state', hidden: 'hidden state' };
 import { LayerData } from './data';
 import { button, el, labelled, select } from './dom';
 import { CSV_MAX_ROWS, pictureToPng, pictureToSvg, visibleCsv, type ExportChannel, type Picture } from './export';
@@ -53,6 +58,8 @@ export class TraceView {
   readonly root: HTMLElement;
   private readonly stack: HTMLElement;
   private readonly panels: Record<GateName, GatePanel>;
+  /** Every gate name of the trace, in first-seen order (panels exist for each). */
+  private readonly allNames: readonly string[];
   private readonly stepAxis: HTMLElement;
   private readonly lod: HTMLElement;
   private readonly tooltip: HTMLElement;
@@ -126,7 +133,8 @@ export class TraceView {
       toolbar.append(labelled('Batch', batchSel));
     }
     this.orderSelect = select('unit order', Object.entries(UNIT_ORDER_LABELS) as [string, string][], this.state.order);
-    this.orderGateSelect = select('gate the unit order is computed on', GATE_NAMES.map((g) => [g, g] as const), this.state.orderGate);
+    this.allNames = [...new Set(trace.layers.flatMap((l) => l.gates.map((g) => g.name)))];
+    this.orderGateSelect = select('gate the unit order is computed on', this.allNames.map((g) => [g, g] as const), this.state.orderGate);
     const onOrder = () => {
       this.state.order = this.orderSelect.value as UnitOrderKind;
       this.state.orderGate = this.orderGateSelect.value as GateName;
@@ -173,18 +181,23 @@ export class TraceView {
       role: 'application',
       'aria-roledescription': 'gate heatmaps',
     });
-    this.panels = {} as Record<GateName, GatePanel>;
-    for (const g of GATE_NAMES) {
-      const { lut, min, max } = GATE_SCALE[g];
+    // One panel per gate name of any layer entry; a layer shows the panels of its own gates (a model
+    // mixing GRU, LSTM and RNN layers switches between them). Legends follow the first layer with the gate.
+    this.panels = {};
+    for (const g of this.allNames) {
+      const owner = trace.layers.find((l) => l.gates.some((x) => x.name === g))!;
+      const spec = owner.gates.find((x) => x.name === g)!;
+      const { lut, min, max, fromData } = scaleOf(spec, this.data.gates[g]?.extremes ?? { lo: NaN, hi: NaN });
+      const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
       const legend = buildLegend(
         { lut, lo: min, hi: max, ticks: [min, (min + max) / 2, max] },
-        lut === SEQUENTIAL_LUT ? 'viridis, 0 … 1' : 'RdBu, −1 … 1',
+        `${spec.scale === 'sequential' ? 'viridis' : 'RdBu'}, ${fmt(min)} … ${fmt(max)}${fromData ? (spec.range === 'symmetric' ? ' (symmetric, from the data)' : ' (from the data)') : ''}`,
       );
       this.panels[g] = new GatePanel(g, legend);
       this.stack.append(this.panels[g].row);
     }
     this.xhairV = el('div', 'gs-xhair-v');
-    this.xhairH = GATE_NAMES.map(() => el('div', 'gs-xhair-h'));
+    this.xhairH = this.allNames.map(() => el('div', 'gs-xhair-h'));
     this.cursorBox = el('div', 'gs-cursor');
     this.tooltip = el('div', 'gs-tooltip', undefined, { role: 'tooltip' });
     this.stack.append(this.xhairV, ...this.xhairH, this.cursorBox);
@@ -242,13 +255,30 @@ export class TraceView {
 
   // ---- state --------------------------------------------------------------------------------
 
+  /** The z meaning of the current layer's GRU convention (keep-old when it is not a GRU or says none). */
+  private zStored(): ZMeaning {
+    const l = this.trace.layers[this.state.layer]!;
+    return l.cell === 'gru' ? ((l.convention as GruConvention | undefined)?.zMeaning ?? 'keep-old') : 'keep-old';
+  }
+
   private zShown(): ZMeaning {
-    return this.state.zShown ?? this.trace.model.convention.zMeaning;
+    return this.state.zShown ?? this.zStored();
   }
 
   private zFlipped(): boolean {
-    return this.zShown() !== this.trace.model.convention.zMeaning;
+    return this.trace.layers[this.state.layer]!.cell === 'gru' && this.zShown() !== this.zStored();
   }
+
+  /** Raster colours of gate g in the current layer (z read backwards when shown as 1 − z). */
+  private coloursOf(g: GateName): RasterColours {
+    const d = this.data.gates[g]!;
+    const key = `${this.state.layer}/${g}/${g === 'z' && this.zFlipped()}`;
+    let c = this.colourCache.get(key);
+    if (!c) this.colourCache.set(key, (c = rasterColours(scaleOf(d.spec, d.extremes), g === 'z' && this.zFlipped())));
+    return c;
+  }
+
+  private readonly colourCache = new Map<string, RasterColours>();
 
   private get stepsRange(): Range {
     return (this.state.steps ??= { start: 0, end: this.data.steps });
@@ -371,7 +401,10 @@ export class TraceView {
     this.plotWidth = width;
     this.gateHeight = height;
     this.geom = undefined;
-    for (const g of GATE_NAMES) this.panels[g].resize(width, height);
+    for (const g of this.allNames) {
+      this.panels[g]!.row.hidden = !this.data.names.includes(g);
+      this.panels[g]!.resize(width, height);
+    }
     this.stepAxis.style.width = `${width}px`;
     this.unitPlot.style.width = `${Math.min(520, Math.max(240, width / 2 - 8))}px`;
     this.unitPlot.style.height = '120px';
@@ -433,15 +466,17 @@ export class TraceView {
     const steps = this.stepsRange;
     const units = this.unitsRange;
     const flipped = this.zFlipped();
-    const cols = this.panels.r.canvas.width;
-    const rows = this.panels.r.canvas.height;
+    const first = this.panels[this.data.names[0]!]!;
+    const cols = first.canvas.width;
+    const rows = first.canvas.height;
     const sp = (steps.end - steps.start) / cols;
     const up = (units.end - units.start) / rows;
     const half = { start: units.start / 2, end: units.end / 2 };
-    for (const g of GATE_NAMES) {
-      const paired = up >= 2 ? this.data.pairedPyramid(g, need, this.order) : undefined;
-      if (paired) this.panels[g].draw(paired, this.data.steps, this.data.pairOrder, steps, half, gateColours(g, flipped));
-      else this.panels[g].draw(this.data.gates[g].pyramid, this.data.steps, this.order, steps, units, gateColours(g, flipped));
+    void flipped;
+    for (const g of this.data.names) {
+      const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, need, this.order) : undefined;
+      if (paired) this.panels[g]!.draw(paired, this.data.steps, this.data.pairOrder, steps, half, this.coloursOf(g));
+      else this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, this.order, steps, units, this.coloursOf(g));
     }
     if (up >= 2) this.pump();
     this.drawnLevel = need;
@@ -467,14 +502,14 @@ export class TraceView {
   private drawAxes(): void {
     const tokens = this.trace.tokens;
     drawStepAxis(this.stepAxis, this.stepsRange, this.plotWidth, tokens, (s) => this.originalStep(s));
-    for (const g of GATE_NAMES) drawUnitAxis(this.panels[g].unitAxis, this.unitsRange, this.gateHeight, this.order);
+    for (const g of this.data.names) drawUnitAxis(this.panels[g]!.unitAxis, this.unitsRange, this.gateHeight, this.order);
   }
 
   /** Positions of the plots inside the stack, read once per layout (reading them per hover would force a layout). */
   private geometry(): { plotLeft: number; rowTops: number[]; stackTop: number; width: number } {
     return (this.geom ??= {
       plotLeft: this.panels.r.plot.offsetLeft + 1,
-      rowTops: GATE_NAMES.map((g) => this.panels[g].row.offsetTop + 1),
+      rowTops: this.allNames.map((g) => this.panels[g]!.row.offsetTop + 1),
       stackTop: this.stack.offsetTop,
       width: this.root.clientWidth,
     });
@@ -500,9 +535,9 @@ export class TraceView {
     const dy = (row + 0.5 - u.start) * pxU;
     show(this.xhairV, true);
     this.xhairV.style.left = `${x}px`;
-    for (let i = 0; i < GATE_NAMES.length; i++) {
+    for (let i = 0; i < this.allNames.length; i++) {
       const h = this.xhairH[i]!;
-      show(h, true);
+      show(h, this.data.names.includes(this.allNames[i]!));
       h.style.top = `${g.rowTops[i]! + dy}px`;
       h.style.left = `${g.plotLeft}px`;
       h.style.width = `${this.plotWidth}px`;
@@ -532,11 +567,11 @@ export class TraceView {
     const d = this.data;
     const H = d.units;
     const series = (fn: (g: GateName, i: number) => number) =>
-      GATE_NAMES.map((g) => ({ gate: g, at: (i: number) => (g === 'z' && flip ? 1 - fn(g, i) : fn(g, i)) }));
+      d.names.map((g, index) => ({ gate: g, index, at: (i: number) => (g === 'z' && flip ? 1 - fn(g, i) : fn(g, i)) }));
     const legend = `r blue solid · z orange dashed${flip ? ' (1 − z)' : ''} · n green dotted · h purple thick`;
     this.unitCaption.textContent = `Unit ${unit} over all ${d.steps} steps (${legend})`;
     this.unitPlot.setAttribute('aria-label', `Line plot of unit ${unit}: r, z, n, h over time`);
-    drawLinePlot(this.unitPlot, this.chrome, series((g, i) => d.gates[g].values[i * H + unit]!), d.steps, d.valid, step);
+    drawLinePlot(this.unitPlot, this.chrome, series((g, i) => d.value(g, i, unit)), d.steps, d.valid, step);
     const tok = this.trace.tokens?.[step];
     this.stepCaption.textContent = `Step ${this.originalStep(step)}${tok !== undefined ? ` ${JSON.stringify(tok)}` : ''} across all ${H} units, in row order`;
     this.stepPlot.setAttribute('aria-label', `Line plot of step ${this.originalStep(step)} across units`);
@@ -544,21 +579,21 @@ export class TraceView {
       drawLinePlot(this.stepPlot, this.chrome, [], H, 0, -1);
     } else {
       const o = this.order;
-      drawLinePlot(this.stepPlot, this.chrome, series((g, i) => d.gates[g].values[step * H + o[i]!]!), H, H, rowOf(o, unit));
+      drawLinePlot(this.stepPlot, this.chrome, series((g, i) => d.value(g, step, o[i]!)), H, H, rowOf(o, unit));
     }
     this.unitStatsText.textContent = this.unitStatsLine(unit);
   }
 
   private unitStatsLine(unit: number): string {
     const parts: string[] = [];
-    for (const g of GATE_NAMES) {
-      const s = this.data.gates[g].stats;
+    for (const g of this.data.names) {
+      const s = this.data.gates[g]!.stats;
       if (!s) return 'Statistics: computing…';
       const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
       let low = s.low[unit]!;
       let high = s.high[unit]!;
       if (g === 'z' && this.zFlipped()) [low, high] = [high, low];
-      const sat = g === 'r' || g === 'z' ? `, ${pct(low)} of steps < 0.1, ${pct(high)} > 0.9` : '';
+      const sat = this.data.gates[g]!.spec.scale === 'sequential' ? `, ${pct(low)} of steps < 0.1, ${pct(high)} > 0.9` : '';
       const mean = g === 'z' && this.zFlipped() ? 1 - s.mean[unit]! : s.mean[unit]!;
       parts.push(`${g}: mean ${mean.toFixed(3)}, var ${s.variance[unit]!.toFixed(3)}${sat}${s.nonFinite[unit] ? `, ${s.nonFinite[unit]} non-finite` : ''}`);
     }
@@ -568,15 +603,10 @@ export class TraceView {
   private updateGateLabels(): void {
     this.geom = undefined;
     const flipped = this.zFlipped();
-    const text: Record<GateName, [string, string]> = {
-      r: ['r', 'reset gate'],
-      z: ['z', `update gate: ${Z_MEANING_TEXT[this.zShown()]}${flipped ? ' (shown as 1 − z)' : ''}`],
-      n: ['n', 'candidate'],
-      h: ['h', 'hidden state'],
-    };
-    for (const g of GATE_NAMES) {
-      const l = this.panels[g].label;
-      l.replaceChildren(el('b', undefined, text[g][0]), el('br'), el('span', 'gs-muted', text[g][1]));
+    for (const g of this.data.names) {
+      const role = ROLE_TEXT[this.data.gates[g]!.spec.role] ?? this.data.gates[g]!.spec.role;
+      const text = g === 'z' && this.trace.layers[this.state.layer]!.cell === 'gru' ? `${role}: ${Z_MEANING_TEXT[this.zShown()]}${flipped ? ' (shown as 1 − z)' : ''}` : role;
+      this.panels[g]!.label.replaceChildren(el('b', undefined, g), el('br'), el('span', 'gs-muted', text));
     }
     this.root.dataset['zShown'] = this.zShown();
   }
@@ -588,11 +618,11 @@ export class TraceView {
     const u = this.unitsRange;
     const parts = [
       `Gate heatmaps of ${this.trace.model.name}, layer ${l.layer} ${l.direction}${this.trace.batch > 1 ? `, batch item ${this.state.batch}` : ''}: ${d.units} units by ${d.steps} steps${d.valid < d.steps ? ` (${d.valid} valid, the rest masked)` : ''}.`,
-      `r and z on a 0 to 1 scale, n and h on a −1 to 1 scale. z ${Z_MEANING_TEXT[this.zShown()]}.`,
+      `${l.cell.toUpperCase()} gates ${d.names.join(', ')}: ${d.names.map((g) => { const sc = scaleOf(d.gates[g]!.spec, d.gates[g]!.extremes); return `${g} on ${sc.min.toPrecision(2)} to ${sc.max.toPrecision(2)}`; }).join(', ')}.${l.cell === 'gru' ? ` z ${Z_MEANING_TEXT[this.zShown()]}.` : ''}`,
       `Showing steps ${Math.floor(s.start)} to ${Math.ceil(s.end) - 1} and unit rows ${Math.floor(u.start)} to ${Math.ceil(u.end) - 1}, units ordered by ${UNIT_ORDER_LABELS[this.state.order]}.`,
     ];
-    const zs = d.gates.z.stats;
-    const rs = d.gates.r.stats;
+    const zs = d.gates['z']?.stats;
+    const rs = d.gates['r']?.stats;
     if (zs && rs) {
       const avg = (a: Float64Array) => a.reduce((x, y) => x + (y === y ? y : 0), 0) / a.length;
       parts.push(
@@ -619,11 +649,11 @@ export class TraceView {
   private cellReport(step: number, row: number): CellReport {
     const unit = this.order[row]!;
     const d = this.data;
-    const values = {} as Record<GateName, number>;
-    const maxError = {} as Record<GateName, number>;
-    for (const g of GATE_NAMES) {
+    const values: Record<GateName, number> = {};
+    const maxError: Record<GateName, number> = {};
+    for (const g of d.names) {
       values[g] = d.value(g, step, unit);
-      maxError[g] = d.gates[g].maxError;
+      maxError[g] = d.gates[g]!.maxError;
     }
     const lod = this.root.dataset['lod'];
     return {
@@ -633,6 +663,7 @@ export class TraceView {
       unit,
       row,
       masked: d.isMasked(step),
+      names: d.names,
       values,
       maxError,
       zFlipped: this.zFlipped(),
@@ -652,8 +683,8 @@ export class TraceView {
   // ---- input --------------------------------------------------------------------------------
 
   private cellFromEvent(e: MouseEvent): { step: number; row: number; gate: GateName } | undefined {
-    for (const g of GATE_NAMES) {
-      const rect = this.panels[g].canvas.getBoundingClientRect();
+    for (const g of this.data.names) {
+      const rect = this.panels[g]!.canvas.getBoundingClientRect();
       if (e.clientY >= rect.top && e.clientY < rect.bottom && e.clientX >= rect.left && e.clientX < rect.right) {
         return {
           step: cellAt(this.stepsRange, e.clientX - rect.left, rect.width, this.data.steps),
@@ -871,6 +902,7 @@ export class TraceView {
         order: this.order,
         valid: this.data.valid,
         tokens: this.trace.tokens,
+        names: this.data.names,
         originalStep: (x) => this.originalStep(x),
         value: (g, st, un) => (g === 'z' && this.zFlipped() ? 1 - this.data.value(g, st, un) : this.data.value(g, st, un)),
       });
@@ -887,16 +919,12 @@ export class TraceView {
   private picture(): Picture {
     const l = this.trace.layers[this.state.layer]!;
     const s = this.stepsRange;
-    const labels: Record<GateName, string> = {
-      r: 'r reset',
-      z: `z ${Z_MEANING_TEXT[this.zShown()]}${this.zFlipped() ? ' (1 − z)' : ''}`,
-      n: 'n candidate',
-      h: 'h hidden',
-    };
+    const label = (g: GateName) =>
+      g === 'z' && l.cell === 'gru' ? `z ${Z_MEANING_TEXT[this.zShown()]}${this.zFlipped() ? ' (1 − z)' : ''}` : `${g} ${this.data.gates[g]!.spec.role}`;
     return {
       title: `${this.trace.model.name} · layer ${l.layer} ${l.direction}`,
-      subtitle: `r, z: viridis 0…1 · n, h: RdBu −1…1 · ${this.lod.textContent ?? ''}`,
-      gates: GATE_NAMES.map((g) => ({ label: labels[g], canvas: this.panels[g].canvas })),
+      subtitle: `${this.data.names.map((g) => { const sc = scaleOf(this.data.gates[g]!.spec, this.data.gates[g]!.extremes); return `${g}: ${this.data.gates[g]!.spec.scale === 'sequential' ? 'viridis' : 'RdBu'} ${sc.min.toPrecision(2)}…${sc.max.toPrecision(2)}`; }).join(' · ')} · ${this.lod.textContent ?? ''}`,
+      gates: this.data.names.map((g) => ({ label: label(g), canvas: this.panels[g]!.canvas })),
       footer: `steps ${this.originalStep(Math.floor(s.start))}–${this.originalStep(Math.ceil(s.end) - 1)} →`,
       chrome: this.chrome,
     };
@@ -935,7 +963,7 @@ function sanitizeState(s: ViewState | undefined, t: DecodedTrace): ViewState {
     steps: okRange(s?.steps, t.steps),
     units: okRange(s?.units, units),
     order: s && orders.includes(s.order) ? s.order : 'index',
-    orderGate: s && (GATE_NAMES as readonly string[]).includes(s.orderGate) ? s.orderGate : 'h',
+    orderGate: s && t.layers[layer]!.gates.some((g) => g.name === s.orderGate) ? s.orderGate : 'h',
     zShown: s?.zShown === 'keep-old' || s?.zShown === 'take-new' ? s.zShown : undefined,
   };
   if (s?.selected && s.selected.step < t.steps && s.selected.unit < units && s.selected.step >= 0 && s.selected.unit >= 0) state.selected = { ...s.selected };

@@ -23,14 +23,13 @@ function constantTrace(name: string) {
         name,
         source: 'native',
         engine: 'e2e fixture',
-        convention: PYTORCH_CONVENTION,
       },
-      layers: [{ layer: 0, direction: 'forward', hiddenSize: H, r: fill(1), z: fill(0), n: fill(1), h: fill(-1) }],
+      layers: [{ layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, convention: PYTORCH_CONVENTION, gates: { r: fill(1), z: fill(0), n: fill(1), h: fill(-1) } }],
       batch: B,
       steps: T,
     },
     { precision: 'float32' },
-  );
+  ).document;
 }
 
 const lutRgb = (lut: Uint8ClampedArray, i: number): number[] => [lut[i * 4], lut[i * 4 + 1], lut[i * 4 + 2]];

@@ -36,15 +36,14 @@ function knownTrace(name: string) {
         name,
         source: 'pytorch',
         engine: 'e2e fixture',
-        convention: PYTORCH_CONVENTION,
       },
-      layers: [{ layer: 0, direction: 'forward', hiddenSize: H, r, z, n, h }],
+      layers: [{ layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, convention: PYTORCH_CONVENTION, gates: { r, z, n, h } }],
       batch: 1,
       steps: T,
       tokens: TOKENS,
     },
     { precision: 'float32' },
-  );
+  ).document;
 }
 
 const ROOT = '[data-gatescope="trace"]';

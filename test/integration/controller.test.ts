@@ -25,7 +25,7 @@ describe('notebook controller "Gatescope"', () => {
     assert.equal(cell.executionSummary?.success, true);
     const { doc, decoded } = decodeTraceItem(mainItem(cell));
     assert.deepEqual(doc.tokens, ['(', '(', 'a', ')', ')']);
-    assert.equal(decoded.layers[0]!.gates.z.dtype, 'float32');
+    assert.equal(decoded.layers[0]!.gates.find((g) => g.name === 'z')!.levels[0]!.dtype, 'float32');
     assert.equal(decoded.steps, 5);
   });
 
@@ -49,7 +49,7 @@ describe('notebook controller "Gatescope"', () => {
       { kind: 'code', source: 'model: demo.onnx\ninput: random\nlayers: 0, 3' },
     ]);
     const ok = await runCell(editor, 0);
-    assert.deepEqual(decodeTraceItem(mainItem(ok)).decoded.layers.map((l) => l.layer), [0]);
+    assert.deepEqual(decodeTraceItem(mainItem(ok)).decoded.layers.map((l: { layer: number }) => l.layer), [0]);
     const bad = await runCell(editor, 1);
     assert.equal(bad.executionSummary?.success, false);
     assert.match(errorOf(bad).message, /field `layers`: the model has no layer 3; its GRU layers are 0/);

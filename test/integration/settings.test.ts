@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InspectResult } from '../../src/host/inspect-command';
+import * as path from 'node:path';
 import { decodeTrace } from '../../src/core/trace/decode';
+import { gateOf } from '../../src/core/trace/decoded';
+import { SidecarReader } from '../../src/core/trace/sidecar-reader';
+import { fileByteSource, sha256Hex } from '../../src/node/sidecar-file';
 import { decodeTraceItem, demoModelIn, mainItem, openIpynb, runCell, withSetting, workspaceRoot } from './helpers/notebooks';
 
 type Inserted = Extract<InspectResult, { status: 'inserted' }>;
@@ -27,7 +31,7 @@ describe('gatescope.* settings', () => {
     this.timeout(180000);
     for (const precision of ['float16', 'uint8', 'float32'] as const) {
       const r = await withSetting('precision', precision, () => run({ kind: 'random', seed: 1, steps: 8 }, `precision-${precision}.ipynb`));
-      const dtypes = new Set(Object.values(r.document.layers[0]!.gates).map((g) => g.dtype));
+      const dtypes = new Set(r.document.layers[0]!.gates.flatMap((g) => g.levels.map((l) => l.dtype)));
       assert.deepEqual([...dtypes], [precision]);
     }
   });
@@ -41,7 +45,7 @@ describe('gatescope.* settings', () => {
     assert.match(ort.document.model.engine, /^onnxruntime-web \S+ \(wasm\) \+ gatescope gate recompute/);
     assert.doesNotMatch(ort.document.model.engine, /native/);
     // Both engines compute the same function: their hidden states agree to float32 rounding.
-    const h = (r: Inserted): Float32Array => decodeTrace(r.document).layers[0]!.gates.h.values;
+    const h = (r: Inserted): Float32Array => gateOf(decodeTrace(r.document).layers[0]!, 'h')!.levels[0]!.mean!;
     const [a, b] = [h(native), h(ort)];
     assert.equal(a.length, 8 * 24);
     let maxDiff = 0;
@@ -49,19 +53,32 @@ describe('gatescope.* settings', () => {
     assert.ok(maxDiff < 1e-4, `native vs onnxruntime h differ by ${maxDiff}`);
   });
 
-  it('gatescope.maxOutputMB bounds the output size (downsampling with a notice)', async function () {
+  it('gatescope.maxOutputMB bounds the output; every step moves to a sidecar beside the notebook, nothing is dropped', async function () {
     this.timeout(180000);
     // 6000 steps x 24 units x 4 gates as float32 base64: about 3 MB of JSON.
     const input = { kind: 'random', seed: 5, steps: 6000 };
     const big = await withSetting('precision', 'float32', () => run(input, 'size-default.ipynb'));
-    assert.equal(big.document.downsample, undefined);
+    assert.equal(big.document.sidecar, undefined);
     const bigBytes = new TextEncoder().encode(JSON.stringify(big.document)).length;
     assert.ok(bigBytes > 1024 * 1024, `the unbounded trace is ${bigBytes} bytes; the test needs more than 1 MB`);
     const small = await withSetting('precision', 'float32', () => withSetting('maxOutputMB', 1, () => run(input, 'size-1mb.ipynb')));
     const bytes = new TextEncoder().encode(JSON.stringify(small.document)).length;
     assert.ok(bytes <= 1024 * 1024, `trace is ${bytes} bytes with maxOutputMB = 1`);
-    assert.ok(small.document.downsample, 'a downsampled trace must say so');
-    assert.equal(small.document.downsample.originalSteps, 6000);
+    const ref = small.document.sidecar;
+    assert.ok(ref, 'a run beyond the budget names its sidecar');
+    assert.equal(small.document.steps, 6000, 'no step is dropped');
+    // The sidecar lies beside the notebook, and its level 0 is the full run, exactly.
+    const file = path.join(path.dirname(small.notebook.fsPath), ref.file);
+    const src = await fileByteSource(file);
+    try {
+      const reader = await SidecarReader.open(src, ref, sha256Hex);
+      const h0 = gateOf(decodeTrace(small.document).layers[0]!, 'h')!.levels[0]!;
+      assert.equal(h0.mean, undefined, 'level 0 is not inline');
+      const full = await reader.tensorValues(h0.remote!.mean.tensor);
+      assert.deepEqual(full, gateOf(decodeTrace(big.document).layers[0]!, 'h')!.levels[0]!.mean);
+    } finally {
+      await src.close();
+    }
   });
 
   it('gatescope.pngPreview adds a PNG of the heatmaps after the trace, or leaves it out', async function () {
@@ -95,7 +112,7 @@ describe('gatescope.* settings', () => {
       ]);
       const cell = await runCell(editor, 0);
       const { doc } = decodeTraceItem(mainItem(cell));
-      assert.equal(doc.layers[0]!.gates.h.dtype, 'float16');
+      assert.equal(doc.layers[0]!.gates.find((g) => g.name === 'h')!.levels[0]!.dtype, 'float16');
       assert.match(doc.model.engine, /^gatescope-native/);
     });
   });

@@ -1,9 +1,10 @@
 // The data colour maps of Gatescope, shared by the notebook renderer and the PNG preview. Data
-// colours are fixed across themes so that outputs compare side by side.
-//   r, z: SEQUENTIAL_LUT (viridis) over [0, 1]
-//   n, h: DIVERGING_LUT (RdBu, blue < 0 < red) over [-1, 1], centred at 0
+// colours are fixed across themes so that outputs compare side by side. Each gate says its scale
+// (src/core/cells/gate-sets.ts):
+//   sequential gates (GRU r, z; LSTM i, f, o): SEQUENTIAL_LUT (viridis), e.g. over [0, 1]
+//   diverging gates (n, g, c, h): DIVERGING_LUT (RdBu, blue < 0 < red), e.g. over [-1, 1], centred at 0
+import type { ColourScale, GateRange } from '../cells/gate-sets';
 import { RDBU_ANCHORS, VIRIDIS_ANCHORS } from './anchors';
-import type { GateName } from '../trace/document';
 import { buildLut, LUT_ENTRIES } from './lut';
 
 export type Rgba = readonly [number, number, number, number];
@@ -14,13 +15,35 @@ export const SEQUENTIAL_LUT: Uint8ClampedArray = buildLut(VIRIDIS_ANCHORS);
 /** 256 RGBA entries for values in [-1, 1] (n, h); entries 127 and 128 straddle 0. */
 export const DIVERGING_LUT: Uint8ClampedArray = buildLut(RDBU_ANCHORS);
 
-/** The colour scale of each gate: its map and the value range the map spans (values outside clamp). */
-export const GATE_SCALE: Readonly<Record<GateName, { readonly lut: Uint8ClampedArray; readonly min: number; readonly max: number }>> = {
-  r: { lut: SEQUENTIAL_LUT, min: 0, max: 1 },
-  z: { lut: SEQUENTIAL_LUT, min: 0, max: 1 },
-  n: { lut: DIVERGING_LUT, min: -1, max: 1 },
-  h: { lut: DIVERGING_LUT, min: -1, max: 1 },
-};
+/** A gate's colour scale: its map and the value range the map spans (values outside clamp). */
+export interface GateColourScale {
+  readonly lut: Uint8ClampedArray;
+  readonly min: number;
+  readonly max: number;
+  /** True when the range came from the data (legend says so). */
+  readonly fromData: boolean;
+}
+
+/**
+ * The colour scale of a gate. Fixed ranges are used as given; "symmetric" spans [-m, m] and "data"
+ * [lo, hi] of `data` (the finite values' extremes), widened to a unit-free epsilon when degenerate.
+ */
+export function gateColourScale(gate: { range: GateRange; scale: ColourScale }, data?: { lo: number; hi: number }): GateColourScale {
+  const lut = gate.scale === 'sequential' ? SEQUENTIAL_LUT : DIVERGING_LUT;
+  if (Array.isArray(gate.range)) return { lut, min: gate.range[0]!, max: gate.range[1]!, fromData: false };
+  let lo = data && Number.isFinite(data.lo) ? data.lo : -1;
+  let hi = data && Number.isFinite(data.hi) ? data.hi : 1;
+  if (gate.range === 'symmetric') {
+    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    lo = -m;
+    hi = m;
+  } else if (!(hi > lo)) {
+    const m = Math.abs(lo) || 1;
+    lo -= m * 1e-6;
+    hi += m * 1e-6;
+  }
+  return { lut, min: lo, max: hi, fromData: true };
+}
 
 /**
  * Colours for values that are not on the scale. Chosen away from both maps (viridis: purple to

@@ -1,16 +1,19 @@
 // A static PNG of a trace's heatmaps, stored next to the interactive output (image/png) so that a
 // notebook still shows the gates where Gatescope is not installed (GitHub, JupyterLab, plain VS Code).
-// Same colour scales as the renderer (GATE_SCALE in src/core/color/maps.ts): r, z on SEQUENTIAL_LUT
-// over [0, 1]; n, h on DIVERGING_LUT over [-1, 1]; NaN, ±Inf and masked steps in SPECIAL_RGBA.
+// Same colour scales as the renderer (gateColourScale in src/core/color/maps.ts, from each gate's
+// range and scale); NaN, ±Inf and masked steps in SPECIAL_RGBA.
 //
-// Layout (one column of panels): a title line, then for each layer entry the panels r, z, n, h,
-// each `units` rows by `steps` columns, for batch item 0. When there are more steps (units) than
-// pixel columns (rows), each pixel shows the step (unit) at its left (top) edge: a sample, not a mean.
+// Layout (one column of panels): a title line, then for each layer entry a panel per gate (r, z, n, h
+// for a GRU; i, f, g, o, c, h for an LSTM), each `units` rows by `steps` columns, for batch item 0.
+// When there are more steps (units) than pixel columns (rows), each pixel shows the step (unit) at its
+// left (top) edge: a sample, not a mean. A trace whose level 0 lives in a sidecar is drawn from its
+// finest inline level (bucket means), and the title says so.
 
 import { encode } from 'fast-png';
-import { GATE_SCALE, SPECIAL_RGBA, lutIndex } from '../color/maps';
-import { GATE_NAMES, type DecodedTrace, type GateName } from '../trace/document';
+import { gateColourScale, SPECIAL_RGBA, lutIndex, type GateColourScale } from '../color/maps';
+import type { DecodedGate, DecodedLevel, DecodedTrace } from '../trace/decoded';
 import { isMasked } from '../trace/mask';
+import { gateExtremes } from '../view/extremes';
 import { drawText, GLYPH_HEIGHT, textWidth } from './font3x5';
 
 export interface PreviewOptions {
@@ -20,7 +23,8 @@ export interface PreviewOptions {
 
 export interface PreviewPanel {
   entry: number;
-  gate: GateName;
+  /** Index into the layer entry's gates. */
+  gate: number;
   x: number;
   y: number;
   width: number;
@@ -53,12 +57,12 @@ const INK = [40, 40, 40] as const;
 export function previewLayout(trace: DecodedTrace, opts: PreviewOptions = {}): PreviewLayout {
   const maxWidth = Math.max(200, Math.floor(opts.maxWidth ?? 1200));
   const lineHeight = GLYPH_HEIGHT * FONT_SCALE;
-  const labelText = (e: number, g: GateName) => {
+  const labelText = (e: number, g: number) => {
     const l = trace.layers[e]!;
-    return `L${l.layer} ${l.direction === 'forward' ? 'FWD' : 'REV'} ${g}`;
+    return `L${l.layer} ${l.direction === 'forward' ? 'FWD' : 'REV'} ${l.gates[g]!.name}`;
   };
   let labelWidth = 0;
-  trace.layers.forEach((_, e) => GATE_NAMES.forEach((g) => (labelWidth = Math.max(labelWidth, textWidth(labelText(e, g), FONT_SCALE)))));
+  trace.layers.forEach((l, e) => l.gates.forEach((_, g) => (labelWidth = Math.max(labelWidth, textWidth(labelText(e, g), FONT_SCALE)))));
 
   const T = trace.steps;
   const available = maxWidth - 2 * MARGIN - labelWidth - LABEL_GAP;
@@ -66,7 +70,12 @@ export function previewLayout(trace: DecodedTrace, opts: PreviewOptions = {}): P
   const stepOfColumn = new Int32Array(panelWidth);
   for (let x = 0; x < panelWidth; x++) stepOfColumn[x] = Math.floor((x * T) / panelWidth);
 
-  const ds = trace.downsample ? `  EVERY ${trace.downsample.stride}TH OF ${trace.downsample.originalSteps} STEPS` : '';
+  const coarsest = Math.max(...trace.layers.flatMap((l) => l.gates.map((g) => shownLevel(g).bucket)));
+  const ds = trace.downsample
+    ? `  EVERY ${trace.downsample.stride}TH OF ${trace.downsample.originalSteps} STEPS`
+    : coarsest > 1
+      ? `  MEANS OF ${coarsest} STEPS (FULL DETAIL IN GATESCOPE)`
+      : '';
   const title = `${trace.model.name}  BATCH 0 OF ${trace.batch}  ${T} STEPS${ds}`;
   const width = Math.max(MARGIN * 2 + labelWidth + LABEL_GAP + panelWidth, Math.min(maxWidth, MARGIN * 2 + textWidth(title, FONT_SCALE)));
 
@@ -74,23 +83,28 @@ export function previewLayout(trace: DecodedTrace, opts: PreviewOptions = {}): P
   const panels: PreviewPanel[] = [];
   let y = MARGIN + lineHeight + ENTRY_GAP;
   trace.layers.forEach((l, e) => {
-    const H = l.hiddenSize;
-    const height = H <= MAX_PANEL_HEIGHT ? H * Math.max(1, Math.min(MAX_CELL, Math.floor(MAX_PANEL_HEIGHT / H))) : MAX_PANEL_HEIGHT;
-    const unitOfRow = new Int32Array(height);
-    for (let r = 0; r < height; r++) unitOfRow[r] = Math.floor((r * H) / height);
-    for (const g of GATE_NAMES) {
+    l.gates.forEach((gate, g) => {
+      const H = gate.units;
+      const height = H <= MAX_PANEL_HEIGHT ? H * Math.max(1, Math.min(MAX_CELL, Math.floor(MAX_PANEL_HEIGHT / H))) : MAX_PANEL_HEIGHT;
+      const unitOfRow = new Int32Array(height);
+      for (let r = 0; r < height; r++) unitOfRow[r] = Math.floor((r * H) / height);
       const x = MARGIN + labelWidth + LABEL_GAP;
       labels.push({ text: labelText(e, g), x: MARGIN, y: y + Math.max(0, Math.floor((height - lineHeight) / 2)) });
       panels.push({ entry: e, gate: g, x, y, width: panelWidth, height, stepOfColumn, unitOfRow });
       y += height + PANEL_GAP;
-    }
+    });
     y += ENTRY_GAP - PANEL_GAP;
   });
   return { width, height: y - ENTRY_GAP + MARGIN, title, labels, panels };
 }
 
-/** RGBA colour of one value of a gate, from the shared colour maps. */
-export function gateRgba(gate: GateName, value: number, masked: boolean, out: Uint8Array, o: number): void {
+/** The finest level whose means are inline (level 0 unless it lives in a sidecar). */
+function shownLevel(gate: DecodedGate): DecodedLevel {
+  return gate.levels.find((l) => l.mean) ?? gate.levels[gate.levels.length - 1]!;
+}
+
+/** RGBA colour of one value of a gate on its colour scale. */
+export function gateRgba(scale: GateColourScale, value: number, masked: boolean, out: Uint8Array, o: number): void {
   let lut: Uint8ClampedArray | undefined;
   let i = 0;
   let special: readonly number[] | undefined;
@@ -99,7 +113,6 @@ export function gateRgba(gate: GateName, value: number, masked: boolean, out: Ui
   else if (value === Infinity) special = SPECIAL_RGBA.posInf;
   else if (value === -Infinity) special = SPECIAL_RGBA.negInf;
   else {
-    const scale = GATE_SCALE[gate];
     lut = scale.lut;
     i = lutIndex(value, scale.min, scale.max) * 4;
   }
@@ -133,18 +146,22 @@ export function renderPreviewPng(trace: DecodedTrace, opts: PreviewOptions = {})
   const maskedStep = new Uint8Array(T);
   for (let t = 0; t < T; t++) maskedStep[t] = isMasked(trace, 0, t) ? 1 : 0;
   for (const p of layout.panels) {
-    const layer = trace.layers[p.entry]!;
-    const H = layer.hiddenSize;
-    const values = layer.gates[p.gate].values;
+    const gate = trace.layers[p.entry]!.gates[p.gate]!;
+    const H = gate.units;
+    const level = shownLevel(gate);
+    const values = level.mean;
+    const scale = gateColourScale(gate, gateExtremes(gate, trace.batch, trace.sequenceLengths));
     for (let r = 0; r < p.height; r++) {
       const u = p.unitOfRow[r]!;
       let o = ((p.y + r) * width + p.x) * 4;
       for (let c = 0; c < p.width; c++, o += 4) {
         const t = p.stepOfColumn[c]!;
-        // Batch item 0: cell (0, t, u) of [B, T, H].
-        gateRgba(p.gate, values[t * H + u]!, maskedStep[t] === 1, rgba, o);
+        // Batch item 0: bucket (0, j, u) of [B, buckets, H]; a bucket is masked when its first step is.
+        const j = Math.floor(t / level.bucket);
+        gateRgba(scale, values ? values[j * H + u]! : NaN, maskedStep[j * level.bucket] === 1, rgba, o);
       }
     }
   }
-  return encode({ width, height, data: rgba, channels: 4, depth: 8, text: { Software: 'Gatescope', Title: `GRU gates of ${trace.model.name}` } });
+  const cells = [...new Set(trace.layers.map((l) => l.cell.toUpperCase()))].join('/');
+  return encode({ width, height, data: rgba, channels: 4, depth: 8, text: { Software: 'Gatescope', Title: `${cells} gates of ${trace.model.name}` } });
 }

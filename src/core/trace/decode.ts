@@ -1,20 +1,21 @@
-// decodeTrace: parsed JSON -> DecodedTrace, validating every field the renderer relies on. Unknown
-// fields are ignored (version 1 may gain optional fields); a larger version number is refused with
-// a message that says to update Gatescope.
+// decodeTrace: parsed JSON -> DecodedTrace, validating every field the renderer relies on. Reads
+// version 1 (Gatescope 0.1.0, lifted by decode-v1.ts) and version 2. Unknown fields are ignored
+// (a version may gain optional fields); a larger version number is refused with a message that says
+// to update Gatescope.
 
-import {
-  GATE_NAMES,
-  TRACE_FORMAT,
-  TRACE_VERSION,
-  type ActivationSpec,
-  type DecodedLayer,
-  type DecodedTrace,
-  type TraceCheck,
-  type TraceDownsample,
-  type TraceModel,
-} from './document';
+import { CELL_KINDS, type CellKind, type GateRange, type GateRole } from '../cells/gate-sets';
+import type { CellConvention, Direction, LevelData, RunTag, SidecarRef, TraceCompare } from './document';
+import { TRACE_FORMAT, TRACE_VERSION } from './document';
+import type { DecodedGate, DecodedLayer, DecodedLevel, DecodedTrace, RemoteSummary } from './decoded';
+import { decodeTraceV1 } from './decode-v1';
 import { TraceFormatError } from './errors';
-import { decodeTensor, describe, isObject, type Dims } from './tensor';
+import { decodeCommonFields, intField, stringField } from './fields';
+import { bucketCount } from './pyramid';
+import { decodeTensor, describe, isObject, uint8MaxError } from './tensor';
+import { FLOAT16_RELATIVE_ERROR } from '../encoding/float16';
+
+const ROLES: readonly GateRole[] = ['reset', 'update', 'candidate', 'input', 'forget', 'output', 'cell', 'hidden'];
+const SUMMARIES = ['mean', 'min', 'max'] as const;
 
 export function decodeTrace(json: unknown): DecodedTrace {
   if (typeof json === 'string') throw new TraceFormatError('', 'expected a parsed JSON object, found a string (call JSON.parse first)');
@@ -29,180 +30,200 @@ export function decodeTrace(json: unknown): DecodedTrace {
   if (version > TRACE_VERSION) {
     throw new TraceFormatError(
       'version',
-      `made by a newer Gatescope (trace version ${version}); this Gatescope reads version ${TRACE_VERSION}. Update the Gatescope extension to view it`,
+      `made by a newer Gatescope (trace version ${version}); this Gatescope reads versions 1 to ${TRACE_VERSION}. Update the Gatescope extension to view it`,
     );
   }
-  const model = decodeModel(json['model']);
+  return version === 1 ? decodeTraceV1(json) : decodeTraceV2(json);
+}
+
+function decodeTraceV2(json: Record<string, unknown>): DecodedTrace {
+  const model = decodeModelV2(json['model']);
+  const batch = intField(json, 'batch', '', 1);
+  const steps = intField(json, 'steps', '', 1);
+  const pyr = json['pyramid'];
+  if (!isObject(pyr)) throw new TraceFormatError('pyramid', `expected an object {fanout, tileSteps}, found ${describe(pyr)}`);
+  const fanout = intField(pyr, 'fanout', 'pyramid', 2);
+  const tileSteps = intField(pyr, 'tileSteps', 'pyramid', 1);
+  if ((tileSteps & (tileSteps - 1)) !== 0) throw new TraceFormatError('pyramid.tileSteps', `expected a power of two, found ${tileSteps}`);
+  const out: DecodedTrace = { version: 2, model, batch, steps, pyramid: { fanout, tileSteps }, layers: [] };
+  decodeCommonFields(json, out);
+  if (json['sidecar'] !== undefined) out.sidecar = decodeSidecarRef(json['sidecar']);
+  if (json['compare'] !== undefined) out.compare = decodeCompare(json['compare']);
 
   const layersJson = json['layers'];
   if (!Array.isArray(layersJson) || layersJson.length === 0) {
     throw new TraceFormatError('layers', `expected a non-empty array of layer entries, found ${describe(layersJson)}`);
   }
-  const layers: DecodedLayer[] = [];
   const seen = new Set<string>();
-  let shape: Dims | undefined;
-  for (let i = 0; i < layersJson.length; i++) {
-    const p = `layers[${i}]`;
-    const l = layersJson[i];
-    if (!isObject(l)) throw new TraceFormatError(p, `expected a layer object, found ${describe(l)}`);
-    const layer = intField(l, 'layer', p, 0);
-    const direction = l['direction'];
-    if (direction !== 'forward' && direction !== 'reverse') {
-      throw new TraceFormatError(`${p}.direction`, `expected "forward" or "reverse", found ${describe(direction)}`);
-    }
-    const hiddenSize = intField(l, 'hiddenSize', p, 1);
-    const name = l['name'];
-    if (typeof name !== 'string') throw new TraceFormatError(`${p}.name`, `expected a string, found ${describe(name)}`);
-    const key = `${layer}/${direction}`;
-    if (seen.has(key)) throw new TraceFormatError(p, `duplicate entry for layer ${layer} ${direction}`);
+  layersJson.forEach((l, i) => {
+    const layer = decodeLayer(l, `layers[${i}]`, out);
+    const key = `${layer.run ?? 'a'}/${layer.layer}/${layer.direction}`;
+    if (seen.has(key)) throw new TraceFormatError(`layers[${i}]`, `duplicate entry for layer ${layer.layer} ${layer.direction}${layer.run ? ` (run ${layer.run})` : ''}`);
     seen.add(key);
-    const gates = l['gates'];
-    if (!isObject(gates)) throw new TraceFormatError(`${p}.gates`, `expected an object with tensors r, z, n, h, found ${describe(gates)}`);
-    const decoded = {} as DecodedLayer['gates'];
-    for (const g of GATE_NAMES) {
-      const gp = `${p}.gates.${g}`;
-      if (!(g in gates)) throw new TraceFormatError(gp, 'missing (every layer entry has tensors r, z, n and h)');
-      const t = decodeTensor(gates[g], gp, shape ? [shape[0], shape[1], hiddenSize] : undefined);
-      if (!shape) {
-        if (t.dims[2] !== hiddenSize) {
-          throw new TraceFormatError(`${gp}.dims`, `last dim ${t.dims[2]} differs from ${p}.hiddenSize ${hiddenSize}`);
-        }
-        shape = t.dims;
-      }
-      decoded[g] = t;
-    }
-    layers.push({ layer, direction, hiddenSize, name, gates: decoded });
-  }
-  const [batch, steps] = shape!;
-
-  const out: DecodedTrace = { format: TRACE_FORMAT, version, model, layers, batch, steps };
-
-  const tokens = json['tokens'];
-  if (tokens !== undefined) {
-    if (!Array.isArray(tokens)) throw new TraceFormatError('tokens', `expected an array of strings, found ${describe(tokens)}`);
-    if (tokens.length !== steps) throw new TraceFormatError('tokens', `expected ${steps} labels (one per step), found ${tokens.length}`);
-    tokens.forEach((s, i) => {
-      if (typeof s !== 'string') throw new TraceFormatError(`tokens[${i}]`, `expected a string, found ${describe(s)}`);
-    });
-    out.tokens = tokens as string[];
-  }
-
-  const lengths = json['sequenceLengths'];
-  if (lengths !== undefined) {
-    if (!Array.isArray(lengths)) throw new TraceFormatError('sequenceLengths', `expected an array of integers, found ${describe(lengths)}`);
-    if (lengths.length !== batch) throw new TraceFormatError('sequenceLengths', `expected ${batch} entries (one per batch item), found ${lengths.length}`);
-    lengths.forEach((n, i) => {
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > steps) {
-        throw new TraceFormatError(`sequenceLengths[${i}]`, `expected an integer in [0, ${steps}], found ${describe(n)}`);
-      }
-    });
-    out.sequenceLengths = lengths as number[];
-  }
-
-  if (json['check'] !== undefined) out.check = decodeCheck(json['check']);
-
-  const warnings = json['warnings'];
-  if (warnings !== undefined) {
-    if (!Array.isArray(warnings)) throw new TraceFormatError('warnings', `expected an array of strings, found ${describe(warnings)}`);
-    warnings.forEach((s, i) => {
-      if (typeof s !== 'string') throw new TraceFormatError(`warnings[${i}]`, `expected a string, found ${describe(s)}`);
-    });
-    out.warnings = warnings as string[];
-  }
-
-  if (json['downsample'] !== undefined) out.downsample = decodeDownsample(json['downsample'], steps);
-
-  for (const k of ['producer', 'createdAt'] as const) {
-    const v = json[k];
-    if (v === undefined) continue;
-    if (typeof v !== 'string') throw new TraceFormatError(k, `expected a string, found ${describe(v)}`);
-    out[k] = v;
-  }
+    out.layers.push(layer);
+  });
   return out;
 }
 
-function decodeModel(m: unknown): TraceModel {
-  if (!isObject(m)) throw new TraceFormatError('model', `expected an object {name, source, engine, convention}, found ${describe(m)}`);
-  const name = stringField(m, 'name', 'model');
+function decodeModelV2(m: unknown): DecodedTrace['model'] {
+  if (!isObject(m)) throw new TraceFormatError('model', `expected an object {name, source, engine}, found ${describe(m)}`);
   const source = m['source'];
   if (source !== 'onnx' && source !== 'pytorch' && source !== 'keras' && source !== 'native') {
     throw new TraceFormatError('model.source', `expected "onnx", "pytorch", "keras" or "native", found ${describe(source)}`);
   }
-  const engine = stringField(m, 'engine', 'model');
-  const c = m['convention'];
-  if (!isObject(c)) throw new TraceFormatError('model.convention', `expected an object {gateOrder, linearBeforeReset, zMeaning, activations}, found ${describe(c)}`);
-  const gateOrder = c['gateOrder'];
-  if (!Array.isArray(gateOrder) || gateOrder.length !== 3 || !gateOrder.every((g) => typeof g === 'string')) {
-    throw new TraceFormatError('model.convention.gateOrder', `expected 3 gate names such as ["r","z","n"], found ${describe(gateOrder)}`);
-  }
-  const lbr = c['linearBeforeReset'];
-  if (typeof lbr !== 'boolean') throw new TraceFormatError('model.convention.linearBeforeReset', `expected true or false, found ${describe(lbr)}`);
-  const zMeaning = c['zMeaning'];
-  if (zMeaning !== 'keep-old' && zMeaning !== 'take-new') {
-    throw new TraceFormatError('model.convention.zMeaning', `expected "keep-old" or "take-new", found ${describe(zMeaning)}`);
-  }
-  const acts = c['activations'];
-  if (!isObject(acts)) throw new TraceFormatError('model.convention.activations', `expected an object {f, g}, found ${describe(acts)}`);
-  const f = decodeActivation(acts['f'], 'model.convention.activations.f');
-  const g = decodeActivation(acts['g'], 'model.convention.activations.g');
-  const model: TraceModel = { name, source, engine, convention: { gateOrder: gateOrder as string[], linearBeforeReset: lbr, zMeaning, activations: { f, g } } };
-  if (c['clip'] !== undefined) {
-    const clip = c['clip'];
-    if (typeof clip !== 'number' || !Number.isFinite(clip) || clip <= 0) {
-      throw new TraceFormatError('model.convention.clip', `expected a finite number > 0, found ${describe(clip)}`);
-    }
-    model.convention.clip = clip;
-  }
+  const model: DecodedTrace['model'] = { name: stringField(m, 'name', 'model'), source, engine: stringField(m, 'engine', 'model') };
   if (m['inputSize'] !== undefined) model.inputSize = intField(m, 'inputSize', 'model', 1);
   return model;
 }
 
-function decodeActivation(a: unknown, path: string): ActivationSpec {
-  if (!isObject(a)) throw new TraceFormatError(path, `expected an object {name, alpha?, beta?}, found ${describe(a)}`);
-  const spec: ActivationSpec = { name: stringField(a, 'name', path) };
-  for (const k of ['alpha', 'beta'] as const) {
-    const v = a[k];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TraceFormatError(`${path}.${k}`, `expected a finite number, found ${describe(v)}`);
-    spec[k] = v;
+function decodeLayer(l: unknown, p: string, trace: DecodedTrace): DecodedLayer {
+  if (!isObject(l)) throw new TraceFormatError(p, `expected a layer object, found ${describe(l)}`);
+  const layer = intField(l, 'layer', p, 0);
+  const direction = l['direction'];
+  if (direction !== 'forward' && direction !== 'reverse') throw new TraceFormatError(`${p}.direction`, `expected "forward" or "reverse", found ${describe(direction)}`);
+  const cell = l['cell'];
+  if (!CELL_KINDS.includes(cell as CellKind)) throw new TraceFormatError(`${p}.cell`, `expected one of ${CELL_KINDS.map((c) => `"${c}"`).join(', ')}, found ${describe(cell)}`);
+  const out: DecodedLayer = {
+    layer,
+    direction: direction as Direction,
+    name: stringField(l, 'name', p),
+    cell: cell as CellKind,
+    hiddenSize: intField(l, 'hiddenSize', p, 1),
+    gates: [],
+  };
+  const conv = l['convention'];
+  if (conv !== undefined) {
+    // Shown to the user as written; its fields are the producer's (document.ts, *Convention).
+    if (!isObject(conv)) throw new TraceFormatError(`${p}.convention`, `expected an object, found ${describe(conv)}`);
+    out.convention = conv as unknown as CellConvention;
   }
-  return spec;
+  const run = l['run'];
+  if (run !== undefined) {
+    if (run !== 'a' && run !== 'b') throw new TraceFormatError(`${p}.run`, `expected "a" or "b", found ${describe(run)}`);
+    out.run = run as RunTag;
+  }
+  const gates = l['gates'];
+  if (!Array.isArray(gates) || gates.length === 0) throw new TraceFormatError(`${p}.gates`, `expected a non-empty array of gates, found ${describe(gates)}`);
+  const names = new Set<string>();
+  gates.forEach((g, i) => {
+    const gate = decodeGate(g, `${p}.gates[${i}]`, trace);
+    if (names.has(gate.name)) throw new TraceFormatError(`${p}.gates[${i}].name`, `duplicate gate ${JSON.stringify(gate.name)}`);
+    names.add(gate.name);
+    out.gates.push(gate);
+  });
+  return out;
 }
 
-function decodeCheck(c: unknown): TraceCheck {
-  if (!isObject(c)) throw new TraceFormatError('check', `expected an object {reference, maxAbsError}, found ${describe(c)}`);
-  const reference = stringField(c, 'reference', 'check');
-  const e = c['maxAbsError'];
-  if (typeof e !== 'number' || !Number.isFinite(e) || e < 0) {
-    throw new TraceFormatError('check.maxAbsError', `expected a finite number >= 0, found ${describe(e)}`);
-  }
-  return { reference, maxAbsError: e };
+function decodeGate(g: unknown, p: string, trace: DecodedTrace): DecodedGate {
+  if (!isObject(g)) throw new TraceFormatError(p, `expected a gate object, found ${describe(g)}`);
+  const name = stringField(g, 'name', p);
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(name)) throw new TraceFormatError(`${p}.name`, 'expected a short gate name of letters, digits and _ (such as "r" or "f")');
+  const role = g['role'];
+  if (!ROLES.includes(role as GateRole)) throw new TraceFormatError(`${p}.role`, `expected one of ${ROLES.join(', ')}, found ${describe(role)}`);
+  const range = decodeRange(g['range'], `${p}.range`);
+  const scale = g['scale'];
+  if (scale !== 'sequential' && scale !== 'diverging') throw new TraceFormatError(`${p}.scale`, `expected "sequential" or "diverging", found ${describe(scale)}`);
+  const units = intField(g, 'units', p, 1);
+  const levels = g['levels'];
+  if (!Array.isArray(levels) || levels.length === 0) throw new TraceFormatError(`${p}.levels`, `expected a non-empty array of levels, found ${describe(levels)}`);
+  const out: DecodedGate = { name, role: role as GateRole, range, scale, units, levels: [] };
+  let prev = 0;
+  levels.forEach((lv, k) => {
+    const level = decodeLevel(lv, `${p}.levels[${k}]`, trace, units);
+    if (k === 0 && level.bucket !== 1) throw new TraceFormatError(`${p}.levels[0].bucket`, `level 0 has bucket 1, found ${level.bucket}`);
+    if (k > 0 && !isPowerOf(level.bucket, trace.pyramid.fanout, prev)) {
+      throw new TraceFormatError(`${p}.levels[${k}].bucket`, `expected a power of the fanout ${trace.pyramid.fanout} larger than ${prev}, found ${level.bucket}`);
+    }
+    prev = level.bucket;
+    out.levels.push(level);
+  });
+  return out;
 }
 
-function decodeDownsample(d: unknown, steps: number): TraceDownsample {
-  if (!isObject(d)) throw new TraceFormatError('downsample', `expected an object {originalSteps, stride, method}, found ${describe(d)}`);
-  const originalSteps = intField(d, 'originalSteps', 'downsample', 1);
-  const stride = intField(d, 'stride', 'downsample', 1);
-  const method = stringField(d, 'method', 'downsample');
-  if (Math.ceil(originalSteps / stride) !== steps) {
-    throw new TraceFormatError(
-      'downsample',
-      `keeping every ${stride}th of ${originalSteps} steps gives ${Math.ceil(originalSteps / stride)} steps, but the tensors hold ${steps}`,
-    );
-  }
-  return { originalSteps, stride, method };
+function isPowerOf(n: number, base: number, above: number): boolean {
+  if (n <= above) return false;
+  let p = 1;
+  while (p < n) p *= base;
+  return p === n;
 }
 
-function stringField(o: Record<string, unknown>, key: string, path: string): string {
-  const v = o[key];
-  if (typeof v !== 'string') throw new TraceFormatError(`${path}.${key}`, `expected a string, found ${describe(v)}`);
-  return v;
+function decodeRange(r: unknown, p: string): GateRange {
+  if (r === 'symmetric' || r === 'data') return r;
+  if (Array.isArray(r) && r.length === 2 && r.every((x) => typeof x === 'number' && Number.isFinite(x)) && (r[0] as number) < (r[1] as number)) {
+    return [r[0] as number, r[1] as number];
+  }
+  throw new TraceFormatError(p, `expected [lo, hi] with lo < hi, "symmetric" or "data", found ${describe(r)}`);
 }
 
-function intField(o: Record<string, unknown>, key: string, path: string, min: number): number {
-  const v = o[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new TraceFormatError(`${path}.${key}`, `expected an integer >= ${min}, found ${describe(v)}`);
+function decodeLevel(lv: unknown, p: string, trace: DecodedTrace, units: number): DecodedLevel {
+  if (!isObject(lv)) throw new TraceFormatError(p, `expected a level object, found ${describe(lv)}`);
+  const bucket = intField(lv, 'bucket', p, 1);
+  const dtype = lv['dtype'];
+  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'uint8') throw new TraceFormatError(`${p}.dtype`, `expected "float32", "float16" or "uint8", found ${describe(dtype)}`);
+  const buckets = bucketCount(trace.steps, bucket);
+  const out: DecodedLevel = { bucket, buckets, dtype, maxError: 0 };
+  for (const s of SUMMARIES) {
+    const d = lv[s];
+    if (s !== 'mean' && (bucket === 1) !== (d === undefined)) {
+      throw new TraceFormatError(`${p}.${s}`, bucket === 1 ? 'level 0 stores only mean (the values themselves)' : `missing (levels with bucket > 1 store mean, min and max)`);
+    }
+    if (d === undefined) {
+      if (s === 'mean') throw new TraceFormatError(`${p}.mean`, 'missing');
+      continue;
+    }
+    if (!isObject(d)) throw new TraceFormatError(`${p}.${s}`, `expected {data} or {sidecar}, found ${describe(d)}`);
+    const data = d as LevelData & Record<string, unknown>;
+    if ('sidecar' in data) {
+      if (!trace.sidecar) throw new TraceFormatError(`${p}.${s}.sidecar`, 'refers to a sidecar, but the document names none (field "sidecar")');
+      const tensor = data['sidecar'];
+      if (typeof tensor !== 'string' || tensor.length === 0 || tensor.length > 200) throw new TraceFormatError(`${p}.${s}.sidecar`, `expected a tensor name, found ${describe(tensor)}`);
+      const r: RemoteSummary = { tensor };
+      if (dtype === 'uint8') {
+        const scale = data['scale'];
+        const offset = data['offset'];
+        if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < 0 || typeof offset !== 'number' || !Number.isFinite(offset)) {
+          throw new TraceFormatError(`${p}.${s}`, 'uint8 summaries need a finite scale >= 0 and a finite offset (value = offset + scale * q)');
+        }
+        r.scale = scale;
+        r.offset = offset;
+        out.maxError = Math.max(out.maxError, uint8MaxError(scale, offset));
+      } else if (dtype === 'float16') out.maxError = Math.max(out.maxError, FLOAT16_RELATIVE_ERROR);
+      (out.remote ??= { mean: r })[s] = r;
+    } else {
+      const t = decodeTensor({ ...data, dims: [trace.batch, buckets, units], dtype }, `${p}.${s}`);
+      out[s] = t.values;
+      out.maxError = Math.max(out.maxError, t.maxError ?? 0);
+    }
   }
-  return v;
+  return out;
+}
+
+function decodeSidecarRef(s: unknown): SidecarRef {
+  if (!isObject(s)) throw new TraceFormatError('sidecar', `expected an object {file, bytes, headerSha256}, found ${describe(s)}`);
+  const file = stringField(s, 'file', 'sidecar');
+  if (!/^[^/\\:\0]{1,240}$/.test(file) || file === '.' || file === '..') {
+    throw new TraceFormatError('sidecar.file', 'expected a plain file name in the same folder (no path separators)');
+  }
+  const bytes = intField(s, 'bytes', 'sidecar', 9);
+  const headerSha256 = stringField(s, 'headerSha256', 'sidecar');
+  if (!/^[0-9a-f]{64}$/.test(headerSha256)) throw new TraceFormatError('sidecar.headerSha256', 'expected 64 lowercase hex digits (SHA-256)');
+  return { file, bytes, headerSha256 };
+}
+
+function decodeCompare(c: unknown): TraceCompare {
+  if (!isObject(c)) throw new TraceFormatError('compare', `expected an object {a, b, tolerance}, found ${describe(c)}`);
+  const label = (k: 'a' | 'b') => {
+    const v = c[k];
+    if (!isObject(v)) throw new TraceFormatError(`compare.${k}`, `expected an object {label}, found ${describe(v)}`);
+    return { label: stringField(v, 'label', `compare.${k}`) };
+  };
+  const tolerance = c['tolerance'];
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new TraceFormatError('compare.tolerance', `expected a finite number >= 0, found ${describe(tolerance)}`);
+  }
+  // stats and unitAlignment are kept as written (checked by the compare view that reads them).
+  const out: TraceCompare = { a: label('a'), b: label('b'), tolerance };
+  if (Array.isArray(c['stats'])) out.stats = c['stats'] as TraceCompare['stats'];
+  if (Array.isArray(c['unitAlignment'])) out.unitAlignment = c['unitAlignment'] as TraceCompare['unitAlignment'];
+  return out;
 }

@@ -1,44 +1,50 @@
-// encodeTrace: gate arrays -> TraceDocument, choosing an encoding that fits a size budget.
+// encodeTrace: gate arrays -> trace document version 2 (+ a sidecar plan when the run is too large
+// for a notebook output). Nothing is dropped: what does not fit the output moves to the sidecar.
 //
 // Size rule (docs/trace-format.md, "Size budget"): size = UTF-8 bytes of the compact JSON text.
-//   precision 'auto': the first of float32, float16, uint8 whose document fits maxBytes; if none fits,
-//     uint8 with time downsampling (every s-th step from step 0, s = 2..maxStride, the smallest s that fits).
-//   explicit precision: that precision; if it does not fit, the same downsampling at that precision.
-//   Downsampling sets document.downsample and adds a warning. If even s = maxStride does not fit,
-//   TraceSizeError says how many steps would fit and how to narrow the run. Nothing is truncated.
-// float16 cannot hold finite magnitudes >= 65520: such a tensor is stored as float32 (with a warning)
+// 1. Whole run inline: level 0 of every gate in the document (coarse levels are derived by readers).
+//    precision 'auto' takes the first of float32, float16, uint8 that fits maxBytes; an explicit
+//    precision is used as is when it fits.
+// 2. Otherwise, with a sidecar allowed: the document keeps the coarsest levels (uint8, mean/min/max)
+//    that fit `inlineBytes` (2 MiB by default), the sidecar holds every finer level. The sidecar's
+//    precision 'auto' is the most precise whose file stays under SIDECAR_AUTO_MAX_BYTES.
+// 3. Otherwise TraceSizeError says how large the run is and what to change.
+// float16 cannot hold finite magnitudes >= 65520: such a gate is stored as float32 (with a warning)
 // instead of turning values into ±Inf.
 
-import { fitsFloat16 } from '../encoding/float16';
+import { gateSet, type GateSpec, type LayerGateValues } from '../cells/gate-sets';
+import { encodeBase64 } from '../encoding/base64';
+import { encodeFloat16, fitsFloat16 } from '../encoding/float16';
+import { finiteRange, quantizeUint8 } from '../encoding/uint8';
 import { utf8ByteLength } from '../encoding/utf8';
 import {
-  GATE_NAMES,
   TRACE_FORMAT,
   TRACE_VERSION,
-  type Direction,
-  type EncodedTensor,
-  type GateName,
+  type CellConvention,
+  type LevelData,
+  type RunTag,
+  type SidecarRef,
   type TensorDtype,
   type TraceCheck,
+  type TraceCompare,
   type TraceDocument,
-  type TraceLayerDoc,
+  type TraceGate,
+  type TraceLayer,
+  type TraceLevel,
   type TraceModel,
 } from './document';
 import { TraceSizeError } from './errors';
-import { BYTES_PER_VALUE, encodeTensor, selectSteps, type Dims } from './tensor';
+import { buildPyramid, bucketCount, chooseTileSteps, levelBuckets, PYRAMID_FANOUT, type LevelSummaries } from './pyramid';
+import { layOutSidecar, sidecarHeaderBytes, sidecarFileName, sidecarTensorName, tileByteRange, type SidecarLayout, type SidecarTensor } from './sidecar';
+import { BYTES_PER_VALUE } from './tensor';
 
 export type TracePrecision = TensorDtype | 'auto';
 
-export interface TraceLayerInput {
-  layer: number;
-  direction: Direction;
-  hiddenSize: number;
-  name?: string;
-  /** Each [batch, steps, hiddenSize] row-major. */
-  r: Float32Array;
-  z: Float32Array;
-  n: Float32Array;
-  h: Float32Array;
+export interface TraceLayerInput extends LayerGateValues {
+  convention?: CellConvention;
+  run?: RunTag;
+  /** Gate specs, default gateSet(cell); their names are the keys of `gates`. */
+  specs?: readonly GateSpec[];
 }
 
 export interface TraceInput {
@@ -52,6 +58,16 @@ export interface TraceInput {
   warnings?: string[];
   producer?: string;
   createdAt?: string;
+  compare?: TraceCompare;
+}
+
+export interface SidecarOptions {
+  /** File name stem: the notebook's or the --out file's name without extension. */
+  stem: string;
+  /** Precision of the sidecar's levels. Default 'auto'. */
+  precision?: TracePrecision;
+  /** Budget of the document when a sidecar holds the fine levels. Default SIDECAR_INLINE_BYTES. */
+  inlineBytes?: number;
 }
 
 export interface EncodeOptions {
@@ -59,76 +75,116 @@ export interface EncodeOptions {
   precision?: TracePrecision;
   /** Budget in bytes of JSON text (UTF-8). Default DEFAULT_MAX_BYTES; Infinity for no budget. */
   maxBytes?: number;
-  /** Coarsest downsampling allowed before refusing. Default DEFAULT_MAX_STRIDE. */
-  maxStride?: number;
+  /** Allow a sidecar for runs beyond maxBytes (the caller writes it with writeSidecar). */
+  sidecar?: SidecarOptions;
+}
+
+export interface SidecarPlan {
+  stem: string;
+  layout: SidecarLayout;
+  /** Values of layout.tensors[i], full [B, buckets, units] float32. */
+  values: Float32Array[];
+}
+
+export interface EncodedTrace {
+  document: TraceDocument;
+  /** Present when levels go to a sidecar: write it (writeSidecar), then set document.sidecar to the returned ref. */
+  sidecar?: SidecarPlan;
 }
 
 /**
- * 8 MiB (proposed default of gatescope.maxOutputMB). VS Code asks before opening any notebook over
- * 10 MiB in remote windows (SSH, WSL, containers, code-server): one trace must leave room for the
- * rest of the notebook. Measurements: docs/trace-format.md, "Size budget".
+ * 8 MiB (default of gatescope.maxOutputMB). VS Code asks before opening any notebook over 10 MiB in
+ * remote windows (SSH, WSL, containers, code-server): one trace must leave room for the rest of the
+ * notebook. Measurements: docs/trace-format.md, "Size budget".
  */
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
-/** Keeping fewer than one step in 16 hides too much to call it the same run: refuse instead. */
-export const DEFAULT_MAX_STRIDE = 16;
+/** The output's budget when a sidecar holds the fine levels: header and overview only. */
+export const SIDECAR_INLINE_BYTES = 2 * 1024 * 1024;
+/** 'auto' sidecar precision: the most precise whose file stays under this. */
+export const SIDECAR_AUTO_MAX_BYTES = 2 * 1024 ** 3;
 
 const MB = 1024 * 1024;
 /** Stands in for uint8 scale/offset when sizing: 24 characters, the longest JSON text of a finite double. */
 const NUMBER_PLACEHOLDER = -1.2345678901234567e-300;
+const HASH_PLACEHOLDER = '0'.repeat(64);
 
+/** Where each level of every gate goes: inline at a dtype, or to the sidecar at a dtype. */
 interface Plan {
-  /** The precision asked for (float16 may fall back to float32 per tensor). */
-  requested: TensorDtype;
-  /** dtype per layer entry per gate (float16 may fall back to float32 per tensor). */
-  dtypes: TensorDtype[][];
-  stride: number;
+  /** Levels k >= firstInline are inline; below, in the sidecar. 0: everything inline. */
+  firstInline: number;
+  /** dtype of level 0 when inline (plan 1), per layer per gate (float16 may fall back to float32). */
+  inlineDtypes: TensorDtype[][];
+  /** dtype of the sidecar levels (plan 2), per layer per gate. */
+  sidecarDtypes: TensorDtype[][];
+  f16Fallback: boolean;
 }
 
-export function encodeTrace(input: TraceInput, opts: EncodeOptions = {}): TraceDocument {
-  validateInput(input);
+interface Prepared {
+  input: TraceInput;
+  specs: GateSpec[][];
+  buckets: number[];
+  tileSteps: number;
+  /** fits float16, per layer per gate. */
+  f16ok: boolean[][];
+}
+
+export function encodeTrace(input: TraceInput, opts: EncodeOptions = {}): EncodedTrace {
+  const p = prepare(input);
   const precision = opts.precision ?? 'auto';
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxStride = Math.max(1, Math.floor(opts.maxStride ?? DEFAULT_MAX_STRIDE));
   if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${maxBytes}`);
 
-  // Which tensors float16 cannot hold: decided once on the full data so the choice does not depend on stride.
-  const f16ok = input.layers.map((l) => GATE_NAMES.map((g) => fitsFloat16(l[g])));
-  const planFor = (p: TensorDtype, stride: number): Plan => ({
-    requested: p,
-    dtypes: f16ok.map((row) => row.map((ok) => (p === 'float16' && !ok ? 'float32' : p))),
-    stride,
-  });
-
-  const candidates: Plan[] = [];
-  if (precision === 'auto') {
-    candidates.push(planFor('float32', 1), planFor('float16', 1), planFor('uint8', 1));
-    for (let s = 2; s <= maxStride; s++) candidates.push(planFor('uint8', s));
-  } else {
-    for (let s = 1; s <= maxStride; s++) candidates.push(planFor(precision, s));
+  // 1. Everything inline.
+  const inlineCandidates: TensorDtype[] = precision === 'auto' ? ['float32', 'float16', 'uint8'] : [precision];
+  let smallest = Infinity;
+  for (const dtype of inlineCandidates) {
+    const plan = planFor(p, 0, dtype, 'uint8');
+    const bytes = estimateBytes(p, plan, false);
+    smallest = Math.min(smallest, bytes);
+    if (bytes <= maxBytes) return { document: build(p, plan, undefined) };
   }
 
-  let chosen: Plan | undefined;
-  let last = 0;
-  for (const plan of candidates) {
-    if (plan.stride > 1 && Math.ceil(input.steps / plan.stride) === Math.ceil(input.steps / (plan.stride - 1))) continue;
-    last = estimateBytes(input, plan, maxBytes);
-    if (last <= maxBytes) {
-      chosen = plan;
-      break;
+  // 2. Overview inline, fine levels in a sidecar.
+  if (opts.sidecar) {
+    const inlineBytes = Math.min(maxBytes, opts.sidecar.inlineBytes ?? SIDECAR_INLINE_BYTES);
+    const sp = opts.sidecar.precision ?? 'auto';
+    const top = p.buckets.length - 1;
+    let firstInline = -1;
+    for (let k = 1; k <= top; k++) {
+      if (estimateBytes(p, planFor(p, k, 'uint8', 'uint8'), true) <= inlineBytes) {
+        firstInline = k;
+        break;
+      }
     }
+    if (firstInline < 0) {
+      const need = top > 0 ? estimateBytes(p, planFor(p, top, 'uint8', 'uint8'), true) : smallest;
+      throw new TraceSizeError(
+        `The run's overview does not fit the output (${fmtMB(need)}, budget ${fmtMB(inlineBytes)}): ` +
+          `${p.input.layers.length} layer entries of up to ${maxUnits(p)} units. ` +
+          'Trace fewer layers or fewer batch items, or raise gatescope.maxOutputMB.',
+        need,
+        inlineBytes,
+        0,
+      );
+    }
+    const sidecarDtype = pickSidecarDtype(p, firstInline, sp);
+    const plan = planFor(p, firstInline, 'uint8', sidecarDtype);
+    const tensors: SidecarValues[] = [];
+    const document = build(p, plan, tensors);
+    const layout = layOutSidecar(p.tileSteps, tensors.map((t) => t.tensor));
+    const values = tensors.map((t) => t.values);
+    document.sidecar = { file: sidecarFileName(opts.sidecar.stem, HASH_PLACEHOLDER), bytes: layout.totalBytes, headerSha256: HASH_PLACEHOLDER };
+    return { document, sidecar: { stem: opts.sidecar.stem, layout, values } };
   }
-  const coarsest = precision === 'auto' || precision === 'uint8' ? 'uint8' : precision;
-  if (!chosen) {
-    const fit = maxStepsThatFit(input, planFor(coarsest, 1), maxBytes);
-    throw new TraceSizeError(
-      `The trace does not fit the output budget of ${fmtMB(maxBytes)}: even as ${coarsest} keeping every ${maxStride}th step it needs ${fmtMB(last)}. ` +
-        narrowAdvice(input, fit, coarsest),
-      last,
-      maxBytes,
-      fit,
-    );
-  }
-  return build(input, chosen, maxBytes, chosen.stride > 1 ? maxStepsThatFit(input, planFor(coarsest, 1), maxBytes) : 0);
+
+  throw new TraceSizeError(
+    `The trace does not fit the output budget of ${fmtMB(maxBytes)}: even as ${inlineCandidates[inlineCandidates.length - 1]} it needs ${fmtMB(smallest)}. ` +
+      `To see every step, run it where a sidecar file can be written beside the notebook (save the notebook first; the CLI: --out FILE), ` +
+      `${p.input.batch > 1 ? `trace fewer batch items (now ${p.input.batch}), ` : ''}or raise the budget (setting gatescope.maxOutputMB).`,
+    smallest,
+    maxBytes,
+    0,
+  );
 }
 
 /** Bytes of the compact JSON text of a document (what maxBytes limits). */
@@ -136,123 +192,330 @@ export function traceJsonBytes(doc: TraceDocument): number {
   return utf8ByteLength(JSON.stringify(doc));
 }
 
-function narrowAdvice(input: TraceInput, fit: number, dtype: TensorDtype): string {
-  const parts: string[] = [];
-  if (fit > 0) parts.push(`trace a window of at most ${fit} of the ${input.steps} steps (fits as ${dtype}, every step)`);
-  if (input.batch > 1) parts.push(`trace fewer batch items (now ${input.batch})`);
-  if (input.layers.length > 1) parts.push(`trace fewer layers (now ${input.layers.length} layer entries)`);
-  parts.push('raise the budget (setting gatescope.maxOutputMB)');
-  return `To see it, ${parts.join(', or ')}.`;
+/** Bytes the sink receives and where; `write` may be async (file handles). */
+export interface SidecarSink {
+  write(bytes: Uint8Array, position: number): void | Promise<void>;
 }
 
-/** Sizes in MB of 2^20 bytes (the unit of gatescope.maxOutputMB); small budgets in kB or bytes. */
-function fmtMB(bytes: number): string {
-  if (bytes < 10_000) return `${Math.round(bytes)} bytes`;
-  if (bytes < MB) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / MB).toFixed(bytes < 10 * MB ? 2 : 1)} MB`;
+/** SHA-256 of bytes as lowercase hex (Node: crypto.createHash; web: crypto.subtle). */
+export type Sha256 = (bytes: Uint8Array) => string | Promise<string>;
+
+/**
+ * Writes a sidecar: every tile encoded and hashed, then the header (which lists the tile hashes) at
+ * offset 0. Returns the reference for document.sidecar (its file name carries the header hash, so
+ * the caller renames the file it wrote into `ref.file`).
+ */
+export async function writeSidecar(
+  plan: SidecarPlan,
+  sink: SidecarSink,
+  sha256: Sha256,
+  progress?: { onProgress?: (fraction: number) => void; signal?: { aborted: boolean } },
+): Promise<SidecarRef> {
+  const { layout, values } = plan;
+  const hashes: string[][] = [];
+  const total = layout.totalBytes;
+  let done = 0;
+  let scratch = new Uint8Array(0);
+  for (let i = 0; i < layout.tensors.length; i++) {
+    const t = layout.tensors[i]!;
+    const v = values[i]!;
+    const [B, J, U] = t.dims;
+    const list: string[] = [];
+    const per = Math.ceil(J / layout.tileSteps);
+    for (let b = 0; b < B; b++) {
+      for (let k = 0; k < per; k++) {
+        if (progress?.signal?.aborted) throw new SidecarCancelled();
+        const j0 = k * layout.tileSteps;
+        const j1 = Math.min(J, j0 + layout.tileSteps);
+        const slice = v.subarray((b * J + j0) * U, (b * J + j1) * U);
+        const need = slice.length * BYTES_PER_VALUE[t.dtype];
+        if (scratch.length < need) scratch = new Uint8Array(need);
+        const bytes = encodeValues(slice, t.dtype, t, scratch.subarray(0, need));
+        list.push(await sha256(bytes));
+        const [start] = tileByteRange(layout, t, b, k);
+        await sink.write(bytes, start);
+        done += need;
+        progress?.onProgress?.(done / total);
+      }
+    }
+    hashes.push(list);
+  }
+  const header = sidecarHeaderBytes(layout, hashes);
+  await sink.write(header.bytes, 0);
+  const headerSha256 = await sha256(header.json);
+  return { file: sidecarFileName(plan.stem, headerSha256), bytes: layout.totalBytes, headerSha256 };
 }
 
-function keptSteps(steps: number, stride: number): number {
-  return Math.ceil(steps / stride);
+export class SidecarCancelled extends Error {
+  constructor() {
+    super('sidecar writing cancelled');
+    this.name = 'SidecarCancelled';
+  }
 }
 
-function downsampleWarning(input: TraceInput, stride: number, maxBytes: number, fit: number, dtype: TensorDtype): string {
-  const kept = keptSteps(input.steps, stride);
-  return (
-    `Downsampled in time to fit the output budget of ${fmtMB(maxBytes)}: every ${ordinal(stride)} step is shown ` +
-    `(${kept} of ${input.steps} steps, starting at step 0), stored as ${dtype}. ` +
-    `To see every step, trace a window of at most ${fit} steps or raise the budget (setting gatescope.maxOutputMB).`
-  );
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Little-endian bytes of values at dtype (uint8 with the tensor's scale/offset range). May return a view of `values`. */
+export function encodeValues(values: Float32Array, dtype: TensorDtype, q: { scale?: number; offset?: number }, out: Uint8Array): Uint8Array {
+  if (dtype === 'float32') {
+    if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    for (let i = 0; i < values.length; i++) dv.setFloat32(4 * i, values[i]!, true);
+    return out;
+  }
+  if (dtype === 'float16') return encodeFloat16(values, out);
+  const min = q.offset ?? 0;
+  const max = min + (q.scale ?? 0) * 252;
+  return quantizeUint8(values, min, max, out).bytes;
 }
 
-function ordinal(n: number): string {
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${suffix}`;
+function prepare(input: TraceInput): Prepared {
+  validateInput(input);
+  const specs = input.layers.map((l) => [...(l.specs ?? gateSet(l.cell))]);
+  const units = maxUnitsOf(input, specs);
+  const tileSteps = chooseTileSteps(units);
+  return {
+    input,
+    specs,
+    buckets: levelBuckets(input.steps, PYRAMID_FANOUT, Math.min(64, tileSteps)),
+    tileSteps,
+    f16ok: input.layers.map((l, li) => specs[li]!.map((s) => fitsFloat16(l.gates[s.name]!))),
+  };
 }
 
-function f16Warning(layer: TraceLayerInput, g: GateName): string {
-  return `${layerLabel(layer)} ${g}: values beyond float16's range (±65504); stored as float32 instead.`;
+function maxUnitsOf(input: TraceInput, specs: GateSpec[][]): number {
+  let m = 1;
+  input.layers.forEach((l, li) => specs[li]!.forEach((s) => (m = Math.max(m, unitsOf(input, l, s.name)))));
+  return m;
 }
 
-function layerLabel(l: TraceLayerInput): string {
-  return `layer ${l.layer} ${l.direction}`;
+function maxUnits(p: Prepared): number {
+  return maxUnitsOf(p.input, p.specs);
 }
 
-/** Document without tensor data (placeholders for scale/offset), for size accounting and as the base of build(). */
-function skeleton(input: TraceInput, plan: Plan, maxBytes: number, fit: number, kept: number, withData?: EncodedTensor[][]): TraceDocument {
-  const warnings = [...(input.warnings ?? [])];
-  input.layers.forEach((l, li) =>
-    GATE_NAMES.forEach((g, gi) => {
-      if (plan.requested === 'float16' && plan.dtypes[li]![gi] === 'float32') warnings.push(f16Warning(l, g));
+function unitsOf(input: TraceInput, l: TraceLayerInput, gate: string): number {
+  return l.gates[gate]!.length / (input.batch * input.steps);
+}
+
+function planFor(p: Prepared, firstInline: number, inlineDtype: TensorDtype, sidecarDtype: TensorDtype): Plan {
+  let f16Fallback = false;
+  const pick = (d: TensorDtype, ok: boolean): TensorDtype => {
+    if (d === 'float16' && !ok) {
+      f16Fallback = true;
+      return 'float32';
+    }
+    return d;
+  };
+  const inlineDtypes = p.f16ok.map((row) => row.map((ok) => (firstInline === 0 ? pick(inlineDtype, ok) : 'uint8')));
+  const sidecarDtypes = p.f16ok.map((row) => row.map((ok) => (firstInline > 0 ? pick(sidecarDtype, ok) : sidecarDtype)));
+  return { firstInline, inlineDtypes, sidecarDtypes, f16Fallback };
+}
+
+function pickSidecarDtype(p: Prepared, firstInline: number, precision: TracePrecision): TensorDtype {
+  if (precision !== 'auto') return precision;
+  for (const d of ['float32', 'float16'] as const) {
+    if (sidecarBytes(p, firstInline, d) <= SIDECAR_AUTO_MAX_BYTES) return d;
+  }
+  return 'uint8';
+}
+
+function sidecarBytes(p: Prepared, firstInline: number, dtype: TensorDtype): number {
+  let cells = 0;
+  p.input.layers.forEach((l, li) =>
+    p.specs[li]!.forEach((s) => {
+      const U = unitsOf(p.input, l, s.name);
+      for (let k = 0; k < firstInline; k++) cells += (k === 0 ? 1 : 3) * p.input.batch * bucketCount(p.input.steps, p.buckets[k]!) * U;
     }),
   );
-  if (plan.stride > 1) warnings.push(downsampleWarning(input, plan.stride, maxBytes, fit, plan.requested));
-  const doc: Omit<TraceDocument, 'layers'> = { format: TRACE_FORMAT, version: TRACE_VERSION, model: input.model };
-  if (input.producer !== undefined) doc.producer = input.producer;
-  if (input.createdAt !== undefined) doc.createdAt = input.createdAt;
-  if (input.check) doc.check = input.check;
-  if (warnings.length) doc.warnings = warnings;
-  if (plan.stride > 1) doc.downsample = { originalSteps: input.steps, stride: plan.stride, method: `every ${ordinal(plan.stride)} step from step 0` };
-  if (input.tokens) doc.tokens = plan.stride > 1 || kept < input.steps ? pick(input.tokens, plan.stride, kept) : input.tokens;
-  if (input.sequenceLengths) doc.sequenceLengths = input.sequenceLengths.map((n) => Math.min(kept, keptSteps(n, plan.stride)));
-  const layers = input.layers.map(
-    (l, li): TraceLayerDoc => ({
-      layer: l.layer,
-      direction: l.direction,
-      hiddenSize: l.hiddenSize,
-      name: l.name ?? `layer ${l.layer} ${l.direction}`,
-      gates: Object.fromEntries(
-        GATE_NAMES.map((g, gi) => {
-          const dtype = plan.dtypes[li]![gi]!;
-          const t: EncodedTensor = withData
-            ? withData[li]![gi]!
-            : { dims: [input.batch, kept, l.hiddenSize], dtype, data: '', ...(dtype === 'uint8' ? { scale: NUMBER_PLACEHOLDER, offset: NUMBER_PLACEHOLDER } : {}) };
-          return [g, t];
-        }),
-      ) as Record<GateName, EncodedTensor>,
-    }),
-  );
-  // Layers last: the small descriptive fields stay readable at the top of a saved notebook output.
-  return { ...doc, layers };
+  return cells * BYTES_PER_VALUE[dtype];
 }
 
-function pick<T>(items: readonly T[], stride: number, kept: number): T[] {
-  const out: T[] = [];
-  for (let k = 0; k < kept; k++) out.push(items[k * stride]!);
+/** Levels stored for a gate: all of them with a sidecar; level 0 alone when everything is inline. */
+function storedLevels(p: Prepared, plan: Plan): number[] {
+  return plan.firstInline === 0 ? [0] : p.buckets.map((_, k) => k);
+}
+
+function warningsOf(p: Prepared, plan: Plan): string[] {
+  const out = [...(p.input.warnings ?? [])];
+  if (plan.f16Fallback) {
+    p.input.layers.forEach((l, li) =>
+      p.specs[li]!.forEach((s, gi) => {
+        if (!p.f16ok[li]![gi]) out.push(`layer ${l.layer} ${l.direction} ${s.name}: values beyond float16's range (±65504); stored as float32 instead.`);
+      }),
+    );
+  }
   return out;
 }
 
+/** Document without payloads (placeholders), for sizing. */
+function skeleton(p: Prepared, plan: Plan, withSidecar: boolean): TraceDocument {
+  const { input } = p;
+  const doc = head(p, plan);
+  if (withSidecar) doc.sidecar = { file: sidecarFileName('x'.repeat(64), HASH_PLACEHOLDER), bytes: 1e15, headerSha256: HASH_PLACEHOLDER };
+  doc.layers = input.layers.map((l, li) =>
+    layerHead(l, p.specs[li]!.map((s, gi) => gateHead(input, l, s, storedLevels(p, plan).map((k) => levelSkeleton(p, plan, li, gi, k, l, s.name))))),
+  );
+  return doc;
+}
+
+function levelSkeleton(p: Prepared, plan: Plan, li: number, gi: number, k: number, l: TraceLayerInput, gate: string): TraceLevel {
+  const inline = k >= plan.firstInline;
+  const dtype = inline ? plan.inlineDtypes[li]![gi]! : plan.sidecarDtypes[li]![gi]!;
+  const q = dtype === 'uint8' ? { scale: NUMBER_PLACEHOLDER, offset: NUMBER_PLACEHOLDER } : {};
+  const data = (summary: 'mean' | 'min' | 'max'): LevelData =>
+    inline ? { data: '', ...q } : { sidecar: sidecarTensorName(l.layer, l.direction, gate, p.buckets[k]!, summary, l.run), ...q };
+  const level: TraceLevel = { bucket: p.buckets[k]!, dtype, mean: data('mean') };
+  if (k > 0) {
+    level.min = data('min');
+    level.max = data('max');
+  }
+  return level;
+}
+
+function head(p: Prepared, plan: Plan): TraceDocument {
+  const { input } = p;
+  const doc: TraceDocument = {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    model: input.model,
+    batch: input.batch,
+    steps: input.steps,
+    pyramid: { fanout: PYRAMID_FANOUT, tileSteps: p.tileSteps },
+    layers: [],
+  };
+  if (input.producer !== undefined) doc.producer = input.producer;
+  if (input.createdAt !== undefined) doc.createdAt = input.createdAt;
+  if (input.check) doc.check = input.check;
+  const warnings = warningsOf(p, plan);
+  if (warnings.length) doc.warnings = warnings;
+  if (input.tokens) doc.tokens = input.tokens;
+  if (input.sequenceLengths) doc.sequenceLengths = input.sequenceLengths;
+  if (input.compare) doc.compare = input.compare;
+  return doc;
+}
+
+function layerHead(l: TraceLayerInput, gates: TraceGate[]): TraceLayer {
+  const out: Omit<TraceLayer, 'gates'> = { layer: l.layer, direction: l.direction, name: l.name ?? `layer ${l.layer} ${l.direction}`, cell: l.cell, hiddenSize: l.hiddenSize };
+  if (l.convention) out.convention = l.convention;
+  if (l.run && l.run !== 'a') out.run = l.run;
+  // Gates last: the small descriptive fields stay readable at the top of a saved output.
+  return { ...out, gates };
+}
+
+function gateHead(input: TraceInput, l: TraceLayerInput, s: GateSpec, levels: TraceLevel[]): TraceGate {
+  return { name: s.name, role: s.role, range: s.range, scale: s.scale, units: unitsOf(input, l, s.name), levels };
+}
+
 /** Upper bound of the JSON size (exact except that uint8 scale/offset are counted at their longest). */
-function estimateBytes(input: TraceInput, plan: Plan, maxBytes: number, kept = keptSteps(input.steps, plan.stride)): number {
-  // input.steps stands in for the "fits" count in the warning text: it has at least as many digits.
-  let bytes = utf8ByteLength(JSON.stringify(skeleton(input, plan, maxBytes, input.steps, kept)));
-  input.layers.forEach((l, li) => {
-    for (const dtype of plan.dtypes[li]!) bytes += Math.ceil((input.batch * kept * l.hiddenSize * BYTES_PER_VALUE[dtype]) / 3) * 4;
-  });
+function estimateBytes(p: Prepared, plan: Plan, withSidecar: boolean): number {
+  let bytes = utf8ByteLength(JSON.stringify(skeleton(p, plan, withSidecar)));
+  const { input } = p;
+  input.layers.forEach((l, li) =>
+    p.specs[li]!.forEach((s, gi) => {
+      const U = unitsOf(input, l, s.name);
+      for (const k of storedLevels(p, plan)) {
+        if (k < plan.firstInline) continue;
+        const n = input.batch * bucketCount(input.steps, p.buckets[k]!) * U * BYTES_PER_VALUE[plan.inlineDtypes[li]![gi]!];
+        bytes += (k === 0 ? 1 : 3) * Math.ceil(n / 3) * 4;
+      }
+    }),
+  );
   return bytes;
 }
 
-/** Most leading steps that fit at the plan's encoding without downsampling (binary search; 0 if not even one). */
-function maxStepsThatFit(input: TraceInput, plan: Plan, maxBytes: number): number {
-  let lo = 0;
-  let hi = input.steps;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (estimateBytes(input, plan, maxBytes, mid) <= maxBytes) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+/** A sidecar tensor (not yet placed) and its values. */
+interface SidecarValues {
+  tensor: Omit<SidecarTensor, 'begin' | 'end'>;
+  values: Float32Array;
 }
 
-function build(input: TraceInput, plan: Plan, maxBytes: number, fit: number): TraceDocument {
-  const kept = keptSteps(input.steps, plan.stride);
+/**
+ * Builds the document. With a sidecar (plan.firstInline > 0), every summary that goes there is pushed
+ * to `sidecarValues` in document order (layers, gates, levels, mean/min/max): the sidecar's order.
+ */
+function build(p: Prepared, plan: Plan, sidecarValues: SidecarValues[] | undefined): TraceDocument {
+  const { input } = p;
+  const doc = head(p, plan);
   const lengths = input.sequenceLengths;
-  const keptLengths = lengths?.map((n) => keptSteps(n, plan.stride));
-  const tensors = input.layers.map((l, li) => {
-    const full: Dims = [input.batch, input.steps, l.hiddenSize];
-    return GATE_NAMES.map((g, gi) => encodeTensor(selectSteps(l[g], full, plan.stride, lengths), [input.batch, kept, l.hiddenSize], plan.dtypes[li]![gi]!, keptLengths));
-  });
-  return skeleton(input, plan, maxBytes, fit, kept, tensors);
+  doc.layers = input.layers.map((l, li) =>
+    layerHead(
+      l,
+      p.specs[li]!.map((s, gi) => {
+        const U = unitsOf(input, l, s.name);
+        const values = zeroMasked(l.gates[s.name]!, input.batch, input.steps, U, lengths);
+        const levels = plan.firstInline === 0 ? [{ mean: values, min: values, max: values }] : buildPyramid(values, input.batch, input.steps, U, p.buckets, PYRAMID_FANOUT, lengths);
+        return gateHead(
+          input,
+          l,
+          s,
+          levels.map((sums, k) => encodeLevel(p, plan, li, gi, k, l, s.name, sums, U, sidecarValues)),
+        );
+      }),
+    ),
+  );
+  return doc;
+}
+
+function encodeLevel(
+  p: Prepared,
+  plan: Plan,
+  li: number,
+  gi: number,
+  k: number,
+  l: TraceLayerInput,
+  gate: string,
+  sums: LevelSummaries,
+  U: number,
+  sidecarValues: SidecarValues[] | undefined,
+): TraceLevel {
+  const inline = k >= plan.firstInline;
+  const dtype = inline ? plan.inlineDtypes[li]![gi]! : plan.sidecarDtypes[li]![gi]!;
+  const dims: [number, number, number] = [p.input.batch, bucketCount(p.input.steps, p.buckets[k]!), U];
+  const lengths = p.input.sequenceLengths?.map((n) => bucketCount(n, p.buckets[k]!));
+  const one = (summary: 'mean' | 'min' | 'max'): LevelData => {
+    const v = sums[summary];
+    const q: { scale?: number; offset?: number } = {};
+    if (dtype === 'uint8') {
+      const [min, max] = finiteRange(v, dims, lengths);
+      q.scale = max > min ? (max - min) / 252 : 0;
+      q.offset = min;
+    }
+    if (!inline) {
+      const name = sidecarTensorName(l.layer, l.direction, gate, p.buckets[k]!, summary, l.run);
+      sidecarValues!.push({ tensor: { name, dtype, dims, ...q }, values: v });
+      return { sidecar: name, ...q };
+    }
+    const bytes = encodeValues(v, dtype, q, new Uint8Array(v.length * BYTES_PER_VALUE[dtype]));
+    return { data: encodeBase64(bytes), ...q };
+  };
+  const level: TraceLevel = { bucket: p.buckets[k]!, dtype, mean: one('mean') };
+  if (k > 0) {
+    level.min = one('min');
+    level.max = one('max');
+  }
+  return level;
+}
+
+/** Masked cells (t >= lengths[b]) as 0, the canonical stored value; copies only when one is not. */
+function zeroMasked(values: Float32Array, B: number, T: number, U: number, lengths?: readonly number[]): Float32Array {
+  if (!lengths) return values;
+  let out = values;
+  for (let b = 0; b < B; b++) {
+    for (let i = (b * T + lengths[b]!) * U, end = (b + 1) * T * U; i < end; i++) {
+      if (out[i] !== 0) {
+        if (out === values) out = values.slice();
+        out[i] = 0;
+      }
+    }
+  }
+  return out;
+}
+
+/** Sizes in MB of 2^20 bytes (the unit of gatescope.maxOutputMB); small budgets in kB or bytes. */
+export function fmtMB(bytes: number): string {
+  if (bytes < 10_000) return `${Math.round(bytes)} bytes`;
+  if (bytes < MB) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / MB).toFixed(bytes < 10 * MB ? 2 : 1)} MB`;
 }
 
 function validateInput(input: TraceInput): void {
@@ -266,14 +529,16 @@ function validateInput(input: TraceInput): void {
     if (!Number.isInteger(l.hiddenSize) || l.hiddenSize < 1) throw new RangeError(`${p}.hiddenSize must be a positive integer, got ${l.hiddenSize}`);
     if (!Number.isInteger(l.layer) || l.layer < 0) throw new RangeError(`${p}.layer must be an integer >= 0, got ${l.layer}`);
     if (l.direction !== 'forward' && l.direction !== 'reverse') throw new RangeError(`${p}.direction must be "forward" or "reverse", got ${String(l.direction)}`);
-    const key = `${l.layer}/${l.direction}`;
+    const key = `${l.run ?? 'a'}/${l.layer}/${l.direction}`;
     if (seen.has(key)) throw new RangeError(`${p}: duplicate entry for layer ${l.layer} ${l.direction}`);
     seen.add(key);
-    const want = batch * steps * l.hiddenSize;
-    for (const g of GATE_NAMES) {
-      const a = l[g];
-      if (!(a instanceof Float32Array)) throw new RangeError(`${p}.${g} must be a Float32Array [batch, steps, hiddenSize]`);
-      if (a.length !== want) throw new RangeError(`${p}.${g}: expected ${want} values for [${batch},${steps},${l.hiddenSize}], got ${a.length}`);
+    const specs = l.specs ?? gateSet(l.cell);
+    const names = specs.map((s) => s.name);
+    for (const g of Object.keys(l.gates)) if (!names.includes(g)) throw new RangeError(`${p}.gates.${g}: not a gate of a ${l.cell} cell (${names.join(', ')})`);
+    for (const s of specs) {
+      const a = l.gates[s.name];
+      if (!(a instanceof Float32Array)) throw new RangeError(`${p}.gates.${s.name} must be a Float32Array [batch, steps, units]`);
+      if (a.length === 0 || a.length % (batch * steps) !== 0) throw new RangeError(`${p}.gates.${s.name}: ${a.length} values is not [${batch}, ${steps}, units]`);
     }
   });
   if (input.tokens && input.tokens.length !== steps) throw new RangeError(`encodeTrace: tokens has ${input.tokens.length} labels, expected ${steps} (one per step)`);
@@ -284,3 +549,4 @@ function validateInput(input: TraceInput): void {
     });
   }
 }
+

@@ -3,7 +3,15 @@
 import { decodeBase64, encodeBase64, Base64Error, base64DecodedLength } from '../encoding/base64';
 import { decodeFloat16, encodeFloat16, FLOAT16_RELATIVE_ERROR } from '../encoding/float16';
 import { dequantizeUint8, finiteRange, quantizeUint8 } from '../encoding/uint8';
-import type { DecodedTensor, EncodedTensor, TensorDtype } from './document';
+import type { EncodedTensor, TensorDtype } from './document';
+
+/** A decoded version-1 tensor: values as float32 (NaN/±Inf preserved), dims [B, T, H], and the bound of |decoded − original|. */
+export interface DecodedTensor {
+  dims: [number, number, number];
+  dtype: TensorDtype;
+  values: Float32Array;
+  maxError?: number;
+}
 import { TraceFormatError } from './errors';
 
 export type Dims = [number, number, number];
@@ -11,27 +19,6 @@ export type Dims = [number, number, number];
 export const BYTES_PER_VALUE: Record<TensorDtype, number> = { float32: 4, float16: 2, uint8: 1 };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * Copies a [B, T, H] tensor keeping every `stride`-th step from step 0 (giving [B, ceil(T/stride), H]),
- * with masked cells (t >= lengths[b], in original steps) set to 0 so that stored data never carries
- * leftovers of padding.
- */
-export function selectSteps(values: Float32Array, dims: Dims, stride: number, lengths?: ArrayLike<number>): Float32Array {
-  const [B, T, H] = dims;
-  const kept = Math.ceil(T / stride);
-  const out = new Float32Array(B * kept * H);
-  for (let b = 0; b < B; b++) {
-    const len = lengths ? lengths[b]! : T;
-    for (let k = 0; k < kept; k++) {
-      const t = k * stride;
-      if (t >= len) continue;
-      const src = (b * T + t) * H;
-      out.set(values.subarray(src, src + H), (b * kept + k) * H);
-    }
-  }
-  return out;
-}
 
 /** Encodes values already laid out as [B, T, H] (masked cells zeroed) with the given dtype. */
 export function encodeTensor(values: Float32Array, dims: Dims, dtype: TensorDtype, lengths?: ArrayLike<number>): EncodedTensor {
@@ -108,10 +95,14 @@ export function decodeTensor(json: unknown, path: string, expect?: Dims): Decode
     maxError = FLOAT16_RELATIVE_ERROR;
   } else {
     values = dequantizeUint8(bytes, scale, offset);
-    // Half a quantization step, plus half a float32 ulp at the largest magnitude from rounding the decoded value to float32.
-    maxError = scale / 2 + 2 ** -24 * Math.max(Math.abs(offset), Math.abs(offset + 252 * scale));
+    maxError = uint8MaxError(scale, offset);
   }
   return { dims: d, dtype, values, maxError };
+}
+
+/** Half a quantization step, plus half a float32 ulp at the largest magnitude from rounding the decoded value to float32. */
+export function uint8MaxError(scale: number, offset: number): number {
+  return scale / 2 + 2 ** -24 * Math.max(Math.abs(offset), Math.abs(offset + 252 * scale));
 }
 
 function finiteField(obj: Record<string, unknown>, key: string, path: string): number {

@@ -32,8 +32,15 @@ export function startPyramid(values: Float32Array, steps: number, units: number)
 /** The first level not built yet, or -1 when every level up to the top exists. */
 export function missingLevel(p: TimePyramid): number {
   const top = topLevel(p.steps);
-  for (let k = 1; k <= top; k++) if (!p.levels[k]) return k;
+  for (let k = baseLevel(p) + 1; k <= top; k++) if (!p.levels[k]) return k;
   return -1;
+}
+
+/** The finest level present: 0, or the finest inline level of a trace whose fine levels are in a sidecar. */
+export function baseLevel(p: TimePyramid): number {
+  let k = 0;
+  while (k < p.levels.length && !p.levels[k]) k++;
+  return k;
 }
 
 export function pyramidComplete(p: TimePyramid): boolean {
@@ -54,7 +61,12 @@ export function buildLevel(p: TimePyramid, k: number): void {
   const H = p.units;
   const buckets = bucketsAt(p.steps, k);
   const out = new Float32Array(buckets * H);
-  const prev = p.levels[k - 1];
+  let prev = p.levels[k - 1];
+  if (!prev && !p.levels[0]) {
+    // No level 0 (sidecar trace): build up from the finest level present.
+    buildLevel(p, k - 1);
+    prev = p.levels[k - 1];
+  }
   if (!prev) {
     const L0 = p.levels[0]!;
     const size = 2 ** k;

@@ -66,6 +66,14 @@ export function levelFor(stepsPerCol: number, available: number): number {
   return Math.min(available - 1, Math.floor(Math.log2(stepsPerCol)));
 }
 
+/** levelFor, moved to the nearest level the pyramid holds: a finer one when the wanted level is missing above, else a coarser. */
+export function presentLevelFor(stepsPerCol: number, levels: readonly (Float32Array | undefined)[]): number {
+  const k = levelFor(stepsPerCol, levels.length);
+  for (let j = k; j >= 0; j--) if (levels[j]) return j;
+  for (let j = k + 1; j < levels.length; j++) if (levels[j]) return j;
+  return k;
+}
+
 /** Fills out[row * cols + col] for the job. `out.length` >= cols * rows. */
 export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: RasterScratch, out: Uint32Array): RasterInfo {
   const { pyramid, order, cols, rows } = job;
@@ -73,7 +81,7 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
   const valid = pyramid.steps;
   const stepsPerCol = (job.steps.end - job.steps.start) / cols;
   const unitsPerRow = (job.units.end - job.units.start) / rows;
-  const k = levelFor(stepsPerCol, pyramid.levels.length);
+  const k = presentLevelFor(stepsPerCol, pyramid.levels);
   const L = pyramid.levels[k];
   const bucket = 2 ** k;
   const { rowStart, rowEnd } = scratch;
@@ -104,8 +112,9 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
     if (i1 > valid) i1 = valid;
     // Buckets whose first step lies in [i0, i1) (each bucket lands in one column), at least one:
     // stepsPerCol / 2^k of them, in [1, 2).
-    const j0 = Math.min(Math.ceil(i0 / bucket), Math.ceil(valid / bucket) - 1);
-    const j1 = Math.max(j0 + 1, Math.ceil(i1 / bucket));
+    // Zoomed in past the level's buckets (a sidecar trace's overview): the bucket holding the column.
+    const j0 = bucket > stepsPerCol ? Math.floor(i0 / bucket) : Math.min(Math.ceil(i0 / bucket), Math.ceil(valid / bucket) - 1);
+    const j1 = bucket > stepsPerCol ? j0 + 1 : Math.max(j0 + 1, Math.ceil(i1 / bucket));
     let base = j0 * H;
     for (let d = dS; d < dE; d++) acc[d - dS] = L[base + order[d]];
     for (let j = j0 + 1; j < j1; j++) {

@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { decodeTrace } from '../../../src/core/trace/decode';
-import { TRACE_MIME, type DecodedTrace, type TraceDocument } from '../../../src/core/trace/document';
+import { TRACE_MIME, type TraceDocument } from '../../../src/core/trace/document';
+import type { DecodedTrace } from '../../../src/core/trace/decoded';
 
 export const EXTENSION_ID = 'gatescope.gatescope';
 export const ERROR_MIME = 'application/vnd.code.notebook.error';

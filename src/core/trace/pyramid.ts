@@ -1,0 +1,162 @@
+// The time pyramid of trace format v2: level k summarises buckets of fanout^k steps of one gate by
+// mean, min and max, per batch item and unit. Layout of every level: row-major [b][bucket][unit].
+//
+// Bucket j of level k covers steps [j * s, min((j + 1) * s, T)) with s = fanout^k; of batch item b
+// only the valid steps (t < len_b) count. A bucket with no valid step is masked and stored as 0 in
+// every summary. NaN anywhere in a bucket makes all three summaries NaN (a NaN never hides behind a
+// mean or a max); ±Inf enter the mean, min and max as IEEE arithmetic says (+Inf and −Inf in one
+// bucket give a NaN mean). Means are accumulated in float64 and rounded once to float32.
+
+/** Steps per bucket grow by this factor per level. */
+export const PYRAMID_FANOUT = 4;
+
+/** Values of one tile at level 0: tiles of about 128K values (512 KB float32) per gate. */
+const TILE_VALUES = 1 << 17;
+
+export interface LevelSummaries {
+  mean: Float32Array;
+  min: Float32Array;
+  max: Float32Array;
+}
+
+/** Buckets of `bucket` steps covering `steps` steps. */
+export function bucketCount(steps: number, bucket: number): number {
+  return Math.ceil(steps / bucket);
+}
+
+/** Valid steps in bucket j of `bucket` steps for a sequence of `len` valid steps. */
+export function validInBucket(j: number, bucket: number, len: number): number {
+  return Math.max(0, Math.min((j + 1) * bucket, len) - j * bucket);
+}
+
+/**
+ * Tile length in buckets for gates of up to `maxUnits` units: a power of two with about 128K
+ * values per tile, in [16, 4096].
+ */
+export function chooseTileSteps(maxUnits: number): number {
+  let t = 4096;
+  while (t > 16 && t * maxUnits > TILE_VALUES) t >>= 1;
+  return t;
+}
+
+/**
+ * Bucket sizes of every level, finest first: 1, f, f², … up to the first level whose buckets fit one
+ * tile (ceil(steps / bucket) <= tileSteps), so that the top level of a batch item is a single tile.
+ */
+export function levelBuckets(steps: number, fanout: number, tileSteps: number): number[] {
+  const out = [1];
+  while (bucketCount(steps, out[out.length - 1]!) > tileSteps) out.push(out[out.length - 1]! * fanout);
+  return out;
+}
+
+/** Tiles per batch item of a level with `buckets` buckets. */
+export function tilesPerItem(buckets: number, tileSteps: number): number {
+  return Math.ceil(buckets / tileSteps);
+}
+
+/**
+ * Summaries of the level with `bucket` steps per bucket straight from level-0 values [B, T, U]
+ * (one pass over every valid cell). `lengths[b]` valid steps per item (T when absent).
+ */
+export function summariseFromValues(values: Float32Array, B: number, T: number, U: number, bucket: number, lengths?: ArrayLike<number>): LevelSummaries {
+  const J = bucketCount(T, bucket);
+  const n = B * J * U;
+  const mean = new Float32Array(n);
+  const min = new Float32Array(n);
+  const max = new Float32Array(n);
+  const sum = new Float64Array(U);
+  const lo = new Float64Array(U);
+  const hi = new Float64Array(U);
+  const nan = new Uint8Array(U);
+  for (let b = 0; b < B; b++) {
+    const len = lengths ? lengths[b]! : T;
+    for (let j = 0; j < J; j++) {
+      const t0 = j * bucket;
+      const t1 = Math.min(t0 + bucket, len);
+      if (t1 <= t0) continue; // masked bucket: stays 0
+      sum.fill(0);
+      lo.fill(Infinity);
+      hi.fill(-Infinity);
+      nan.fill(0);
+      for (let t = t0; t < t1; t++) {
+        const row = (b * T + t) * U;
+        for (let u = 0; u < U; u++) {
+          const v = values[row + u]!;
+          sum[u] += v;
+          if (v < lo[u]!) lo[u] = v;
+          if (v > hi[u]!) hi[u] = v;
+          if (v !== v) nan[u] = 1;
+        }
+      }
+      const o = (b * J + j) * U;
+      const inv = 1 / (t1 - t0);
+      for (let u = 0; u < U; u++) {
+        mean[o + u] = sum[u]! * inv;
+        min[o + u] = nan[u] ? NaN : lo[u]!;
+        max[o + u] = nan[u] ? NaN : hi[u]!;
+      }
+    }
+  }
+  return { mean, min, max };
+}
+
+/**
+ * The next coarser level (bucket * fanout steps) from a level's summaries (bucket steps): each
+ * coarse bucket combines up to `fanout` fine buckets, means weighted by their valid steps.
+ * Exactly what summariseFromValues gives for the coarse bucket, up to float32 rounding of the fine means.
+ */
+export function coarsen(fine: LevelSummaries, B: number, T: number, U: number, bucket: number, fanout: number, lengths?: ArrayLike<number>): LevelSummaries {
+  const Jf = bucketCount(T, bucket);
+  const coarse = bucket * fanout;
+  const J = bucketCount(T, coarse);
+  const n = B * J * U;
+  const mean = new Float32Array(n);
+  const min = new Float32Array(n);
+  const max = new Float32Array(n);
+  const sum = new Float64Array(U);
+  const lo = new Float64Array(U);
+  const hi = new Float64Array(U);
+  const nan = new Uint8Array(U);
+  for (let b = 0; b < B; b++) {
+    const len = lengths ? lengths[b]! : T;
+    for (let j = 0; j < J; j++) {
+      const total = validInBucket(j, coarse, len);
+      if (total === 0) continue;
+      sum.fill(0);
+      lo.fill(Infinity);
+      hi.fill(-Infinity);
+      nan.fill(0);
+      const f1 = Math.min(Jf, (j + 1) * fanout);
+      for (let jf = j * fanout; jf < f1; jf++) {
+        const w = validInBucket(jf, bucket, len);
+        if (w === 0) break;
+        const row = (b * Jf + jf) * U;
+        for (let u = 0; u < U; u++) {
+          const m = fine.mean[row + u]!;
+          const a = fine.min[row + u]!;
+          const z = fine.max[row + u]!;
+          if (a !== a) nan[u] = 1;
+          sum[u] += m * w;
+          if (a < lo[u]!) lo[u] = a;
+          if (z > hi[u]!) hi[u] = z;
+        }
+      }
+      const o = (b * J + j) * U;
+      for (let u = 0; u < U; u++) {
+        mean[o + u] = sum[u]! / total;
+        min[o + u] = nan[u] ? NaN : lo[u]!;
+        max[o + u] = nan[u] ? NaN : hi[u]!;
+      }
+    }
+  }
+  return { mean, min, max };
+}
+
+/** Every level of a gate: level 0 is the values (min = max = mean), then coarsen() up the list. */
+export function buildPyramid(values: Float32Array, B: number, T: number, U: number, buckets: readonly number[], fanout: number, lengths?: ArrayLike<number>): LevelSummaries[] {
+  const out: LevelSummaries[] = [{ mean: values, min: values, max: values }];
+  for (let k = 1; k < buckets.length; k++) {
+    out.push(k === 1 ? summariseFromValues(values, B, T, U, buckets[1]!, lengths) : coarsen(out[k - 1]!, B, T, U, buckets[k - 1]!, fanout, lengths));
+  }
+  return out;
+}
