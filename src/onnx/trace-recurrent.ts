@@ -10,13 +10,13 @@ import type { ActivationSpec } from '../core/trace/document';
 import { formatDims } from '../core/io/tensor';
 import { gruLayerValues } from '../core/recurrent/gru-values';
 import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
-import { findGruNodes, runtimeInputs } from './graph';
-import { describeInputs, prepareFeeds, type UserTensor } from './inputs';
+import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
+import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } from './inputs';
 import { gatherNodeValues, type RunTensor } from './node-values';
-import { decodeModel } from './proto';
+import { decodeModel, type onnx } from './proto';
 import { compareWithY, recoverGates, runNative } from './recover';
 import { traceRecurrentNode, type RecurrentCheck } from './recover-recurrent';
-import { findRecurrentNodes, instrumentRecurrent } from './recurrent-graph';
+import { findRecurrentNodes, instrumentRecurrent, type RecurrentFetch, type RecurrentNodeInfo } from './recurrent-graph';
 import { recurrentWarnings } from './recurrent-warnings';
 import { getSession, modelKey, ort } from './session';
 import { modelWarnings } from './warnings';
@@ -66,6 +66,10 @@ export interface RecurrentTraceResult {
   engine: string;
   /** What the check compares, stated with its largest error. */
   checkText: string;
+  /** Largest |h - Y| over all nodes. */
+  maxAbsError: number;
+  /** The inputs as fed (for token labels). */
+  feeds: Record<string, UserTensor>;
 }
 
 function toOrtTensor(t: UserTensor): ort.Tensor {
@@ -74,9 +78,18 @@ function toOrtTensor(t: UserTensor): ort.Tensor {
   return new ort.Tensor('float32', t.data as Float32Array, t.dims);
 }
 
-export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<RecurrentTraceResult> {
-  const model = decodeModel(opts.modelBytes);
-  const nodes = findRecurrentNodes(model);
+/** What a model needs before any run: its recurrent nodes, the instrumented bytes, its inputs and warnings. */
+export interface PreparedRecurrent {
+  nodes: RecurrentNodeInfo[];
+  /** The GRU nodes as the GRU path describes them (for its recovery and its input checks). */
+  gruInfo: GruNodeInfo[];
+  instrumented: { bytes: Uint8Array; fetch: RecurrentFetch[] };
+  inputs: ModelInputInfo[];
+  warnings: string[];
+}
+
+/** Finds and checks the recurrent nodes of a decoded model and instruments it (once per model). */
+export function prepareRecurrent(model: onnx.IModelProto, nodes: RecurrentNodeInfo[] = findRecurrentNodes(model)): PreparedRecurrent {
   if (nodes.length === 0) throw new OnnxTraceError('the model has no GRU, LSTM or RNN node: Gatescope shows the gates of ONNX recurrent nodes (export nn.GRU, nn.LSTM or nn.RNN with torch.onnx.export)');
   for (const n of nodes) {
     if (n.attrs.layout !== 0) {
@@ -84,9 +97,24 @@ export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<Rec
     }
   }
   const gruInfo = nodes.some((n) => n.cell === 'gru') ? findGruNodes(model) : [];
-  const instrumented = instrumentRecurrent(model, nodes);
-  const inputs = describeInputs(runtimeInputs(model.graph!));
-  const feeds = prepareFeeds(inputs, opts.inputs, gruInfo);
+  return {
+    nodes,
+    gruInfo,
+    instrumented: instrumentRecurrent(model, nodes),
+    inputs: describeInputs(runtimeInputs(model.graph!)),
+    warnings: [...modelWarnings(model, gruInfo), ...recurrentWarnings(nodes)],
+  };
+}
+
+/** Decodes, prepares and runs: the whole path for one call (tests, tools). */
+export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<RecurrentTraceResult> {
+  return runPreparedRecurrent(prepareRecurrent(decodeModel(opts.modelBytes)), opts);
+}
+
+/** One onnxruntime run of a prepared model, then every node's gates and checks. */
+export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<RecurrentTraceOptions, 'modelBytes'> & { modelBytes: Uint8Array }): Promise<RecurrentTraceResult> {
+  const { nodes, gruInfo, instrumented } = p;
+  const feeds = prepareFeeds(p.inputs, opts.inputs, gruInfo);
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
   const runtime = opts.numThreads === undefined ? { wasmDir: opts.wasmDir } : { wasmDir: opts.wasmDir, numThreads: opts.numThreads };
   const session = await getSession(`${key}:recurrent`, () => instrumented.bytes, runtime);
@@ -163,8 +191,10 @@ export async function runRecurrentOnnx(opts: RecurrentTraceOptions): Promise<Rec
     nodes: summaries,
     batch,
     steps,
-    warnings: [...modelWarnings(model, gruInfo), ...recurrentWarnings(nodes)],
+    feeds,
+    warnings: [...p.warnings],
     engine: engine === 'native' ? `gatescope-native (${kernel || 'auto'}) on X from onnxruntime-web ${ver}` : `onnxruntime-web ${ver} (wasm) + gatescope gate recompute`,
+    maxAbsError: worst,
     checkText: `recomputed h vs onnxruntime-web ${ver} Y of every recurrent node (valid steps): max |diff| ${worst.toExponential(2)}` + (summaries.some((s) => s.check.yc !== undefined) ? `; final c vs Y_c: max |diff| ${worstC.toExponential(2)}` : ''),
   };
   if (lengths) out.sequenceLengths = [...lengths];
