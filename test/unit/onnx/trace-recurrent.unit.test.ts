@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gateNames } from '../../../src/core/cells/gate-sets';
 import { OnnxTraceError } from '../../../src/onnx/errors';
+import { inspectOnnxModel } from '../../../src/onnx/inspect';
 import { onnx } from '../../../src/onnx/proto';
 import { runRecurrentOnnx } from '../../../src/onnx/trace-recurrent';
 import { fixtureBytes, maxAbsDiff, npyTensor, WASM_DIR } from './fixtures';
@@ -86,6 +87,16 @@ describe('ONNX path for LSTM and RNN nodes (torch.onnx exports and hand-built no
       });
     }
   }
+
+  it('inspect lists every recurrent node with its kind, hidden size and input size', () => {
+    const mixed = inspectOnnxModel(fixtureBytes('export_mixed.onnx'));
+    assert.deepEqual(mixed.recurrentNodes.map((n) => [n.cell, n.hiddenSize, n.inputSize, n.direction]), [['gru', 6, 3, 'forward'], ['lstm', 5, 6, 'bidirectional'], ['rnn', 4, 10, 'forward']]);
+    assert.equal(mixed.gruNodes.length, 1);
+    const lstm = inspectOnnxModel(fixtureBytes('export_lstm.onnx'));
+    assert.deepEqual(lstm.recurrentNodes.map((n) => [n.cell, n.hiddenSize, n.inputSize]), [['lstm', 6, 3], ['lstm', 6, 6]]);
+    assert.equal(lstm.gruNodes.length, 0);
+    assert.deepEqual(lstm.warnings, []);
+  });
 
   it('says clearly when the model has no recurrent node', async () => {
     const model = onnx.ModelProto.create({
