@@ -3,7 +3,19 @@
 // imported by both sides. Browser downloads do not work inside VS Code webviews, so exports go
 // through the host's save dialog.
 
+import type { SidecarRef } from './trace/document';
+
 export type ExportFormat = 'png' | 'svg' | 'csv';
+
+/** One tile of a sidecar tensor: batch item b, tile i (docs/trace-format.md, "Tiles"). */
+export interface TileKey {
+  tensor: string;
+  b: number;
+  i: number;
+}
+
+/** Most tiles one request may ask for (a view needs a few per gate). */
+export const MAX_TILES_PER_REQUEST = 64;
 
 /** Renderer → host. */
 export type RendererToHost =
@@ -18,9 +30,14 @@ export type RendererToHost =
       data: string;
       encoding: 'base64' | 'utf8';
     }
-  | { type: 'ready' };
+  | { type: 'ready' }
+  /** Tiles of the sidecar `sidecar` names, which must be referenced by an output of the renderer's notebook. */
+  | { type: 'tiles'; requestId: number; sidecar: SidecarRef; tiles: TileKey[] };
 
 /** Host → renderer. */
 export type HostToRenderer =
   | { type: 'exportResult'; requestId: number; ok: true; path: string }
-  | { type: 'exportResult'; requestId: number; ok: false; cancelled: boolean; error?: string };
+  | { type: 'exportResult'; requestId: number; ok: false; cancelled: boolean; error?: string }
+  /** data: base64 of the tile's raw little-endian bytes, checked against the sidecar's hashes. */
+  | { type: 'tilesResult'; requestId: number; ok: true; tiles: (TileKey & { data: string })[] }
+  | { type: 'tilesResult'; requestId: number; ok: false; error: string };

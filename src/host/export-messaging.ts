@@ -27,7 +27,7 @@ export async function handleExport(
   message: Extract<RendererToHost, { type: 'export' }>,
   editor: vscode.NotebookEditor | undefined,
   deps: ExportDeps = realDeps,
-): Promise<HostToRenderer> {
+): Promise<Extract<HostToRenderer, { type: 'exportResult' }>> {
   const { requestId, format } = message;
   if (!(format in FILTERS)) return { type: 'exportResult', requestId, ok: false, cancelled: false, error: `unknown export format ${JSON.stringify(format)}` };
   const safeName = message.suggestedName.replace(/[\\/:*?"<>|]/g, '_') || `gatescope.${format}`;

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { createController } from './controller';
 import { openDemo } from './demo';
 import { registerExportMessaging } from './export-messaging';
+import { registerTileServer } from './tile-server';
+import { registerSidecarCleanup } from './sidecar-cleanup';
 import { inspectOnnxCommand } from './inspect-command';
 import type { HostPaths } from './run-spec';
 
@@ -19,6 +21,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gatescope.openTwinDemo', () => openDemo(context, 'twins.ipynb')),
     createController(paths),
     registerExportMessaging(),
+    registerTileServer(),
+    registerSidecarCleanup(),
   );
 }
 

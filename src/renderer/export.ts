@@ -113,14 +113,16 @@ export function visibleCsv(src: CsvSource): string {
   return out.join('\n') + '\n';
 }
 
+type ExportReply = Extract<HostToRenderer, { type: 'exportResult' }>;
+
 /** Sends exports to the host and resolves each with the host's reply. */
 export class ExportChannel {
   private next = 1;
-  private readonly pending = new Map<number, (r: HostToRenderer) => void>();
+  private readonly pending = new Map<number, (r: ExportReply) => void>();
 
   constructor(private readonly post: (m: RendererToHost) => void) {}
 
-  send(format: ExportFormat, suggestedName: string, data: string): Promise<HostToRenderer> {
+  send(format: ExportFormat, suggestedName: string, data: string): Promise<ExportReply> {
     const requestId = this.next++;
     return new Promise((resolve) => {
       this.pending.set(requestId, resolve);
@@ -131,7 +133,7 @@ export class ExportChannel {
   /** Routes a host message; returns true when it answered one of this channel's requests. */
   receive(m: unknown): boolean {
     if (!m || typeof m !== 'object' || (m as HostToRenderer).type !== 'exportResult') return false;
-    const r = m as HostToRenderer;
+    const r = m as ExportReply;
     const done = this.pending.get(r.requestId);
     if (!done) return false;
     this.pending.delete(r.requestId);

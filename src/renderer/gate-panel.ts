@@ -2,7 +2,7 @@
 // rasterizeGate. The canvas is sized to the screen (never to the data), so it stays far below
 // browser canvas limits (2^28 pixels, MAX_TEXTURE_SIZE) whatever the trace size.
 type GateName = string;
-import { makeScratch, rasterizeGate, type RasterColours, type RasterInfo, type RasterScratch } from '../core/view/raster';
+import { makeScratch, rasterizeGate, type RasterColours, type RasterInfo, type RasterScratch, type TiledLevel } from '../core/view/raster';
 import type { Range } from '../core/view/range';
 import type { TimePyramid } from '../core/view/pyramid';
 import { el } from './dom';
@@ -57,11 +57,11 @@ export class GatePanel {
     }
   }
 
-  draw(pyramid: TimePyramid, totalSteps: number, order: Int32Array, steps: Range, units: Range, colours: RasterColours): RasterInfo | undefined {
+  draw(pyramid: TimePyramid, totalSteps: number, order: Int32Array, steps: Range, units: Range, colours: RasterColours, fine?: TiledLevel): RasterInfo | undefined {
     if (!this.ctx || !this.image || !this.pixels || !this.scratch) return undefined;
     const t0 = performance.now();
     const info = rasterizeGate(
-      { pyramid, totalSteps, order, steps, units, cols: this.image.width, rows: this.image.height },
+      fine ? { pyramid, fine, totalSteps, order, steps, units, cols: this.image.width, rows: this.image.height } : { pyramid, totalSteps, order, steps, units, cols: this.image.width, rows: this.image.height },
       colours,
       this.scratch,
       this.pixels,

@@ -55,13 +55,14 @@ export function buildHeader(trace: DecodedTrace): HTMLElement {
   let maxErr = 0;
   for (const l of trace.layers) {
     for (const g of l.gates) {
-      const level = g.levels.find((v) => v.mean) ?? g.levels[0]!;
+      // What a hovered cell's value carries: level 0's encoding (inline, or in the sidecar).
+      const level = g.levels[0]!;
       dtypes.add(level.dtype);
       maxErr = Math.max(maxErr, level.dtype === 'uint8' ? level.maxError : 0);
     }
   }
   const shape = `${trace.layers.length} layer entr${trace.layers.length === 1 ? 'y' : 'ies'} · batch ${trace.batch} · ${trace.steps} steps`;
-  const precision = `stored as ${[...dtypes].join(' + ')}${maxErr > 0 ? ` (uint8 error ≤ ${maxErr.toPrecision(2)})` : dtypes.has('float16') ? ' (relative error ≤ 2⁻¹¹)' : ''}`;
+  const precision = `${trace.sidecar ? 'every step stored (in the sidecar) as' : 'stored as'} ${[...dtypes].join(' + ')}${maxErr > 0 ? ` (uint8 error ≤ ${maxErr.toPrecision(2)})` : dtypes.has('float16') ? ' (relative error ≤ 2⁻¹¹)' : ''}`;
   const check = trace.check
     ? `verified: max |h − reference| = ${trace.check.maxAbsError.toPrecision(3)} (reference: ${trace.check.reference})`
     : 'not verified against a reference';

@@ -33,7 +33,8 @@ export function buildLegend(spec: LegendSpec, caption: string): HTMLElement {
   const ticks = el('div', 'gs-legend-ticks');
   ticks.style.width = `${WIDTH}px`;
   for (const t of spec.ticks) {
-    const s = el('span', undefined, String(t));
+    // Ranges from the data are arbitrary doubles: three significant digits are what a legend can hold.
+    const s = el('span', undefined, Number.isInteger(t) ? String(t) : String(Number(t.toPrecision(3))));
     s.style.left = `${((t - spec.lo) / (spec.hi - spec.lo)) * WIDTH}px`;
     ticks.append(s);
   }

@@ -9,6 +9,7 @@ import { ExportChannel } from './export';
 import { contextStore, type StateStore } from './state';
 import { CSS } from './styles';
 import { ThemeWatcher } from './theme';
+import { TileChannel } from './tile-channel';
 import { TraceView } from './view';
 
 export class OutputRegistry {
@@ -16,13 +17,15 @@ export class OutputRegistry {
   private readonly theme = new ThemeWatcher();
   private readonly store: StateStore;
   private readonly exports: ExportChannel | undefined;
+  private readonly tiles: TileChannel | undefined;
 
   constructor(context: RendererContext<unknown>) {
     this.store = contextStore(context);
     if (typeof context.postMessage === 'function') {
       const post = context.postMessage.bind(context);
       this.exports = new ExportChannel((m: RendererToHost) => post(m));
-      context.onDidReceiveMessage?.((m) => this.exports?.receive(m));
+      this.tiles = new TileChannel((m: RendererToHost) => post(m));
+      context.onDidReceiveMessage?.((m) => this.exports?.receive(m) || this.tiles?.receive(m));
     }
   }
 
@@ -38,6 +41,7 @@ export class OutputRegistry {
       stamp('gatescope:decoded');
       view = new TraceView(trace, item.id, this.store.load(item.id), {
         exports: this.exports,
+        tiles: this.tiles,
         saveState: (s) => this.store.save(item.id, s),
         subscribeTheme: (fn) => this.theme.subscribe(fn),
       });

@@ -17,6 +17,8 @@ export interface CellReport {
   maxError: Record<GateName, number>;
   zFlipped: boolean;
   zShownMeaning: string;
+  /** Set when the values are bucket means, not the cell's own (a sidecar trace before its tile arrives). */
+  approx?: string;
   /** What a pixel covers at this zoom, when more than one cell. */
   aggregation: string | undefined;
 }
@@ -40,7 +42,7 @@ export function cellSentence(c: CellReport): string {
     const v = valueText(c.values[g]!, c.maxError[g]!);
     return g === 'z' && c.zFlipped ? `z ${v} (shown as 1 − z = ${valueText(1 - c.values[g]!, c.maxError[g]!)})` : `${g} ${v}`;
   });
-  return `${where}: ${parts.join(', ')}`;
+  return `${where}: ${c.approx ? `${c.approx}: ` : ''}${parts.join(', ')}`;
 }
 
 export function fillTooltip(tip: HTMLElement, c: CellReport): void {
@@ -74,7 +76,9 @@ export function fillTooltip(tip: HTMLElement, c: CellReport): void {
     }
     tip.append(t);
   }
-  if (c.aggregation) tip.append(el('div', 'gs-muted', `colour: ${c.aggregation}; values: the cell under the pointer`));
+  if (c.approx) tip.append(el('div', 'gs-muted', `values: ${c.approx}`));
+  else if (c.aggregation) tip.append(el('div', 'gs-muted', `colour: ${c.aggregation}; values: the cell under the pointer`));
+  tip.dataset['exact'] = c.approx ? 'false' : 'true';
   tip.dataset['step'] = String(c.step);
   tip.dataset['unit'] = String(c.unit);
 }

@@ -9,7 +9,9 @@ import { cellAt, clampRange, panRange, revealCell, zoomRange, type Range } from 
 import { levelFor } from '../core/view/raster';
 import { drawStepAxis, drawUnitAxis } from './axes';
 import { rasterColours, scaleOf } from './colours';
-import type { RasterColours } from '../core/view/raster';
+import { SidecarTiles } from './sidecar-tiles';
+import type { TileChannel } from './tile-channel';
+import type { RasterColours, TiledLevel } from '../core/view/raster';
 
 type GateName = string;
 
@@ -43,6 +45,8 @@ const Z_MEANING_TEXT: Record<ZMeaning, string> = {
 
 export interface ViewHost {
   exports?: ExportChannel;
+  /** Sidecar tiles from the extension host; absent where no host answers (the overview stays). */
+  tiles?: TileChannel;
   saveState(s: ViewState): void;
   subscribeTheme(fn: () => void): () => void;
 }
@@ -107,6 +111,7 @@ export class TraceView {
   ) {
     this.state = sanitizeState(saved, trace);
     this.data = new LayerData(trace, this.state.layer, this.state.batch);
+    this.fine = this.fineTilesFor(this.state.layer, this.state.batch);
     this.order = identityOrder(this.data.units);
 
     this.root = el('div', 'gs-root', undefined, { 'data-gatescope': 'trace', 'data-output-id': outputId });
@@ -159,7 +164,8 @@ export class TraceView {
       this.invalidate({ heatmaps: true, overlay: true, plots: true });
       this.persist();
     });
-    toolbar.append(labelled('Show', zSel));
+    // The z view only means something for GRU layers.
+    if (trace.layers.some((l) => l.cell === 'gru')) toolbar.append(labelled('Show', zSel));
 
     const reset = button('Reset zoom', 'Show all steps and units (key 0)');
     reset.addEventListener('click', () => this.resetZoom());
@@ -280,6 +286,17 @@ export class TraceView {
 
   private readonly colourCache = new Map<string, RasterColours>();
 
+  /** Fine levels of a sidecar trace, fetched per tile from the host (undefined: inline trace, or no host). */
+  private fine: SidecarTiles | undefined;
+
+  private fineTilesFor(layer: number, batch: number): SidecarTiles | undefined {
+    if (!this.trace.sidecar || !this.host.tiles) return undefined;
+    return new SidecarTiles(this.trace, layer, batch, this.host.tiles, () => {
+      if (this.disposed) return;
+      this.invalidate({ heatmaps: true, overlay: true });
+    });
+  }
+
   private get stepsRange(): Range {
     return (this.state.steps ??= { start: 0, end: this.data.steps });
   }
@@ -297,6 +314,7 @@ export class TraceView {
     this.state.layer = layer;
     this.state.batch = batch;
     this.data = new LayerData(this.trace, layer, batch);
+    this.fine = this.fineTilesFor(layer, batch);
     if (unitsChanged) {
       this.state.units = undefined;
       this.state.cursor = undefined;
@@ -385,7 +403,7 @@ export class TraceView {
   /** Pyramid level the current zoom draws from. */
   private neededLevel(): number {
     const r = this.stepsRange;
-    const cols = Math.max(1, this.panels.r.canvas.width);
+    const cols = Math.max(1, this.panels[this.data.names[0]!]!.canvas.width);
     return levelFor((r.end - r.start) / cols, 64);
   }
 
@@ -473,10 +491,26 @@ export class TraceView {
     const up = (units.end - units.start) / rows;
     const half = { start: units.start / 2, end: units.end / 2 };
     void flipped;
+    let fineColumns = 0;
+    let fineBucket = this.data.bucket;
+    this.fine?.beginFrame();
     for (const g of this.data.names) {
       const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, need, this.order) : undefined;
-      if (paired) this.panels[g]!.draw(paired, this.data.steps, this.data.pairOrder, steps, half, this.coloursOf(g));
-      else this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, this.order, steps, units, this.coloursOf(g));
+      if (paired) {
+        this.panels[g]!.draw(paired, this.data.steps, this.data.pairOrder, steps, half, this.coloursOf(g));
+        continue;
+      }
+      // A sidecar trace zoomed past its inline levels: the finer level's tiles for the visible steps.
+      let tiled: TiledLevel | undefined;
+      const spec = this.data.gates[g]!.spec;
+      const m = this.fine ? this.fine.levelFor(spec, sp) : -1;
+      if (m >= 0) {
+        const bucket = spec.levels[m]!.bucket;
+        tiled = this.fine!.tiled(spec, m, Math.floor(steps.start / bucket), Math.ceil(steps.end / bucket));
+        fineBucket = Math.min(fineBucket, bucket);
+      }
+      const info = this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, this.order, steps, units, this.coloursOf(g), tiled);
+      if (tiled && info) fineColumns = g === this.data.names[0] ? info.fineColumns : Math.min(fineColumns, info.fineColumns);
     }
     if (up >= 2) this.pump();
     this.drawnLevel = need;
@@ -490,8 +524,23 @@ export class TraceView {
     r['unitsEnd'] = String(Math.ceil(units.end));
     r['layer'] = String(this.state.layer);
     r['batch'] = String(this.state.batch);
-    const agg =
-      sp > 1.001 || up > 1.001
+    // Where the columns came from: every step (full), the sidecar's finer tiles for some or all columns, or the overview.
+    const fineAll = fineColumns >= cols;
+    const shownBucket = this.data.bucket > 1 && fineAll ? fineBucket : this.data.bucket;
+    r['detail'] = shownBucket === 1 ? 'full' : fineColumns > 0 ? 'partial' : 'overview';
+    r['bucket'] = String(shownBucket);
+    if (this.fine) {
+      r['tilesLoaded'] = String(this.fine.loaded);
+      r['tilesPending'] = String(this.fine.pending);
+      r['tilesMb'] = (this.fine.cachedBytes / 2 ** 20).toFixed(1);
+      r['tileRttMs'] = this.fine.roundTripMs.toFixed(1);
+      if (this.fine.error) r['tilesError'] = this.fine.error;
+      else delete r['tilesError'];
+    }
+    const coarse = Math.max(1, sp) < shownBucket;
+    const agg = coarse
+      ? `Overview: each column shows the mean of ${shownBucket} steps${this.fine?.error ? ` (full detail unavailable: ${this.fine.error})` : this.fine ? (this.fine.pending > 0 ? ' (fetching full detail…)' : '') : ' (full detail is in the sidecar; it needs the Gatescope extension)'}.`
+      : sp > 1.001 || up > 1.001
         ? `Level of detail: each pixel shows the mean of ≈${fmtCount(Math.max(1, sp))} step${sp > 1.5 ? 's' : ''} × ${fmtCount(Math.max(1, up))} unit${up > 1.5 ? 's' : ''} (NaN/Inf inside a pixel show as NaN/Inf).`
         : 'Full detail: one cell per pixel or more.';
     this.lod.textContent = `Steps ${Math.floor(steps.start)}–${Math.ceil(steps.end) - 1} of ${this.data.steps}, units rows ${Math.floor(units.start)}–${Math.ceil(units.end) - 1} of ${this.data.units}. ${agg}`;
@@ -508,7 +557,7 @@ export class TraceView {
   /** Positions of the plots inside the stack, read once per layout (reading them per hover would force a layout). */
   private geometry(): { plotLeft: number; rowTops: number[]; stackTop: number; width: number } {
     return (this.geom ??= {
-      plotLeft: this.panels.r.plot.offsetLeft + 1,
+      plotLeft: this.panels[this.data.names[0]!]!.plot.offsetLeft + 1,
       rowTops: this.allNames.map((g) => this.panels[g]!.row.offsetTop + 1),
       stackTop: this.stack.offsetTop,
       width: this.root.clientWidth,
@@ -651,9 +700,21 @@ export class TraceView {
     const d = this.data;
     const values: Record<GateName, number> = {};
     const maxError: Record<GateName, number> = {};
+    let approx: string | undefined;
     for (const g of d.names) {
-      values[g] = d.value(g, step, unit);
-      maxError[g] = d.gates[g]!.maxError;
+      const spec = d.gates[g]!.spec;
+      const exact = this.fine?.exact(spec, step, unit);
+      if (exact !== undefined) {
+        values[g] = exact;
+        maxError[g] = spec.levels[0]!.maxError;
+      } else {
+        values[g] = d.value(g, step, unit);
+        maxError[g] = d.gates[g]!.maxError;
+        if (d.bucket > 1) {
+          const a = Math.floor(step / d.bucket) * d.bucket;
+          approx = `means of steps ${a}–${Math.min(d.steps, a + d.bucket) - 1}${this.fine ? (this.fine.error ? '' : ' (fetching the exact values…)') : ' (exact values are in the sidecar)'}`;
+        }
+      }
     }
     const lod = this.root.dataset['lod'];
     return {
@@ -668,6 +729,7 @@ export class TraceView {
       maxError,
       zFlipped: this.zFlipped(),
       zShownMeaning: Z_MEANING_TEXT[this.zShown()],
+      ...(approx ? { approx } : {}),
       aggregation: lod && lod.startsWith('Level') ? lod.replace(/^Level of detail: each pixel shows /, '').replace(/ \(NaN.*$/, '') : undefined,
     };
   }

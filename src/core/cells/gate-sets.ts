@@ -85,7 +85,7 @@ export function activationRange(name: string, alpha?: number): GateRange | undef
  */
 export function gateSet(
   cell: CellKind,
-  acts: { gateAct?: { name: string; alpha?: number }; candidateAct?: { name: string; alpha?: number }; outputAct?: { name: string; alpha?: number } } = {},
+  acts: { gateAct?: { name: string; alpha?: number }; candidateAct?: { name: string; alpha?: number }; outputAct?: { name: string; alpha?: number }; projected?: boolean } = {},
 ): GateSpec[] {
   const pick = (spec: GateSpec, act: { name: string; alpha?: number } | undefined): GateSpec => {
     if (!act) return spec;
@@ -104,7 +104,8 @@ export function gateSet(
         return pick(spec, acts.candidateAct);
       case 'hidden':
         if (cell === 'rnn') return pick(spec, acts.candidateAct);
-        if (cell === 'lstm') return pick(spec, acts.outputAct);
+        // A projected LSTM's h = W_hr (o ⊙ h_act(c)) is unbounded (PyTorch proj_size).
+        if (cell === 'lstm') return acts.projected ? { ...spec, range: 'symmetric' } : pick(spec, acts.outputAct);
         return pick(spec, acts.candidateAct);
       default:
         return spec;

@@ -159,7 +159,7 @@ export interface SidecarRef {
   file: string;
   /** Size of the whole file in bytes. */
   bytes: number;
-  /** SHA-256 (hex) of the safetensors header JSON; the header lists a SHA-256 per tile. */
+  /** SHA-256 (hex) of the safetensors header: the bytes after the 8-byte length prefix, padding spaces included. The header lists a SHA-256 per tile. */
   headerSha256: string;
 }
 

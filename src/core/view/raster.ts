@@ -41,8 +41,20 @@ export interface RasterColours {
   masked: number;
 }
 
+/**
+ * A level finer than any the pyramid holds in full, present only in tiles (a sidecar trace's fine
+ * levels, fetched for the visible range): bucket 2^k steps, tile t holds buckets [t << shift, (t + 1) << shift)
+ * as [bucket][unit] rows. Columns whose tiles are all present are drawn from it, the others from the pyramid.
+ */
+export interface TiledLevel {
+  k: number;
+  shift: number;
+  tiles: readonly (Float32Array | undefined)[];
+}
+
 export interface RasterJob {
   pyramid: TimePyramid;
+  fine?: TiledLevel;
   /** All steps of the trace (steps >= pyramid.steps are masked for this batch item). */
   totalSteps: number;
   /** Display order: order[d] is the unit shown at display row d. */
@@ -57,7 +69,10 @@ export interface RasterJob {
 export interface RasterInfo {
   stepsPerPixel: number;
   unitsPerPixel: number;
+  /** Level of the columns drawn from the pyramid. */
   level: number;
+  /** Columns drawn from job.fine (0 without it). */
+  fineColumns: number;
 }
 
 /** Pyramid level whose buckets are at most `stepsPerCol` steps wide. */
@@ -102,6 +117,10 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
   const scale = 255 / (colours.hi - colours.lo);
   const lo = colours.lo;
   const lut = colours.lut;
+  const fine = job.fine && job.fine.k < k ? job.fine : undefined;
+  const fBucket = fine ? 2 ** fine.k : 0;
+  const fMask = fine ? (1 << fine.shift) - 1 : 0;
+  let fineColumns = 0;
   for (let c = 0; c < cols; c++) {
     const i0 = spanStart(job.steps.start, stepsPerCol, c);
     let i1 = spanEnd(job.steps.start, stepsPerCol, c, i0);
@@ -113,15 +132,34 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
     // Buckets whose first step lies in [i0, i1) (each bucket lands in one column), at least one:
     // stepsPerCol / 2^k of them, in [1, 2).
     // Zoomed in past the level's buckets (a sidecar trace's overview): the bucket holding the column.
-    const j0 = bucket > stepsPerCol ? Math.floor(i0 / bucket) : Math.min(Math.ceil(i0 / bucket), Math.ceil(valid / bucket) - 1);
-    const j1 = bucket > stepsPerCol ? j0 + 1 : Math.max(j0 + 1, Math.ceil(i1 / bucket));
-    let base = j0 * H;
-    for (let d = dS; d < dE; d++) acc[d - dS] = L[base + order[d]];
-    for (let j = j0 + 1; j < j1; j++) {
-      base = j * H;
-      for (let d = dS; d < dE; d++) acc[d - dS] += L[base + order[d]];
+    let n = 0;
+    if (fine) {
+      const f0 = fBucket > stepsPerCol ? Math.floor(i0 / fBucket) : Math.min(Math.ceil(i0 / fBucket), Math.ceil(valid / fBucket) - 1);
+      const f1 = fBucket > stepsPerCol ? f0 + 1 : Math.max(f0 + 1, Math.ceil(i1 / fBucket));
+      let ready = true;
+      for (let t = f0 >> fine.shift; t <= (f1 - 1) >> fine.shift; t++) if (!fine.tiles[t]) ready = false;
+      if (ready) {
+        for (let j = f0; j < f1; j++) {
+          const tile = fine.tiles[j >> fine.shift]!;
+          const base = (j & fMask) * H;
+          if (j === f0) for (let d = dS; d < dE; d++) acc[d - dS] = tile[base + order[d]];
+          else for (let d = dS; d < dE; d++) acc[d - dS] += tile[base + order[d]];
+        }
+        n = f1 - f0;
+        fineColumns++;
+      }
     }
-    const n = j1 - j0;
+    if (n === 0) {
+      const j0 = bucket > stepsPerCol ? Math.floor(i0 / bucket) : Math.min(Math.ceil(i0 / bucket), Math.ceil(valid / bucket) - 1);
+      const j1 = bucket > stepsPerCol ? j0 + 1 : Math.max(j0 + 1, Math.ceil(i1 / bucket));
+      let base = j0 * H;
+      for (let d = dS; d < dE; d++) acc[d - dS] = L[base + order[d]];
+      for (let j = j0 + 1; j < j1; j++) {
+        base = j * H;
+        for (let d = dS; d < dE; d++) acc[d - dS] += L[base + order[d]];
+      }
+      n = j1 - j0;
+    }
     for (let r = 0; r < rows; r++) {
       const e = rowEnd[r] - dS;
       let sum = 0;
@@ -138,5 +176,5 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
       out[r * cols + c] = px;
     }
   }
-  return { stepsPerPixel: Math.max(1, stepsPerCol), unitsPerPixel: Math.max(1, unitsPerRow), level: k };
+  return { stepsPerPixel: Math.max(1, stepsPerCol), unitsPerPixel: Math.max(1, unitsPerRow), level: k, fineColumns };
 }
