@@ -18,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('gatescope.inspectOnnx', (arg?: unknown) => inspectOnnxCommand(paths, arg)),
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
+    vscode.commands.registerCommand('gatescope.openTwinDemo', () => openDemo(context, 'twins.ipynb')),
     createController(paths),
     registerExportMessaging(),
     registerTileServer(),

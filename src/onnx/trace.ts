@@ -1,4 +1,6 @@
-// The whole ONNX path: model bytes + inputs -> trace document with the gates of every GRU node.
+// The whole ONNX path: model bytes + inputs -> trace document with the gates of every recurrent node.
+// Models with only GRU nodes take the GRU path below (with its batched gate graph); a model with any
+// LSTM or RNN node is traced node by node through trace-recurrent.ts (GRU nodes included).
 //   engine 'onnxruntime': the instrumented model runs in onnxruntime-web; each node's gates are
 //     recomputed from its X and onnxruntime's states and its h checked against onnxruntime's Y.
 //   engine 'native': the same run supplies each node's X; the node's recurrence is computed again
@@ -22,6 +24,8 @@ import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN } from './session
 import { tokensFor } from './tokens';
 import { mismatchVerdict } from './verify';
 import { checkTraceEstimate, DEFAULT_MAX_MEMORY_BYTES } from './estimate';
+import { findRecurrentNodes } from './recurrent-graph';
+import { prepareRecurrent, runPreparedRecurrent, type PreparedRecurrent } from './trace-recurrent';
 import { defaultOpset, modelWarnings } from './warnings';
 
 export interface TraceOnnxOptions {
@@ -65,7 +69,8 @@ export interface TraceTimings {
   encodeMs: number;
 }
 
-interface Prepared {
+interface GruPrepared {
+  kind: 'gru';
   nodes: GruNodeInfo[];
   instrumented: InstrumentedModel;
   inputs: ModelInputInfo[];
@@ -73,6 +78,16 @@ interface Prepared {
   vocab: string[] | undefined;
   graphName: string;
 }
+
+/** A model with LSTM or RNN nodes (possibly mixed with GRU nodes). */
+interface RecurrentPrepared {
+  kind: 'recurrent';
+  recurrent: PreparedRecurrent;
+  vocab: string[] | undefined;
+  graphName: string;
+}
+
+type Prepared = GruPrepared | RecurrentPrepared;
 
 const MAX_PREPARED = 4;
 const prepared = new Map<string, Prepared>();
@@ -82,17 +97,24 @@ function prepare(bytes: Uint8Array, key: string): Prepared {
   const hit = prepared.get(key);
   if (hit) return hit;
   const model = decodeModel(bytes);
-  const nodes = findGruNodes(model);
+  const all = findRecurrentNodes(model);
   const opset = defaultOpset(model);
   if (opset > 0 && opset < 7) {
-    throw new OnnxTraceError(`the model imports ONNX opset ${opset}; onnxruntime runs GRU from opset 7 on (it has no kernel for the older GRU): re-export it with opset_version >= 7 (14 recommended)`);
+    throw new OnnxTraceError(`the model imports ONNX opset ${opset}; onnxruntime runs GRU, LSTM and RNN from opset 7 on (it has no kernel for the older ones): re-export it with opset_version >= 7 (14 recommended)`);
   }
+  if (all.some((n) => n.cell !== 'gru')) {
+    const r: RecurrentPrepared = { kind: 'recurrent', recurrent: prepareRecurrent(model, all), vocab: readVocab(model), graphName: model.graph?.name ?? '' };
+    remember(key, r);
+    return r;
+  }
+  const nodes = findGruNodes(model);
   for (const n of nodes) {
     if (n.attrs.layout !== 0) {
       throw new OnnxTraceError(`GRU node '${n.name}' has layout = ${n.attrs.layout} (batch-first X), which onnxruntime rejects ("only layout 0 is supported"): re-export the model with layout 0 (torch.onnx.export writes a Transpose around a layout-0 node)`);
     }
   }
-  const p: Prepared = {
+  const p: GruPrepared = {
+    kind: 'gru',
     nodes,
     instrumented: instrumentModel(model, nodes),
     inputs: describeInputs(runtimeInputs(model.graph!)),
@@ -100,9 +122,13 @@ function prepare(bytes: Uint8Array, key: string): Prepared {
     vocab: readVocab(model),
     graphName: model.graph?.name ?? '',
   };
+  remember(key, p);
+  return p;
+}
+
+function remember(key: string, p: Prepared): void {
   prepared.set(key, p);
   while (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value as string);
-  return p;
 }
 
 /** Bytes per stored gate value at each precision (without a precision: the smallest, uint8, since
@@ -130,6 +156,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const progress = opts.onProgress ?? (() => undefined);
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
   const p = prepare(opts.modelBytes, key);
+  if (p.kind === 'recurrent') return runRecurrentTrace(p, opts, key, t0);
   const feeds = prepareFeeds(p.inputs, opts.inputs, p.nodes);
   const limits = {
     bytesPerValue: BYTES_PER_VALUE[opts.precision ?? 'uint8'],
@@ -261,6 +288,43 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
 function hasNonFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return true;
   return false;
+}
+
+/** The trace input of a model with LSTM or RNN nodes: every recurrent node, node by node. */
+async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, key: string, t0: number): Promise<{ input: TraceInput; timings: TraceTimings }> {
+  const progress = opts.onProgress ?? (() => undefined);
+  progress(0.05, 'run');
+  const t1 = performance.now();
+  const run: Parameters<typeof runPreparedRecurrent>[1] = { modelBytes: opts.modelBytes, inputs: opts.inputs, engine: opts.engine === 'native' ? 'native' : 'onnxruntime', wasmDir: opts.wasmDir, modelKey: key };
+  if (opts.numThreads !== undefined) run.numThreads = opts.numThreads;
+  if (opts.signal) run.signal = opts.signal;
+  const r = await runPreparedRecurrent(p.recurrent, run);
+  const t2 = performance.now();
+  const input: TraceInput = {
+    model: { name: opts.name ?? (p.graphName || 'ONNX model'), source: 'onnx', engine: r.engine },
+    layers: r.layers,
+    batch: r.batch,
+    steps: r.steps,
+    check: { reference: r.checkText, maxAbsError: r.maxAbsError },
+  };
+  const first = p.recurrent.nodes[0]!;
+  const W = first.W.kind === 'const' ? first.W.tensor.dims[2] : undefined;
+  if (W !== undefined) input.model.inputSize = W;
+  if (r.sequenceLengths) input.sequenceLengths = r.sequenceLengths;
+  const tokens = opts.tokens ?? tokensFor(p.vocab, p.recurrent.inputs, r.feeds, r.steps);
+  if (tokens) {
+    if (tokens.length !== r.steps) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${r.steps} steps; give exactly one label per step`);
+    input.tokens = tokens;
+  }
+  // The same verdict as GRU nodes: an error beyond the tolerance fails the run unless allowed
+  // (|Y| <= 1 for tanh outputs, so the absolute error bounds the scaled one used for GRU).
+  const verdict = mismatchVerdict(r.maxAbsError, r.maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance);
+  if (verdict.warning) r.warnings.push(verdict.warning);
+  if (r.warnings.length > 0) input.warnings = r.warnings;
+  if (opts.producer) input.producer = opts.producer;
+  input.createdAt = new Date().toISOString();
+  progress(0.9, 'gates');
+  return { input, timings: { prepareMs: t1 - t0, sessionMs: 0, runMs: t2 - t1, gatesMs: 0, encodeMs: 0 } };
 }
 
 /** A runner for the batched gate graph of one node direction, or undefined when its activations need the engine. */

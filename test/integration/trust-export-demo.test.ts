@@ -37,6 +37,22 @@ describe('Gatescope: Open Demo', () => {
     // The model was copied beside it, so the spec cell can run there.
     await vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, '..', 'model.onnx'));
   });
+
+  it('opens the GRU vs LSTM demo with both saved traces: a GRU layer (r, z, n, h) and an LSTM layer (i, f, g, o, c, h)', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('gatescope.openTwinDemo');
+    const editor = vscode.window.activeNotebookEditor;
+    assert.ok(editor);
+    assert.equal(editor.notebook.uri.toString(), uri.toString());
+    assert.ok(uri.path.endsWith('/twins.ipynb'), uri.path);
+    const specs = editor.notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    assert.equal(specs.length, 2);
+    const [gru, lstm] = specs.map((c) => decodeTraceItem(mainItem(c)).decoded);
+    assert.deepEqual(gru!.layers[0]!.gates.map((g) => g.name), ['r', 'z', 'n', 'h']);
+    assert.equal(lstm!.layers[0]!.cell, 'lstm');
+    assert.deepEqual(lstm!.layers[0]!.gates.map((g) => g.name), ['i', 'f', 'g', 'o', 'c', 'h']);
+    assert.equal(lstm!.tokens?.join(''), '(a(b "(" c)(a(b(c)a)b)) "))" a(b)');
+    await vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, '..', 'model-lstm.onnx'));
+  });
 });
 
 describe('renderer export through the save dialog', () => {

@@ -141,7 +141,8 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     const r = run('trace', 'random.onnx', '--input', input);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^gatescope: random\.onnx: the model file (is not a valid ONNX protobuf|holds no ONNX graph|is not a complete ONNX model)[^\n]*export it again\n$/);
-    fails(1, `gatescope: ${fx('bad_lstm.onnx')}: the model has no GRU node; it has LSTM (not supported yet), RNN (not supported yet): Gatescope shows the gates of ONNX GRU nodes only (export nn.GRU with torch.onnx.export)`, 'trace', fx('bad_lstm.onnx'), '--input', input);
+    // An LSTM + RNN model is traced now; given the GRU fixture's input it fails at the input check.
+    fails(1, `gatescope: ${fx('bad_lstm.onnx')}: input 'X' has dims [7, 1, 5]; the model expects [4, 1, 3] (dim 0 must be 4, found 7)`, 'trace', fx('bad_lstm.onnx'), '--input', input);
   });
 
   it('rejects bad inputs with one line each', () => {
