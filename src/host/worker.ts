@@ -50,7 +50,7 @@ async function trace(job: TraceJob): Promise<WorkerReply> {
     const present = [...new Set(input.layers.map((l) => l.layer))];
     const missing = job.layers.filter((l) => !present.includes(l));
     if (missing.length > 0) {
-      throw new Error(`field \`layers\`: the model has no layer ${missing.join(', ')}; its GRU layers are ${present.join(', ')}`);
+      throw new Error(`field \`layers\`: the model has no layer ${missing.join(', ')}; its recurrent layers are ${present.join(', ')}`);
     }
     input.layers = input.layers.filter((l) => job.layers!.includes(l.layer));
   }

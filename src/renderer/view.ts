@@ -4,6 +4,7 @@
 import type { GruConvention, ZMeaning } from '../core/trace/document';
 import type { DecodedTrace } from '../core/trace/decoded';
 import { identityOrder, orderByKey, similarityOrder, UNIT_ORDER_LABELS, type UnitOrderKind } from '../core/view/order';
+import { timescaleOf } from '../core/view/memory';
 import { bucketsAt, topLevel } from '../core/view/pyramid';
 import { cellAt, clampRange, panRange, revealCell, zoomRange, type Range } from '../core/view/range';
 import { levelFor } from '../core/view/raster';
@@ -329,12 +330,44 @@ export class TraceView {
     this.persist();
   }
 
+  /** The gate whose mean plays the forget role (LSTM f; GRU z, or 1 − z when z takes the new candidate), if any. */
+  private forgetGate(): { name: string; flip: boolean } | undefined {
+    const cell = this.trace.layers[this.state.layer]!.cell;
+    if (cell === 'lstm') return { name: 'f', flip: false };
+    if (cell === 'gru') return { name: 'z', flip: this.zStored() === 'take-new' };
+    return undefined;
+  }
+
+  /** τ = −1 / ln(mean forget) per unit (src/core/view/memory.ts), or undefined before statistics / without a forget gate. */
+  private timescales(): Float64Array | undefined {
+    const fg = this.forgetGate();
+    const s = fg ? this.data.gates[fg.name]?.stats : undefined;
+    if (!fg || !s) return undefined;
+    return Float64Array.from(s.mean, (m) => timescaleOf(fg.flip ? 1 - m : m));
+  }
+
   private applyOrder(): void {
     const kind = this.state.order;
-    const g = this.state.orderGate;
-    const d = this.data.gates[g];
+    // A layer without the chosen gate (a mixed model) orders by its hidden state.
+    const g = this.data.gates[this.state.orderGate] ? this.state.orderGate : 'h';
+    const d = this.data.gates[g]!;
     if (kind === 'index') {
       this.order = identityOrder(this.data.units);
+    } else if (kind === 'timescale') {
+      if (!this.forgetGate()) {
+        this.order = identityOrder(this.data.units);
+        this.status.textContent = 'A vanilla RNN layer has no forget gate, so no memory timescale: units in index order.';
+        this.root.dataset['order'] = `${kind}:none`;
+        this.invalidate({ heatmaps: true, axes: true, overlay: true, plots: true });
+        return;
+      }
+      const tau = this.timescales();
+      if (!tau) {
+        this.status.textContent = `Ordering units by ${UNIT_ORDER_LABELS[kind]} once statistics are ready…`;
+        this.pump();
+        return;
+      }
+      this.order = orderByKey(tau);
     } else if (kind === 'similarity') {
       const k = Math.min(similarityLevel(this.data.valid), topLevel(this.data.valid));
       if (!d.pyramid.levels[k]) {
@@ -354,7 +387,7 @@ export class TraceView {
       this.order = orderByKey(key);
     }
     this.status.textContent = '';
-    this.root.dataset['order'] = `${kind}:${g}`;
+    this.root.dataset['order'] = kind === 'timescale' ? `${kind}:${this.forgetGate()!.name}` : `${kind}:${g}`;
     this.invalidate({ heatmaps: true, axes: true, overlay: true, plots: true });
   }
 
@@ -646,6 +679,9 @@ export class TraceView {
       const mean = g === 'z' && this.zFlipped() ? 1 - s.mean[unit]! : s.mean[unit]!;
       parts.push(`${g}: mean ${mean.toFixed(3)}, var ${s.variance[unit]!.toFixed(3)}${sat}${s.nonFinite[unit] ? `, ${s.nonFinite[unit]} non-finite` : ''}`);
     }
+    const tau = this.timescales()?.[unit];
+    const fg = this.forgetGate();
+    if (tau !== undefined && fg) parts.push(`memory timescale τ = ${Number.isFinite(tau) ? tau.toPrecision(3) : tau > 0 ? '∞' : 'NaN'} steps (−1 / ln mean ${fg.flip ? '1 − z' : fg.name})`);
     return `Unit ${unit} over ${this.data.valid} valid steps — ${parts.join(' · ')}`;
   }
 

@@ -78,4 +78,42 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     assert.ok(text.includes(formatFloat32(cAt(step, unit))), `tooltip ${JSON.stringify(text)} lacks c = ${formatFloat32(cAt(step, unit))}`);
     await screenshot(page, 'renderer-lstm');
   });
+
+  it('orders units by memory timescale τ = −1 / ln(mean f) and states each unit\'s τ', async () => {
+    const vscode = vscodeSession();
+    // Constant forget values per unit: τ = −1 / ln f, longest first: units 3, 1, 5, 2, 4, 0.
+    const forget = [0.5, 0.9, 0.7, 0.99, 0.6, 0.8];
+    const doc = lstmTrace();
+    const f = doc.layers[0]!.gates.find((g) => g.name === 'f')!;
+    const values = new Float32Array(T * H);
+    for (let t = 0; t < T; t++) for (let u = 0; u < H; u++) values[t * H + u] = forget[u]!;
+    f.levels[0]!.mean = { data: Buffer.from(values.buffer).toString('base64') };
+    writeNotebook(vscode.workspace, 'lstm-timescale.ipynb', [[traceOutput(doc)]]);
+    const nb = await openNotebook(vscode, 'lstm-timescale.ipynb', `${ROOT} canvas[data-gate="f"]`);
+    page = nb.page;
+    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-stats') === 'ready', ROOT);
+    await nb.frame.selectOption(`${ROOT} select[aria-label="unit order"]`, 'timescale');
+    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-order') === 'timescale:f', ROOT);
+    const box = await nb.frame.locator(`${ROOT} canvas[data-gate="f"]`).boundingBox();
+    assert.ok(box);
+    const rowY = (row: number) => box.y + ((row + 0.5) / H) * box.height;
+    const x = box.x + (2.5 / T) * box.width;
+    const unitsByRow: string[] = [];
+    for (let row = 0; row < H; row++) {
+      await page.mouse.move(x, rowY(row));
+      await nb.frame.waitForFunction(
+        ([sel, prev]) => {
+          const u = document.querySelector(sel as string)?.getAttribute('data-unit');
+          return u !== null && u !== undefined && !(prev as string[]).includes(u);
+        },
+        [`${ROOT} .gs-tooltip`, unitsByRow] as const,
+      );
+      unitsByRow.push((await nb.frame.locator(`${ROOT} .gs-tooltip`).getAttribute('data-unit'))!);
+    }
+    assert.deepEqual(unitsByRow, ['3', '1', '5', '2', '4', '0']);
+    // Selecting the top row states its τ = −1 / ln 0.99 ≈ 99.5 steps.
+    await page.mouse.click(x, rowY(0));
+    await nb.frame.waitForFunction((sel) => /τ = 99\.5 steps/.test(document.querySelector(sel)?.textContent ?? ''), `${ROOT} .gs-stats`);
+    await screenshot(page, 'renderer-lstm-timescale');
+  });
 });

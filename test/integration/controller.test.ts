@@ -56,7 +56,7 @@ describe('notebook controller "Gatescope"', () => {
     assert.deepEqual(decodeTraceItem(mainItem(ok)).decoded.layers.map((l: { layer: number }) => l.layer), [0]);
     const bad = await runCell(editor, 1);
     assert.equal(bad.executionSummary?.success, false);
-    assert.match(errorOf(bad).message, /field `layers`: the model has no layer 3; its GRU layers are 0/);
+    assert.match(errorOf(bad).message, /field `layers`: the model has no layer 3; its recurrent layers are 0/);
   });
 
   it('shows a bad spec as a cell error naming the line and the field', async () => {
