@@ -10,6 +10,7 @@ import { decodeTrace } from '../../../src/core/trace/decode';
 import { decodeModel, onnx } from '../../../src/onnx/proto';
 import { FIXTURES } from '../onnx/fixtures';
 import { gateOf } from '../../../src/core/trace/decoded';
+import { schemaErrors } from '../core/trace/schema.unit.test';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const esbuild = require('esbuild') as typeof import('esbuild');
@@ -75,8 +76,8 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     const r = run('trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
-    // Version 2 (docs/trace-format.schema.json describes version 1 only until the v2 schema exists).
     assert.equal(JSON.parse(r.stdout).version, 2);
+    assert.equal(schemaErrors(JSON.parse(r.stdout)), '', 'the CLI writes what the JSON Schema accepts');
     const doc = decodeTrace(JSON.parse(r.stdout));
     assert.deepEqual(
       doc.layers[0]!.gates.map((g) => [g.name, g.units, g.levels.length, g.levels[0]!.dtype]),
