@@ -45,6 +45,9 @@ const common = {
 const bundles = [
   // Extension host (Node, CommonJS): the only bundle that sees `vscode`.
   { ...common, entryPoints: ['src/host/extension.ts'], outfile: 'dist/host/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  // Web extension host (vscode.dev, github.dev: a Web Worker): one CommonJS file, `vscode` external,
+  // no Node built-ins (platform browser fails the build on one; scripts/lint-boundaries.js names it).
+  { ...common, plugins: [problemMatcher, ...require('./scripts/esbuild-plugins').webHostPlugins], entryPoints: ['src/host-web/extension.ts'], outfile: 'dist/host-web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode'] },
   // Worker thread the host runs models in, so the extension host's main thread stays responsive.
   { ...common, entryPoints: ['src/host/worker.ts'], outfile: 'dist/host/worker.js', platform: 'node', format: 'cjs' },
   // Notebook renderer: VS Code loads renderers as ES modules in the webview.

@@ -8,10 +8,11 @@ import { registerExportMessaging } from './export-messaging';
 import { registerTileServer } from './tile-server';
 import { inspectOnnxCommand } from './inspect-command';
 import type { HostPaths } from './run-spec';
+import { workerJobRunner } from './worker-client';
 
 export function activate(context: vscode.ExtensionContext): void {
   const paths: HostPaths = {
-    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath,
+    runner: workerJobRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath),
     wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'ort').fsPath,
   };
   context.subscriptions.push(

@@ -8,7 +8,7 @@ import type { TraceDocument } from '../core/trace/document';
 import { readSettings } from './settings';
 import { ensureTrusted } from './trust';
 import { workspaceTrust } from './trust-prompt';
-import { traceInWorker, type JobHooks } from './worker-client';
+import type { JobHooks, JobRunner } from './job-runner';
 import type { JobInput, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
 
 export class SpecPathError extends Error {
@@ -16,10 +16,12 @@ export class SpecPathError extends Error {
 }
 
 export interface HostPaths {
-  /** dist/host/worker.js */
-  workerPath: string;
-  /** dist/ort/ */
+  /** Where jobs run: a worker thread (Node host) or in-process (web host); see job-runner.ts. */
+  runner: JobRunner;
+  /** dist/ort/ (a path in the Node host, a URL in the web host) */
   wasmDir: string;
+  /** False where the host cannot write sidecar files (the web host): runs must fit the output. */
+  sidecars?: boolean;
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p);
@@ -99,7 +101,7 @@ export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: H
   if (spec.vocab) job.vocab = spec.vocab;
   if (spec.tokens) job.tokens = spec.tokens;
   if (spec.layers) job.layers = spec.layers;
-  const sidecar = sidecarTarget(notebook);
+  const sidecar = paths.sidecars === false ? undefined : sidecarTarget(notebook);
   if (sidecar) job.sidecar = sidecar;
-  return { ...(await traceInWorker(paths.workerPath, job, hooks)), model };
+  return { ...(await paths.runner.trace(job, hooks)), model };
 }

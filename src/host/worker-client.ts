@@ -4,29 +4,11 @@
 // Cancelling terminates the worker; the promise settles only after the thread has exited.
 
 import { Worker } from 'node:worker_threads';
-import type { CancellationToken } from 'vscode';
+import { CancelledError, JobError, type JobHooks, type JobRunner } from './job-runner';
 import type { ModelSummary, RuntimeReport, TraceJob, InspectJob, TraceTimings, WorkerReply } from './worker-protocol';
 import type { TraceDocument } from '../core/trace/document';
 
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-  constructor() {
-    super('cancelled');
-  }
-}
-
-/** A job that failed inside the worker; `message` is the pipeline's own error text. */
-export class JobError extends Error {
-  constructor(readonly kind: string, message: string) {
-    super(message);
-    this.name = kind;
-  }
-}
-
-export interface JobHooks {
-  token?: CancellationToken;
-  onProgress?: (message: string, fraction?: number) => void;
-}
+export { CancelledError, JobError, type JobHooks } from './job-runner';
 
 function runJob(workerPath: string, job: TraceJob | InspectJob, hooks: JobHooks): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
@@ -70,4 +52,12 @@ export async function traceInWorker(workerPath: string, job: TraceJob, hooks: Jo
   if (reply.type !== 'traced') throw new Error(`unexpected worker reply ${reply.type}`);
   const timings = { ...reply.timings, workerMs: performance.now() - t0 };
   return reply.preview ? { document: reply.document, preview: reply.preview, runtime: reply.runtime, timings } : { document: reply.document, runtime: reply.runtime, timings };
+}
+
+/** The Node extension host's runner: every job in a fresh worker thread (dist/host/worker.js). */
+export function workerJobRunner(workerPath: string): JobRunner {
+  return {
+    inspect: (modelBytes, hooks) => inspectInWorker(workerPath, modelBytes, hooks),
+    trace: (job, hooks) => traceInWorker(workerPath, job, hooks),
+  };
 }

@@ -33,6 +33,8 @@ export interface TraceJob {
   settings: RunSettings;
   /** Folder holding onnxruntime-web's runtime files (dist/ort/). */
   wasmDir: string;
+  /** onnxruntime-web's .wasm bytes (the web host reads them from the extension's URI; see docs/onnx.md). */
+  wasmBinary?: Uint8Array;
   /**
    * Where a sidecar may go when the run exceeds the output budget: the notebook's folder (a local
    * path) and the file name stem. Absent (untitled or non-local notebooks): no sidecar.

@@ -13,6 +13,11 @@ export interface RuntimeOptions {
   wasmDir: string;
   /** WASM threads; 1 by default (the extension host shares its process with everything else). */
   numThreads?: number;
+  /**
+   * The .wasm bytes themselves. The web extension host must give them: there onnxruntime-web cannot
+   * work out where to fetch its binary from ("no available backend found").
+   */
+  wasmBinary?: Uint8Array;
 }
 
 let configured: { wasmDir: string; numThreads: number } | undefined;
@@ -26,7 +31,10 @@ function configure(opts: RuntimeOptions): void {
     }
     return;
   }
-  ort.env.wasm.wasmPaths = wasmDir;
+  // With the bytes given, nothing is fetched: the web build embeds its loader, and a wasmPaths
+  // prefix would make it import the loader from there instead.
+  if (opts.wasmBinary) ort.env.wasm.wasmBinary = opts.wasmBinary;
+  else ort.env.wasm.wasmPaths = wasmDir;
   ort.env.wasm.numThreads = numThreads;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';

@@ -18,7 +18,7 @@ import { gatherNodeValues, type NodeValues, type RunTensor } from './node-values
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
-import { getSession, modelKey, ort } from './session';
+import { getSession, modelKey, ort, type RuntimeOptions } from './session';
 import { tokensFor } from './tokens';
 import { defaultOpset, modelWarnings } from './warnings';
 
@@ -42,6 +42,10 @@ export interface TraceOnnxOptions {
   modelKey?: string;
   onProgress?: (fraction: number, stage: string) => void;
   signal?: { aborted: boolean };
+  /** onnxruntime-web's .wasm bytes (RuntimeOptions.wasmBinary: the web extension host). */
+  wasmBinary?: Uint8Array;
+  /** Awaited after each progress report: gives an in-process host's event loop a turn. */
+  yieldToHost?: () => Promise<void>;
 }
 
 /** Milliseconds per stage of one trace (for the benchmark and the host's log). */
@@ -111,17 +115,23 @@ function toOrtTensor(t: UserTensor): ort.Tensor {
 export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings }> {
   const now = (): number => performance.now();
   const t0 = now();
-  const progress = opts.onProgress ?? (() => undefined);
+  const report = opts.onProgress ?? (() => undefined);
+  const progress = async (fraction: number, stage: string): Promise<void> => {
+    report(fraction, stage);
+    await opts.yieldToHost?.();
+  };
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
   const p = prepare(opts.modelBytes, key);
   const feeds = prepareFeeds(p.inputs, opts.inputs, p.nodes);
   checkAborted(opts.signal);
-  progress(0.05, 'session');
+  await progress(0.05, 'session');
   const t1 = now();
-  const runtime = opts.numThreads === undefined ? { wasmDir: opts.wasmDir } : { wasmDir: opts.wasmDir, numThreads: opts.numThreads };
+  const runtime: RuntimeOptions = { wasmDir: opts.wasmDir };
+  if (opts.numThreads !== undefined) runtime.numThreads = opts.numThreads;
+  if (opts.wasmBinary) runtime.wasmBinary = opts.wasmBinary;
   const session = await getSession(`${key}:instrumented`, () => p.instrumented.bytes, runtime);
   checkAborted(opts.signal);
-  progress(0.2, 'run');
+  await progress(0.2, 'run');
   const t2 = now();
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
@@ -135,7 +145,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   }
   const t3 = now();
   checkAborted(opts.signal);
-  progress(0.5, 'gates');
+  await progress(0.5, 'gates');
   const lookup = (name: string): RunTensor | undefined => {
     const r = results[name];
     if (r) return { dims: r.dims, data: r.data as Float32Array | Int32Array | BigInt64Array };
@@ -192,7 +202,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     for (const d of dirs) {
       layers.push({ layer: i, direction: d.direction, cell: 'gru', hiddenSize: v.H, name: v.node.name, convention, specs, gates: { r: d.r, z: d.z, n: d.n, h: d.h } });
     }
-    progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
+    await progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
   }
   const t4 = now();
   const ver = onnxruntimeVersion();
@@ -222,7 +232,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
 }
 
 /** A runner for the batched gate graph of one node direction, or undefined when its activations need the engine. */
-async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: { wasmDir: string; numThreads?: number }): Promise<GateGraphRunner | undefined> {
+async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: RuntimeOptions): Promise<GateGraphRunner | undefined> {
   const dir = v.model.layers[0]!.directions[d]!;
   if (!gateGraphSupports(dir.f, dir.g)) return undefined;
   const session = await getSession(key, () => gateGraphBytes(dir.weights, v.model, v.I, v.H), runtime);

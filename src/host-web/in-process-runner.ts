@@ -1,0 +1,80 @@
+// The web extension host's job runner. The web host is itself a Web Worker with no worker_threads,
+// and nested workers break on vscode.dev (docs/web-extension.md), so the shared pipeline
+// (src/host/job-pipeline.ts) runs here, in-process: it gives the event loop a turn between stages
+// (progress reports and cancellation get through), one job at a time, onnxruntime-web on one thread.
+
+import type { JobHooks, JobRunner, TraceJobResult } from '../host/job-runner';
+import { CancelledError, JobError } from '../host/job-runner';
+import { PipelineCancelled, runPipelineJob, type PipelineIO } from '../host/job-pipeline';
+import type { ModelSummary, TraceJob, WorkerJob } from '../host/worker-protocol';
+
+export interface InProcessRunnerOptions {
+  /** onnxruntime-web's .wasm bytes (read once, on the first trace, from the extension's own URI). */
+  loadWasm: () => Promise<Uint8Array>;
+  /** Why no sidecar can be written here; becomes part of the message of a run beyond the budget. */
+  noSidecarWhy: string;
+}
+
+/** A macrotask turn: lets the host deliver messages (cancellation, UI requests) between stages. */
+const yieldToHost = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner {
+  let wasm: Promise<Uint8Array> | undefined;
+  // Jobs queue behind each other: onnxruntime-web (no proxy, one thread) runs one at a time anyway,
+  // and a cancelled job must not leave the next one waiting on a half-finished run.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function run(job: WorkerJob, hooks: JobHooks): Promise<Awaited<ReturnType<typeof runPipelineJob>>> {
+    const signal = { aborted: false };
+    const sub = hooks.token?.onCancellationRequested(() => {
+      signal.aborted = true;
+    });
+    const io: PipelineIO = {
+      flavour: 'vscode web',
+      progress: (p) => hooks.onProgress?.(p.message, p.fraction),
+      signal,
+      yieldToHost,
+      noSidecarWhy: opts.noSidecarWhy,
+    };
+    const start = queue.catch(() => undefined);
+    const done = start.then(async () => {
+      if (hooks.token?.isCancellationRequested) signal.aborted = true;
+      if (signal.aborted) throw new CancelledError();
+      if (job.type === 'trace' && !job.wasmBinary) {
+        wasm ??= opts.loadWasm().catch((e: unknown) => {
+          wasm = undefined;
+          throw e;
+        });
+        job = { ...job, wasmBinary: await wasm };
+      }
+      return runPipelineJob(job, io);
+    });
+    queue = done;
+    try {
+      return await done;
+    } catch (e) {
+      if (signal.aborted || e instanceof PipelineCancelled || e instanceof CancelledError) throw new CancelledError();
+      const err = e instanceof Error ? e : new Error(String(e));
+      throw new JobError(err.name, err.message);
+    } finally {
+      sub?.dispose();
+    }
+  }
+
+  return {
+    async inspect(modelBytes: Uint8Array, hooks: JobHooks = {}): Promise<ModelSummary> {
+      const reply = await run({ type: 'inspect', modelBytes }, hooks);
+      if (reply.type !== 'inspected') throw new Error(`unexpected pipeline reply ${reply.type}`);
+      return reply.summary;
+    },
+    async trace(job: TraceJob, hooks: JobHooks = {}): Promise<TraceJobResult> {
+      const t0 = performance.now();
+      const reply = await run(job, hooks);
+      if (reply.type !== 'traced') throw new Error(`unexpected pipeline reply ${reply.type}`);
+      const timings = { ...reply.timings, workerMs: performance.now() - t0 };
+      const out: TraceJobResult = { document: reply.document, runtime: reply.runtime, timings };
+      if (reply.preview) out.preview = reply.preview;
+      return out;
+    },
+  };
+}
