@@ -5,6 +5,7 @@
 import { UsageError } from './args';
 import { runRender } from './render';
 import { CliError } from './errors';
+import { exportCommand } from './export-command';
 import { traceCommand } from './trace-command';
 import { USAGE } from './usage';
 import { VERSION } from '../core/version';
@@ -34,6 +35,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return await traceCommand(rest, log);
     }
     if (command === 'render') return await runRender(rest);
+    if (command === 'export') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(USAGE);
+        return 0;
+      }
+      return await exportCommand(rest, log);
+    }
     throw new UsageError(`unknown command '${command}'; use 'gatescope trace MODEL.onnx --input FILE' (see gatescope --help)`);
   } catch (e) {
     const code = e instanceof UsageError ? 2 : e instanceof CliError ? e.exitCode : 1;

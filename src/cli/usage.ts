@@ -3,12 +3,15 @@
 export const USAGE = `Usage:
   gatescope trace MODEL.onnx --input FILE [--input NAME=FILE ...] [options]
   gatescope render TRACE.json --out FILE.png [--theme light|dark|high-contrast] [--width PX]
+  gatescope export TRACE.json --out DIR
   gatescope --help | --version
 
 Runs a model exported to ONNX in onnxruntime-web and writes a Gatescope trace (the reset r,
 update z, candidate n and hidden h of every GRU node, every step, every layer and direction) as
 JSON (MIME application/vnd.gatescope.trace+json). 'render' draws a trace as a PNG with the
-notebook renderer in headless Chromium.
+notebook renderer in headless Chromium. 'export' writes every gate of a trace (and of its sidecar)
+as DIR/L{layer}-{direction}-{gate}.npy: float32 [batch, steps, units], NaN where masked, run b of a
+comparison prefixed b- (open with numpy.load).
 
 trace options:
   --input FILE | NAME=FILE   A model input: .npy (float32, float64 converted, int64, int32) or .json

@@ -11,9 +11,10 @@ import type { TileChannel } from './tile-channel';
 /** Decoded tiles kept per view (bytes of float32). */
 const CACHE_BYTES = 256 * 2 ** 20;
 /**
- * Tiles per request and requests in flight. Few and small, so that a zoom gesture does not queue
- * megabytes of tiles for views already left behind: what is wanted is rebuilt every frame, and only
- * the latest frame's tiles are sent when a slot frees.
+ * Tiles per request and requests in flight for the current view. Few and small, so that a zoom
+ * gesture does not queue megabytes of tiles for views already left behind: what is wanted is rebuilt
+ * every frame; a request none of whose tiles the latest frame wants stops counting against the limit
+ * (it still lands in the cache), so the new view's tiles go out at once.
  */
 const MAX_PER_REQUEST = 8;
 const MAX_IN_FLIGHT = 2;
@@ -33,7 +34,8 @@ export class SidecarTiles {
   private bytes = 0;
   private readonly wanted = new Map<string, { lt: LevelTiles; i: number }>();
   private readonly inflight = new Set<string>();
-  private requests = 0;
+  /** In-flight requests: their tile keys and whether the latest frame still wants any of them. */
+  private readonly requests = new Set<{ keys: string[]; current: boolean }>();
   private readonly failed = new Set<string>();
   private flushing = false;
   /** The last error the host reported (shown in the status line), until a request succeeds. */
@@ -60,6 +62,13 @@ export class SidecarTiles {
   /** Starts a frame: tiles wanted by earlier frames and not yet sent are forgotten. */
   beginFrame(): void {
     this.wanted.clear();
+    for (const r of this.requests) r.current = false;
+  }
+
+  private currentRequests(): number {
+    let n = 0;
+    for (const r of this.requests) if (r.current) n++;
+    return n;
   }
 
   /**
@@ -116,7 +125,11 @@ export class SidecarTiles {
       this.touch(key);
       return;
     }
-    if (this.inflight.has(key) || this.failed.has(key) || this.wanted.has(key)) return;
+    if (this.inflight.has(key)) {
+      for (const r of this.requests) if (!r.current && r.keys.includes(key)) r.current = true;
+      return;
+    }
+    if (this.failed.has(key) || this.wanted.has(key)) return;
     this.wanted.set(key, { lt, i });
     if (!this.flushing) {
       this.flushing = true;
@@ -136,13 +149,14 @@ export class SidecarTiles {
     this.flushing = false;
     const ref = this.trace.sidecar;
     if (!ref) return;
-    while (this.requests < MAX_IN_FLIGHT && this.wanted.size > 0) {
+    while (this.currentRequests() < MAX_IN_FLIGHT && this.wanted.size > 0) {
       const part = [...this.wanted.entries()].slice(0, MAX_PER_REQUEST);
       for (const [k] of part) {
         this.wanted.delete(k);
         this.inflight.add(k);
       }
-      this.requests++;
+      const req = { keys: part.map(([k]) => k), current: true };
+      this.requests.add(req);
       const keys: TileKey[] = part.map(([, w]) => ({ tensor: w.lt.tensor, b: this.batch, i: w.i }));
       this.channel.request(ref, keys).then(
         (tiles) => {
@@ -152,7 +166,7 @@ export class SidecarTiles {
           });
           this.error = undefined;
           for (const [k] of part) this.inflight.delete(k);
-          this.requests--;
+          this.requests.delete(req);
           this.flush();
           this.onLanded();
         },
@@ -162,7 +176,7 @@ export class SidecarTiles {
             this.inflight.delete(k);
             this.failed.add(k);
           }
-          this.requests--;
+          this.requests.delete(req);
           this.flush();
           this.onLanded();
         },

@@ -129,11 +129,14 @@ function decodeGate(g: unknown, p: string, trace: DecodedTrace): DecodedGate {
   const out: DecodedGate = { name, role: role as GateRole, range, scale, units, levels: [] };
   let prev = 0;
   levels.forEach((lv, k) => {
-    const level = decodeLevel(lv, `${p}.levels[${k}]`, trace, units);
-    if (k === 0 && level.bucket !== 1) throw new TraceFormatError(`${p}.levels[0].bucket`, `level 0 has bucket 1, found ${level.bucket}`);
-    if (k > 0 && !isPowerOf(level.bucket, trace.pyramid.fanout, prev)) {
-      throw new TraceFormatError(`${p}.levels[${k}].bucket`, `expected a power of the fanout ${trace.pyramid.fanout} larger than ${prev}, found ${level.bucket}`);
+    // The bucket is checked before the summaries: a wrong bucket also gives the data a wrong length,
+    // and the message must name the cause.
+    const bucket = isObject(lv) ? intField(lv, 'bucket', `${p}.levels[${k}]`, 1) : 1;
+    if (k === 0 && bucket !== 1) throw new TraceFormatError(`${p}.levels[0].bucket`, `level 0 has bucket 1, found ${bucket}`);
+    if (k > 0 && !isPowerOf(bucket, trace.pyramid.fanout, prev)) {
+      throw new TraceFormatError(`${p}.levels[${k}].bucket`, `expected a power of the fanout ${trace.pyramid.fanout} larger than ${prev}, found ${bucket}`);
     }
+    const level = decodeLevel(lv, `${p}.levels[${k}]`, trace, units);
     prev = level.bucket;
     out.levels.push(level);
   });

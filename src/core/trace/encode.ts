@@ -279,7 +279,10 @@ function prepare(input: TraceInput): Prepared {
     specs,
     buckets: levelBuckets(input.steps, PYRAMID_FANOUT, Math.min(64, tileSteps)),
     tileSteps,
-    f16ok: input.layers.map((l, li) => specs[li]!.map((s) => fitsFloat16(l.gates[s.name]!))),
+    // Masked cells are stored as 0: padding there must not decide the dtype.
+    f16ok: input.layers.map((l, li) =>
+      specs[li]!.map((s) => fitsFloat16(zeroMasked(l.gates[s.name]!, input.batch, input.steps, unitsOf(input, l, s.name), input.sequenceLengths))),
+    ),
   };
 }
 

@@ -3,12 +3,12 @@
 // files listed in scripts/ort-files.js: so this also proves those two files are all the CLI loads.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { decodeTrace } from '../../../src/core/trace/decode';
 import { FIXTURES } from '../onnx/fixtures';
-import { schemaErrors } from '../core/trace/schema.unit.test';
+import { gateOf } from '../../../src/core/trace/decoded';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const esbuild = require('esbuild') as typeof import('esbuild');
@@ -74,8 +74,13 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     const r = run('trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
-    assert.equal(schemaErrors(JSON.parse(r.stdout)), '');
+    // Version 2 (docs/trace-format.schema.json describes version 1 only until the v2 schema exists).
+    assert.equal(JSON.parse(r.stdout).version, 2);
     const doc = decodeTrace(JSON.parse(r.stdout));
+    assert.deepEqual(
+      doc.layers[0]!.gates.map((g) => [g.name, g.units, g.levels.length, g.levels[0]!.dtype]),
+      ['r', 'z', 'n', 'h'].map((g) => [g, doc.layers[0]!.hiddenSize, 1, 'float32']),
+    );
     assert.equal(doc.layers.length, 1);
     assert.equal(doc.steps, 7);
     assert.ok(doc.check!.maxAbsError <= 1e-6);
@@ -89,7 +94,7 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^gatescope: 1 layer entry, batch 2, 6 steps, engine gatescope-native/);
     const doc = decodeTrace(JSON.parse(readFileSync(out, 'utf8')));
-    assert.equal(doc.layers[0]!.gates.r.dtype, 'uint8');
+    assert.equal(gateOf(doc.layers[0]!, 'r')!.levels[0]!.dtype, 'uint8');
     assert.match(doc.model.engine, /^gatescope-native/);
   });
 
@@ -105,11 +110,25 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     fails(1, `gatescope: ${fx('gru1.onnx')}: 2 token labels were given but the run has 7 steps; give exactly one label per step`, 'trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'), '--tokens', 'a b');
   });
 
+  it('exports a trace as .npy files, and says in one line what is wrong with a bad one', () => {
+    const v1 = path.join(ROOT, 'test/fixtures/trace/v1/v1-float32-tokens.json');
+    const out = path.join(dir, 'npy');
+    const r = run('export', v1, '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^gatescope: wrote 4 \.npy files \(\d+ bytes; float32 \[batch 1, 6 steps, units\], NaN where masked\) to .*npy\n$/);
+    assert.deepEqual(readdirSync(out).sort(), ['L0-forward-h.npy', 'L0-forward-n.npy', 'L0-forward-r.npy', 'L0-forward-z.npy']);
+    assert.match(run('--help').stdout, /gatescope export TRACE\.json --out DIR/);
+    fails(2, 'gatescope: no output folder given for t.json: add --out DIR (one .npy file per gate goes there)', 'export', 't.json');
+    fails(1, "gatescope: cannot read trace file 'missing.json': no such file; check the path", 'export', 'missing.json', '--out', out);
+    fails(1, 'gatescope: tokens.json: expected a Gatescope trace object, found an array of length 1', 'export', 'tokens.json', '--out', out);
+  });
+
   it('produces a trace for NaN input, with NaN kept', () => {
     const r = run('trace', fx('gru1.onnx'), '--input', 'nan.json');
     assert.equal(r.code, 0);
     const doc = decodeTrace(JSON.parse(r.stdout));
-    assert.ok(Number.isNaN(doc.layers[0]!.gates.h.values[3 * 6]!));
+    assert.ok(Number.isNaN(gateOf(doc.layers[0]!, 'h')!.levels[0]!.mean![3 * 6]!));
     assert.match(r.stderr, /^gatescope: warning: GRU node '\/gru\/GRU': NaN reached the gates/);
   });
 

@@ -2,7 +2,10 @@
 // (PyTorch exports) and against onnxruntime's Y (hand-built ONNX-only features).
 import * as assert from 'node:assert/strict';
 import { decodeTrace } from '../../../src/core/trace/decode';
-import { GATE_NAMES } from '../../../src/core/trace/document';
+import { gateOf } from '../../../src/core/trace/decoded';
+import { GATE_NAMES_V1 as GATE_NAMES } from '../../../src/core/trace/document-v1';
+import type { GruConvention } from '../../../src/core/trace/document';
+import type { TraceLayerInput } from '../../../src/core/trace/encode';
 import { OnnxTraceError } from '../../../src/onnx/errors';
 import type { UserTensor } from '../../../src/onnx/inputs';
 import { getSession, modelKey } from '../../../src/onnx/session';
@@ -13,6 +16,13 @@ import { fixtureBytes, fixtureInputs, manifest, maxAbsDiff, torchGates, WASM_DIR
 const ENGINES: SpecEngine[] = ['onnxruntime', 'native'];
 const TORCH = ['gru1', 'gru2', 'bigru', 'batchfirst', 'tagger', 'h0input'];
 const HAND_BUILT = ['onnx_lbr0', 'onnx_clip', 'onnx_activations', 'onnx_seqlens', 'onnx_reverse', 'onnx_initialh_const'];
+
+/** A GRU gate of a layer entry (throws when the entry has no such gate). */
+function gate(l: TraceLayerInput, g: string): Float32Array {
+  const v = l.gates[g];
+  assert.ok(v, `layer ${l.layer} ${l.direction} has no gate ${g}`);
+  return v;
+}
 
 function trace(name: string, engine: SpecEngine, inputs: Record<string, UserTensor> = fixtureInputs(name)) {
   return runOnnxTrace({ modelBytes: fixtureBytes(`${name}.onnx`), inputs, engine, wasmDir: WASM_DIR });
@@ -34,9 +44,11 @@ describe('ONNX trace vs torch gate references (PyTorch exports)', function () {
         input.layers.forEach((l, k) => {
           assert.equal(l.layer, Math.floor(k / m.directions!));
           assert.equal(l.direction, k % m.directions! === 0 ? 'forward' : 'reverse');
+          assert.equal(l.cell, 'gru');
+          assert.deepEqual(Object.keys(l.gates).sort(), [...GATE_NAMES].sort());
           GATE_NAMES.forEach((g, gi) => {
             const off = (k * 4 + gi) * B * T * H;
-            const err = maxAbsDiff(l[g], ref.data.subarray(off, off + B * T * H));
+            const err = maxAbsDiff(gate(l, g), ref.data.subarray(off, off + B * T * H));
             assert.ok(err <= 1e-5, `${name} layer ${l.layer} ${l.direction} ${g}: max |gatescope - torch| = ${err}`);
           });
         });
@@ -54,7 +66,8 @@ describe('ONNX trace vs torch gate references (PyTorch exports)', function () {
   });
 
   it('writes a trace document that decodes back with the check and the gates', async () => {
-    const doc = await traceOnnxModel({ modelBytes: fixtureBytes('bigru.onnx'), inputs: fixtureInputs('bigru'), wasmDir: WASM_DIR, precision: 'float32', name: 'bigru.onnx' });
+    const { document: doc, sidecar } = await traceOnnxModel({ modelBytes: fixtureBytes('bigru.onnx'), inputs: fixtureInputs('bigru'), wasmDir: WASM_DIR, precision: 'float32', name: 'bigru.onnx' });
+    assert.equal(sidecar, undefined);
     const back = decodeTrace(JSON.parse(JSON.stringify(doc)));
     assert.equal(back.layers.length, 4);
     assert.equal(back.model.source, 'onnx');
@@ -62,7 +75,7 @@ describe('ONNX trace vs torch gate references (PyTorch exports)', function () {
     assert.ok(back.check!.maxAbsError <= 1e-6);
     const ref = torchGates('bigru');
     const n = 2 * 5 * 4;
-    assert.ok(maxAbsDiff(back.layers[3]!.gates.h.values, ref.data.subarray((3 * 4 + 3) * n, (3 * 4 + 4) * n)) <= 1e-5);
+    assert.ok(maxAbsDiff(gateOf(back.layers[3]!, 'h')!.levels[0]!.mean!, ref.data.subarray((3 * 4 + 3) * n, (3 * 4 + 4) * n)) <= 1e-5);
   });
 });
 
@@ -76,7 +89,7 @@ describe('ONNX trace of hand-built GRU graphs (ONNX-only features) vs onnxruntim
       assert.ok(nat.check!.maxAbsError <= 1e-6, `native: max |h - Y| = ${nat.check!.maxAbsError}`);
       assert.equal(ort.layers.length, manifest[name]!.direction === 'bidirectional' ? 2 : 1);
       ort.layers.forEach((l, k) => {
-        for (const g of GATE_NAMES) assert.ok(maxAbsDiff(l[g], nat.layers[k]![g]) <= 1e-5, `${name} ${l.direction} ${g}`);
+        for (const g of GATE_NAMES) assert.ok(maxAbsDiff(gate(l, g), gate(nat.layers[k]!, g)) <= 1e-5, `${name} ${l.direction} ${g}`);
       });
     });
   }
@@ -87,21 +100,27 @@ describe('ONNX trace of hand-built GRU graphs (ONNX-only features) vs onnxruntim
     const { steps: T } = input;
     const H = 4;
     for (const l of input.layers) {
-      const b1 = l.h.subarray((1 * T + 3) * H, (2 * T) * H);
+      const h = gate(l, 'h');
+      const b1 = h.subarray((1 * T + 3) * H, (2 * T) * H);
       assert.ok(b1.every((v) => v === 0), `${l.direction}: steps 3..5 of batch item 1 are masked`);
-      assert.ok(l.h.subarray((1 * T + 2) * H, (1 * T + 3) * H).some((v) => v !== 0));
+      assert.ok(h.subarray((1 * T + 2) * H, (1 * T + 3) * H).some((v) => v !== 0));
     }
   });
 
   it('gives a reverse node its own direction label, in input time order', async () => {
     const { input } = await trace('onnx_reverse', 'onnxruntime');
     assert.deepEqual(input.layers.map((l) => l.direction), ['reverse']);
-    assert.equal(input.model.convention.linearBeforeReset, true);
+    assert.equal((input.layers[0]!.convention as GruConvention).linearBeforeReset, true);
   });
 
   it('carries the non-default activations and clip into the convention', async () => {
-    assert.deepEqual((await trace('onnx_activations', 'onnxruntime')).input.model.convention.activations.f.name, 'HardSigmoid');
-    assert.equal((await trace('onnx_clip', 'onnxruntime')).input.model.convention.clip, 0.800000011920929);
+    const conv = async (name: string) => (await trace(name, 'onnxruntime')).input.layers.map((l) => l.convention as GruConvention);
+    const acts = await conv('onnx_activations');
+    assert.ok(acts.length > 0);
+    for (const c of acts) assert.deepEqual(c.activations.f.name, 'HardSigmoid');
+    const clip = await conv('onnx_clip');
+    assert.ok(clip.length > 0);
+    for (const c of clip) assert.equal(c.clip, 0.800000011920929);
   });
 
   it('warns about a PyTorch-produced model with linear_before_reset = 0, and still traces it', async () => {
@@ -120,12 +139,12 @@ describe('ONNX trace inputs and failures', function () {
     const data = Float32Array.from(x.data as Float32Array);
     data[2 * 5 + 1] = Number.NaN;
     const { input } = await trace('gru1', 'onnxruntime', { x: { ...x, data } });
-    const h = input.layers[0]!.h;
+    const h = gate(input.layers[0]!, 'h');
     assert.ok(h.subarray(2 * 6, 3 * 6).every(Number.isNaN), 'step 2 is NaN');
     assert.ok(h.subarray(0, 2 * 6).every(Number.isFinite), 'steps before it are not');
     assert.match(input.warnings!.join('\n'), /NaN here but finite in onnxruntime's Y, because onnxruntime's GRU kernel clamps activation inputs/);
     const native = (await trace('gru1', 'native', { x: { ...x, data } })).input;
-    assert.ok(native.layers[0]!.h.subarray(2 * 6).every(Number.isNaN), 'the native engine carries NaN to every later step');
+    assert.ok(gate(native.layers[0]!, 'h').subarray(2 * 6).every(Number.isNaN), 'the native engine carries NaN to every later step');
   });
 
   it('converts float64-sourced and integer inputs to what the model declares', async () => {

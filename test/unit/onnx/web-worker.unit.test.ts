@@ -23,7 +23,7 @@ import { traceOnnxModel } from './src/onnx/index';
 self.onmessage = async (e) => {
   const { model, x, dims } = e.data;
   try {
-    const doc = await traceOnnxModel({ modelBytes: model, inputs: { x: { dims, dtype: 'float32', data: x } }, wasmDir: self.location.origin + '/ort/', precision: 'float32' });
+    const { document: doc } = await traceOnnxModel({ modelBytes: model, inputs: { x: { dims, dtype: 'float32', data: x } }, wasmDir: self.location.origin + '/ort/', precision: 'float32' });
     self.postMessage({ ok: true, check: doc.check, layers: doc.layers.length, engine: doc.model.engine });
   } catch (err) {
     self.postMessage({ ok: false, error: String((err && err.stack) || err) });

@@ -15,10 +15,19 @@ function writeTrace(): string {
   const T = 24;
   const H = 6;
   const fill = (v: number) => new Float32Array(T * H).fill(v);
-  const doc = encodeTrace(
+  const { document: doc } = encodeTrace(
     {
-      model: { name: 'render test', source: 'native', engine: 'unit test', convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } } },
-      layers: [{ layer: 0, direction: 'forward', hiddenSize: H, r: fill(1), z: fill(0), n: fill(1), h: fill(-1) }],
+      model: { name: 'render test', source: 'native', engine: 'unit test' },
+      layers: [
+        {
+          layer: 0,
+          direction: 'forward',
+          cell: 'gru',
+          hiddenSize: H,
+          convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
+          gates: { r: fill(1), z: fill(0), n: fill(1), h: fill(-1) },
+        },
+      ],
       batch: 1,
       steps: T,
       tokens: Array.from({ length: T }, (_, t) => `t${t}`),

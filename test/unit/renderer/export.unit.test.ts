@@ -5,10 +5,11 @@ import type { RendererToHost } from '../../../src/core/protocol';
 describe('CSV of the visible selection', () => {
   const values: Record<string, number[]> = { r: [0.1, 0.2, 0.3, 0.4], z: [1, 0, 1, 0], n: [-1, NaN, 0.5, Infinity], h: [0, 0, 0, -Infinity] };
   // 2 steps x 2 units, [step][unit]
-  const value = (g: 'r' | 'z' | 'n' | 'h', s: number, u: number) => values[g]![s * 2 + u]!;
+  const value = (g: string, s: number, u: number) => values[g]![s * 2 + u]!;
+  const names = ['r', 'z', 'n', 'h'];
 
   it('writes one row per visible cell, in display order, with tokens quoted when needed', () => {
-    const csv = visibleCsv({ steps: [0, 2], rows: [0, 2], order: Int32Array.from([1, 0]), valid: 2, tokens: ['a,b', 'say "hi"'], originalStep: (s) => s, value });
+    const csv = visibleCsv({ steps: [0, 2], rows: [0, 2], order: Int32Array.from([1, 0]), valid: 2, tokens: ['a,b', 'say "hi"'], originalStep: (s) => s, names, value });
     assert.equal(
       csv,
       [
@@ -23,7 +24,7 @@ describe('CSV of the visible selection', () => {
   });
 
   it('leaves masked cells empty and marks them, using original step numbers', () => {
-    const csv = visibleCsv({ steps: [1, 2], rows: [0, 1], order: Int32Array.from([0, 1]), valid: 1, originalStep: (s) => s * 4, value });
+    const csv = visibleCsv({ steps: [1, 2], rows: [0, 1], order: Int32Array.from([0, 1]), valid: 1, originalStep: (s) => s * 4, names, value });
     assert.equal(csv, 'step,token,unit,r,z,n,h,masked\n4,,0,,,,,1\n');
   });
 });

@@ -16,18 +16,24 @@ describe('axis ticks', () => {
 describe('convention text', () => {
   const base = { gateOrder: ['z', 'r', 'n'], activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } };
   it('says where the reset applies and what z means', () => {
-    const pt = conventionText({ ...base, linearBeforeReset: true, zMeaning: 'keep-old' }).join(' ');
+    const pt = conventionText('gru', { ...base, linearBeforeReset: true, zMeaning: 'keep-old' }).join(' ');
     assert.match(pt, /gate order z, r, n/);
     assert.match(pt, /reset applied after the recurrent product/);
     assert.match(pt, /z keeps the old state/);
-    const tb = conventionText({ ...base, linearBeforeReset: false, zMeaning: 'take-new', clip: 3 }).join(' ');
+    const tb = conventionText('gru', { ...base, linearBeforeReset: false, zMeaning: 'take-new', clip: 3 }).join(' ');
     assert.match(tb, /reset applied before the recurrent product/);
     assert.match(tb, /z takes the new candidate \(textbook\)/);
     assert.match(tb, /clip 3/);
   });
   it('names activation parameters', () => {
-    const t = conventionText({ ...base, linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 }, g: { name: 'Tanh' } } }).join(' ');
+    const t = conventionText('gru', { ...base, linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 }, g: { name: 'Tanh' } } }).join(' ');
     assert.match(t, /f = HardSigmoid\(0.2, 0.5\)/);
+  });
+  it('describes LSTM and RNN conventions, and nothing without one', () => {
+    const lstm = conventionText('lstm', { gateOrder: ['i', 'f', 'g', 'o'], activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' }, h: { name: 'Tanh' } }, projSize: 2 }).join(' ');
+    assert.match(lstm, /^LSTM · gate order i, f, g, o · f = Sigmoid, g = Tanh, h = Tanh · projection to 2 units$/);
+    assert.deepEqual(conventionText('rnn', { activations: { f: { name: 'Relu' } } }), ['vanilla RNN · h = Relu(W·x + R·h₋₁ + b)']);
+    assert.deepEqual(conventionText('gru', undefined), []);
   });
 });
 
@@ -39,6 +45,7 @@ describe('cell sentence (screen readers)', () => {
     unit: 7,
     row: 0,
     masked: false,
+    names: ['r', 'z', 'n', 'h'],
     values: { r: Math.fround(0.25), z: Math.fround(0.75), n: NaN, h: -Infinity },
     maxError: { r: 0, z: 0, n: 0, h: 0 },
     zFlipped: true,

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { decodeTrace } from '../../../../src/core/trace/decode';
-import { encodeTrace } from '../../../../src/core/trace/encode';
 import { TraceFormatError } from '../../../../src/core/trace/errors';
+import { gateOf } from '../../../../src/core/trace/decoded';
 import { makeInput } from './make-trace';
+import { v1Document } from './make-v1-document';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A valid document: 2 layer entries (layer 0 forward/reverse), batch 2, 16 steps, 32 units; entry 1 is uint8. */
+/** A valid version-1 document: 2 layer entries (layer 0 forward/reverse), batch 2, 16 steps, 32 units; entry 1 is uint8. */
 function valid(): Doc {
   const input = makeInput({ batch: 2, steps: 16, hidden: [32], bidirectional: true });
-  const f32 = JSON.parse(JSON.stringify(encodeTrace({ ...input, tokens: Array(16).fill('x'), sequenceLengths: [16, 9] }, { precision: 'float32', maxBytes: Infinity })));
-  const u8 = JSON.parse(JSON.stringify(encodeTrace(input, { precision: 'uint8', maxBytes: Infinity })));
+  const f32 = JSON.parse(JSON.stringify(v1Document({ ...input, tokens: Array(16).fill('x'), sequenceLengths: [16, 9] }, 'float32')));
+  const u8 = JSON.parse(JSON.stringify(v1Document(input, 'uint8')));
   f32.layers[1] = u8.layers[1];
   return f32;
 }
@@ -30,10 +31,10 @@ function expectError(mutate: (d: Doc) => unknown, message: string | RegExp): voi
   );
 }
 
-describe('decodeTrace validation', () => {
+describe('decodeTrace validation (version-1 documents)', () => {
   it('accepts the valid base document', () => {
     const t = decodeTrace(valid());
-    assert.equal(t.layers[1]!.gates.r.dtype, 'uint8');
+    assert.equal(gateOf(t.layers[1]!, 'r')!.levels[0]!.dtype, 'uint8');
   });
 
   it('ignores unknown fields (version 1 may gain optional fields)', () => {
@@ -44,7 +45,7 @@ describe('decodeTrace validation', () => {
   });
 
   it('refuses a newer version with an update message', () => {
-    expectError((d) => void (d.version = 3), 'version: made by a newer Gatescope (trace version 3); this Gatescope reads version 1. Update the Gatescope extension to view it');
+    expectError((d) => void (d.version = 3), 'version: made by a newer Gatescope (trace version 3); this Gatescope reads versions 1 to 2. Update the Gatescope extension to view it');
   });
 
   const cases: [string, (d: Doc) => unknown, string | RegExp][] = [

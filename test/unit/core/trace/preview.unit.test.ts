@@ -9,10 +9,11 @@ import { makeInput } from './make-trace';
 function trace(opts: { steps: number; hidden: number[]; lengths?: number[]; batch?: number }) {
   const input = makeInput({ batch: opts.batch ?? 2, steps: opts.steps, hidden: opts.hidden, bidirectional: true, seed: 21 });
   if (opts.lengths) input.sequenceLengths = opts.lengths;
-  input.layers[0]!.h[3] = NaN; // batch 0, step 0, unit 3
-  input.layers[0]!.n[opts.hidden[0]! + 1] = Infinity; // batch 0, step 1, unit 1
-  input.layers[0]!.n[2 * opts.hidden[0]! + 2] = -Infinity; // batch 0, step 2, unit 2
-  return decodeTrace(JSON.parse(JSON.stringify(encodeTrace(input, { precision: 'float32', maxBytes: Infinity }))));
+  const { h, n } = input.layers[0]!.gates;
+  h![3] = NaN; // batch 0, step 0, unit 3
+  n![opts.hidden[0]! + 1] = Infinity; // batch 0, step 1, unit 1
+  n![2 * opts.hidden[0]! + 2] = -Infinity; // batch 0, step 2, unit 2
+  return decodeTrace(JSON.parse(JSON.stringify(encodeTrace(input, { precision: 'float32', maxBytes: Infinity }).document)));
 }
 
 function expected(gate: string, v: number, masked: boolean): number[] {
@@ -39,16 +40,18 @@ describe('PNG preview', () => {
     const seen = new Set<string>();
     for (const p of layout.panels) {
       const layer = t.layers[p.entry]!;
+      const gate = layer.gates[p.gate]!;
+      const values = gate.levels[0]!.mean!;
       for (let r = 0; r < p.height; r++) {
         for (let c = 0; c < p.width; c++) {
           const step = p.stepOfColumn[c]!;
           const unit = p.unitOfRow[r]!;
-          const v = layer.gates[p.gate].values[step * layer.hiddenSize + unit]!;
-          const want = expected(p.gate, v, step >= 24);
+          const v = values[step * gate.units + unit]!;
+          const want = expected(gate.name, v, step >= 24);
           const o = ((p.y + r) * img.width + p.x + c) * 4;
           const d = img.data;
           if (d[o] !== want[0] || d[o + 1] !== want[1] || d[o + 2] !== want[2] || d[o + 3] !== want[3]) {
-            assert.fail(`entry ${p.entry} ${p.gate} step ${step} unit ${unit}: pixel ${[...d.subarray(o, o + 4)]}, expected ${want}`);
+            assert.fail(`entry ${p.entry} ${gate.name} step ${step} unit ${unit}: pixel ${[...d.subarray(o, o + 4)]}, expected ${want}`);
           }
           seen.add(want.join(','));
           checked++;

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { GATE_NAMES } from '../../../../src/core/trace/document';
 import { decodeTrace } from '../../../../src/core/trace/decode';
 import { encodeTrace } from '../../../../src/core/trace/encode';
 import { isMasked } from '../../../../src/core/trace/mask';
 import { FLOAT16_RELATIVE_ERROR, FLOAT16_SUBNORMAL_ERROR } from '../../../../src/core/encoding/float16';
 import { U8_MAX_CODE } from '../../../../src/core/encoding/uint8';
-import { makeInput } from './make-trace';
+import { CONVENTION, decodedLevel0, GRU_GATE_NAMES as GATE_NAMES, makeInput, storedLevel0 } from './make-trace';
 
 /** Encode, write as JSON text, parse, decode: the path a notebook output takes. */
-function viaJson(doc: unknown) {
-  return decodeTrace(JSON.parse(JSON.stringify(doc)));
+function viaJson(encoded: { document: unknown; sidecar?: unknown }) {
+  assert.equal(encoded.sidecar, undefined, 'expected the whole run inline');
+  return decodeTrace(JSON.parse(JSON.stringify(encoded.document)));
 }
 
 describe('trace round trip', () => {
@@ -23,10 +23,17 @@ describe('trace round trip', () => {
     input.layers.forEach((l, i) => {
       assert.equal(t.layers[i]!.layer, l.layer);
       assert.equal(t.layers[i]!.direction, l.direction);
+      assert.equal(t.layers[i]!.cell, 'gru');
+      assert.deepEqual(t.layers[i]!.convention, CONVENTION);
+      assert.deepEqual(
+        t.layers[i]!.gates.map((g) => [g.name, g.units, g.levels.length]),
+        GATE_NAMES.map((g) => [g, l.hiddenSize, 1]),
+      );
       for (const g of GATE_NAMES) {
-        assert.equal(t.layers[i]!.gates[g].dtype, 'float32');
-        assert.deepEqual(t.layers[i]!.gates[g].values, l[g]);
-        assert.equal(t.layers[i]!.gates[g].maxError, 0);
+        const got = decodedLevel0(t, i, g);
+        assert.equal(got.dtype, 'float32');
+        assert.deepEqual(got.values, l.gates[g]);
+        assert.equal(got.maxError, 0);
       }
     });
   });
@@ -36,9 +43,9 @@ describe('trace round trip', () => {
     let worst = 0;
     input.layers.forEach((l, i) => {
       for (const g of GATE_NAMES) {
-        const got = t.layers[i]!.gates[g];
+        const got = decodedLevel0(t, i, g);
         assert.equal(got.dtype, 'float16');
-        l[g].forEach((v, k) => {
+        l.gates[g]!.forEach((v, k) => {
           const err = Math.abs(got.values[k]! - v);
           assert.ok(err <= Math.max(FLOAT16_RELATIVE_ERROR * Math.abs(v), FLOAT16_SUBNORMAL_ERROR), `${g}[${k}] ${v} -> ${got.values[k]}`);
           if (v !== 0) worst = Math.max(worst, err / Math.abs(v));
@@ -52,51 +59,51 @@ describe('trace round trip', () => {
     const t = viaJson(encodeTrace(input, { precision: 'uint8', maxBytes: Infinity }));
     input.layers.forEach((l, i) => {
       for (const g of GATE_NAMES) {
-        const got = t.layers[i]!.gates[g];
+        const got = decodedLevel0(t, i, g);
         let min = Infinity;
         let max = -Infinity;
-        l[g].forEach((v) => ((min = Math.min(min, v)), (max = Math.max(max, v))));
+        l.gates[g]!.forEach((v) => ((min = Math.min(min, v)), (max = Math.max(max, v))));
         const step = (max - min) / U8_MAX_CODE;
         const rounding = 2 ** -24 * Math.max(Math.abs(min), Math.abs(max));
         assert.ok(got.maxError! >= step / 2 && got.maxError! <= step / 2 + rounding * (1 + 1e-9), `maxError ${got.maxError} vs step/2 ${step / 2}`);
-        l[g].forEach((v, k) => assert.ok(Math.abs(got.values[k]! - v) <= got.maxError!, `${g}[${k}]`));
+        l.gates[g]!.forEach((v, k) => assert.ok(Math.abs(got.values[k]! - v) <= got.maxError!, `${g}[${k}]`));
       }
     });
   });
 
   it('keeps a constant uint8 tensor exact (scale 0)', () => {
     const one = makeInput({ batch: 1, steps: 5, hidden: [4] });
-    one.layers[0]!.z.fill(0.25);
+    one.layers[0]!.gates.z!.fill(0.25);
     const doc = encodeTrace(one, { precision: 'uint8', maxBytes: Infinity });
-    assert.equal(doc.layers[0]!.gates.z.scale, 0);
-    assert.ok(viaJson(doc).layers[0]!.gates.z.values.every((v) => v === 0.25));
+    assert.equal(storedLevel0(doc.document, 0, 'z').mean.scale, 0);
+    assert.ok(decodedLevel0(viaJson(doc), 0, 'z').values.every((v) => v === 0.25));
   });
 
   for (const precision of ['float32', 'float16', 'uint8'] as const) {
     it(`NaN, +Inf and -Inf survive ${precision} and do not widen the uint8 scale`, () => {
       const one = makeInput({ batch: 2, steps: 6, hidden: [5], seed: 2 });
-      const h = one.layers[0]!.h;
+      const h = one.layers[0]!.gates.h!;
       h[0] = NaN;
       h[7] = Infinity;
       h[13] = -Infinity;
       const doc = encodeTrace(one, { precision, maxBytes: Infinity });
-      const back = viaJson(doc).layers[0]!.gates.h.values;
+      const back = decodedLevel0(viaJson(doc), 0, 'h').values;
       assert.ok(Number.isNaN(back[0]));
       assert.equal(back[7], Infinity);
       assert.equal(back[13], -Infinity);
       for (let k = 0; k < h.length; k++) if (Number.isFinite(h[k]!)) assert.ok(Number.isFinite(back[k]!), `finite cell ${k} became ${back[k]}`);
-      if (precision === 'uint8') assert.ok(doc.layers[0]!.gates.h.scale! <= 2 / U8_MAX_CODE);
+      if (precision === 'uint8') assert.ok(storedLevel0(doc.document, 0, 'h').mean.scale! <= 2 / U8_MAX_CODE);
     });
   }
 
   it('stores float16-overflowing tensors as float32 with a warning instead of making them ±Inf', () => {
     const one = makeInput({ batch: 1, steps: 4, hidden: [3] });
-    one.layers[0]!.h[2] = 1e6;
+    one.layers[0]!.gates.h![2] = 1e6;
     const doc = encodeTrace(one, { precision: 'float16', maxBytes: Infinity });
-    assert.equal(doc.layers[0]!.gates.h.dtype, 'float32');
-    assert.equal(doc.layers[0]!.gates.r.dtype, 'float16');
-    assert.match(doc.warnings!.join('\n'), /layer 0 forward h: values beyond float16's range/);
-    assert.equal(viaJson(doc).layers[0]!.gates.h.values[2], 1e6);
+    assert.equal(storedLevel0(doc.document, 0, 'h').dtype, 'float32');
+    assert.equal(storedLevel0(doc.document, 0, 'r').dtype, 'float16');
+    assert.match(doc.document.warnings!.join('\n'), /layer 0 forward h: values beyond float16's range/);
+    assert.equal(decodedLevel0(viaJson(doc), 0, 'h').values[2], 1e6);
   });
 
   it('carries tokens, check, warnings, producer and model through', () => {
@@ -128,16 +135,27 @@ describe('trace round trip', () => {
       assert.equal(isMasked({ steps: 7 } as { sequenceLengths?: number[] }, 2, 0), false);
     });
 
+    it('keeps padding in masked steps from forcing float16 back to float32 (and from a false warning)', () => {
+      const m = structuredClone(masked);
+      // Batch item 1 is masked from step 3: padding beyond float16's range there is not a value.
+      m.layers[0]!.gates.h!.fill(1e6, (1 * 7 + 3) * 4, 2 * 7 * 4);
+      const doc = encodeTrace(m, { precision: 'float16', maxBytes: Infinity });
+      assert.equal(storedLevel0(doc.document, 0, 'h').dtype, 'float16');
+      assert.equal(doc.document.warnings, undefined);
+      const v = decodedLevel0(viaJson(doc), 0, 'h').values;
+      for (let t = 3; t < 7; t++) for (let u = 0; u < 4; u++) assert.equal(v[(1 * 7 + t) * 4 + u], 0);
+    });
+
     it('stores masked cells as 0 and keeps their padding out of the uint8 range', () => {
       const m = structuredClone(masked);
       // Padding garbage in masked steps must not widen the scale.
-      m.layers[0]!.n.fill(1000, (1 * 7 + 3) * 4, 2 * 7 * 4);
+      m.layers[0]!.gates.n!.fill(1000, (1 * 7 + 3) * 4, 2 * 7 * 4);
       const doc = encodeTrace(m, { precision: 'uint8', maxBytes: Infinity });
-      assert.ok(doc.layers[0]!.gates.n.scale! < 2 / U8_MAX_CODE + 1e-9);
+      assert.ok(storedLevel0(doc.document, 0, 'n').mean.scale! < 2 / U8_MAX_CODE + 1e-9);
       const f32 = viaJson(encodeTrace(m, { precision: 'float32', maxBytes: Infinity }));
-      const v = f32.layers[0]!.gates.n.values;
+      const v = decodedLevel0(f32, 0, 'n').values;
       for (let t = 3; t < 7; t++) for (let u = 0; u < 4; u++) assert.equal(v[(1 * 7 + t) * 4 + u], 0);
-      for (let t = 0; t < 3; t++) for (let u = 0; u < 4; u++) assert.equal(v[(1 * 7 + t) * 4 + u], m.layers[0]!.n[(1 * 7 + t) * 4 + u]);
+      for (let t = 0; t < 3; t++) for (let u = 0; u < 4; u++) assert.equal(v[(1 * 7 + t) * 4 + u], m.layers[0]!.gates.n![(1 * 7 + t) * 4 + u]);
     });
   });
 });
