@@ -4,7 +4,7 @@
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ORT_RUNTIME_FILES } = require('./scripts/ort-files');
+const { ORT_RUNTIME_FILES, ORT_WEB_HOST_FILES } = require('./scripts/ort-files');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -84,7 +84,7 @@ function copyOrtFiles() {
   const to = path.join(DIST, 'ort');
   fs.rmSync(to, { recursive: true, force: true });
   fs.mkdirSync(to, { recursive: true });
-  for (const f of ORT_RUNTIME_FILES) fs.copyFileSync(path.join(from, f), path.join(to, f));
+  for (const f of [...ORT_RUNTIME_FILES, ...ORT_WEB_HOST_FILES]) fs.copyFileSync(path.join(from, f), path.join(to, f));
 }
 
 async function main() {
@@ -105,7 +105,7 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  console.log(`esbuild: ${existing.length} bundles${production ? ' (production)' : ''}, ${ORT_RUNTIME_FILES.length} onnxruntime-web files`);
+  console.log(`esbuild: ${existing.length} bundles${production ? ' (production)' : ''}, ${ORT_RUNTIME_FILES.length + ORT_WEB_HOST_FILES.length} onnxruntime-web files`);
 }
 
 main().catch((e) => {

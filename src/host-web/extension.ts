@@ -41,4 +41,4 @@ export function deactivate(): void {
 }
 
 // For npm run test:web, which drives this bundle's pipeline in a Chromium worker (test/web/).
-export { inProcessJobRunner };
+export { inProcessJobRunner, ORT_WEB_WASM };

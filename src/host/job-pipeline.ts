@@ -3,7 +3,7 @@
 // host in-process (src/host-web/in-process-runner.ts); what differs between them comes in through
 // PipelineIO. No vscode and no Node import: the web entry's import closure passes through here.
 
-import { inspectOnnxModel, runOnnxTrace } from '../onnx';
+import { inspectOnnxModel, runOnnxTrace, type TraceOnnxOptions } from '../onnx';
 import { ort } from '../onnx/session';
 import { encodeTrace, type EncodeOptions, type SidecarPlan } from '../core/trace/encode';
 import type { SidecarRef } from '../core/trace/document';
@@ -11,6 +11,7 @@ import { TraceSizeError } from '../core/trace/errors';
 import { decodeTrace } from '../core/trace/decode';
 import { renderPreviewPng } from '../core/preview/render-png';
 import { VERSION } from '../core/version';
+import { checkAgainstWasm, chooseBackend, hostGpu } from './backend';
 import { buildInputs } from './build-inputs';
 import type { InspectJob, TraceJob, WorkerJob, WorkerReply } from './worker-protocol';
 
@@ -57,7 +58,10 @@ async function trace(job: TraceJob, io: PipelineIO): Promise<Done> {
   const built = buildInputs(info.inputs, job.input, vocab);
   const tokens = job.tokens ?? built.tokens;
   await pause();
-  const { input, timings } = await runOnnxTrace({
+  const choice = await chooseBackend(job.settings.backend, hostGpu());
+  // A WebGPU run is followed by the same run on wasm (backend.ts); each gets part of the progress bar.
+  const share = choice.backend === 'webgpu' ? 0.6 : 0.9;
+  const options: TraceOnnxOptions = {
     modelBytes: job.modelBytes,
     inputs: built.feeds,
     engine: job.settings.engine,
@@ -65,12 +69,23 @@ async function trace(job: TraceJob, io: PipelineIO): Promise<Done> {
     numThreads: job.settings.numThreads,
     name: job.modelName,
     producer: `gatescope ${VERSION} (${io.flavour})`,
+    executionProvider: choice.backend,
     ...(tokens ? { tokens } : {}),
     ...(job.wasmBinary ? { wasmBinary: job.wasmBinary } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.yieldToHost ? { yieldToHost: io.yieldToHost } : {}),
-    onProgress: (fraction, stage) => io.progress({ type: 'progress', message: stage, fraction: fraction * 0.9 }),
-  });
+    onProgress: (fraction, stage) => io.progress({ type: 'progress', message: stage, fraction: fraction * share }),
+  };
+  const { input, timings } = await runOnnxTrace(options);
+  if (choice.backend === 'webgpu') {
+    const wasm = await runOnnxTrace({
+      ...options,
+      executionProvider: 'wasm',
+      onProgress: (fraction) => io.progress({ type: 'progress', message: 'checking against wasm', fraction: share + fraction * (0.9 - share) }),
+    });
+    checkAgainstWasm(input, wasm.input);
+  }
+  if (choice.note) input.warnings = [...(input.warnings ?? []), choice.note];
   if (job.layers) {
     const present = [...new Set(input.layers.map((l) => l.layer))];
     const missing = job.layers.filter((l) => !present.includes(l));
@@ -104,7 +119,7 @@ async function trace(job: TraceJob, io: PipelineIO): Promise<Done> {
   // renderer will; it keeps the gates visible where Gatescope is not installed (GitHub, JupyterLab).
   const preview = job.settings.pngPreview ? renderPreviewPng(decodeTrace(document)) : undefined;
   // Read back from onnxruntime itself: what this runtime was really configured with.
-  const runtime = { numThreads: Number(ort.env.wasm.numThreads ?? 0) };
+  const runtime = { numThreads: Number(ort.env.wasm.numThreads ?? 0), backend: choice.backend };
   return preview ? { type: 'traced', document, preview, runtime, timings } : { type: 'traced', document, runtime, timings };
 }
 

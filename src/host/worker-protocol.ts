@@ -20,7 +20,11 @@ export interface RunSettings {
   numThreads: number;
   /** gatescope.pngPreview: add an image/png of the heatmaps beside the trace. */
   pngPreview: boolean;
+  /** gatescope.backend: onnxruntime-web's execution provider, where the host offers it (backend.ts). */
+  backend?: Backend;
 }
+
+export type Backend = 'wasm' | 'webgpu';
 
 export interface TraceJob {
   type: 'trace';
@@ -65,6 +69,8 @@ export interface ModelSummary {
 /** What onnxruntime-web was really configured with in the worker that ran the job. */
 export interface RuntimeReport {
   numThreads: number;
+  /** The execution provider the run used (gatescope.backend, or wasm where WebGPU is unavailable). */
+  backend?: Backend;
 }
 
 export type WorkerReply =

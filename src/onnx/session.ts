@@ -18,7 +18,14 @@ export interface RuntimeOptions {
    * work out where to fetch its binary from ("no available backend found").
    */
   wasmBinary?: Uint8Array;
+  /**
+   * 'webgpu' needs a build with WebGPU (the web host's bundle, scripts/esbuild-plugins.js) and a
+   * WebGPU adapter; default 'wasm'. Sessions are cached per provider.
+   */
+  executionProvider?: ExecutionProvider;
 }
+
+export type ExecutionProvider = 'wasm' | 'webgpu';
 
 let configured: { wasmDir: string; numThreads: number } | undefined;
 
@@ -66,13 +73,15 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>();
 /** Returns the cached session for `key`, creating it from `bytes()` on first use (least recently used evicted). */
 export async function getSession(key: string, bytes: () => Uint8Array, opts: RuntimeOptions): Promise<ort.InferenceSession> {
   configure(opts);
+  const ep = opts.executionProvider ?? 'wasm';
+  if (ep !== 'wasm') key = `${key}@${ep}`;
   let entry = sessions.get(key);
   if (entry) {
     sessions.delete(key);
     sessions.set(key, entry);
     return entry;
   }
-  entry = ort.InferenceSession.create(bytes(), { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 }).catch((e: unknown) => {
+  entry = ort.InferenceSession.create(bytes(), { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: 3 }).catch((e: unknown) => {
     sessions.delete(key);
     throw new OnnxTraceError(`onnxruntime-web could not load the model (${cleanOrtMessage(firstLine(e))}); check that the model runs in onnxruntime (python -c "import onnxruntime as o; o.InferenceSession('MODEL.onnx')")`, { cause: e });
   });

@@ -18,7 +18,7 @@ import { gatherNodeValues, type NodeValues, type RunTensor } from './node-values
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
-import { getSession, modelKey, ort, type RuntimeOptions } from './session';
+import { getSession, modelKey, ort, type ExecutionProvider, type RuntimeOptions } from './session';
 import { tokensFor } from './tokens';
 import { defaultOpset, modelWarnings } from './warnings';
 
@@ -46,6 +46,8 @@ export interface TraceOnnxOptions {
   wasmBinary?: Uint8Array;
   /** Awaited after each progress report: gives an in-process host's event loop a turn. */
   yieldToHost?: () => Promise<void>;
+  /** onnxruntime-web's execution provider (RuntimeOptions.executionProvider); default 'wasm'. */
+  executionProvider?: ExecutionProvider;
 }
 
 /** Milliseconds per stage of one trace (for the benchmark and the host's log). */
@@ -129,6 +131,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const runtime: RuntimeOptions = { wasmDir: opts.wasmDir };
   if (opts.numThreads !== undefined) runtime.numThreads = opts.numThreads;
   if (opts.wasmBinary) runtime.wasmBinary = opts.wasmBinary;
+  const ep = opts.executionProvider ?? 'wasm';
+  runtime.executionProvider = ep;
   const session = await getSession(`${key}:instrumented`, () => p.instrumented.bytes, runtime);
   checkAborted(opts.signal);
   await progress(0.2, 'run');
@@ -210,13 +214,13 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     model: {
       name: opts.name ?? (p.graphName || 'ONNX model'),
       source: 'onnx',
-      engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}` : `onnxruntime-web ${ver} (wasm) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
+      engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}` : `onnxruntime-web ${ver} (${ep}) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
       inputSize: first.I,
     },
     layers,
     batch: first.B,
     steps: first.T,
-    check: { reference: `onnxruntime-web ${ver} Y of every GRU node (valid steps)`, maxAbsError },
+    check: { reference: `onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`} Y of every GRU node (valid steps)`, maxAbsError },
   };
   const withLengths = values.find((v) => v.hasLengths);
   if (withLengths) input.sequenceLengths = [...withLengths.lengths];

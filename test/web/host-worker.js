@@ -48,7 +48,7 @@ function cspProbe() {
     importScripts('data:text/javascript,void 0');
     dataScriptAllowed = true;
   } catch {}
-  return { evalAllowed, dataScriptAllowed, crossOriginIsolated: self.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined', gpu: typeof navigator.gpu !== 'undefined' };
+  return { evalAllowed, dataScriptAllowed, crossOriginIsolated: self.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined', gpu: typeof navigator.gpu !== 'undefined', secure: self.isSecureContext === true };
 }
 
 let runner;
@@ -84,7 +84,7 @@ self.onmessage = async (e) => {
   };
   try {
     const ext = await loadEntry();
-    runner ??= ext.inProcessJobRunner({ loadWasm: () => bytes('/dist/ort/ort-wasm-simd-threaded.wasm'), noSidecarWhy: ext.NO_SIDECAR_WHY });
+    runner ??= ext.inProcessJobRunner({ loadWasm: () => bytes(`/dist/ort/${ext.ORT_WEB_WASM}`), noSidecarWhy: ext.NO_SIDECAR_WHY });
     const modelBytes = await bytes(msg.model);
     const t0 = performance.now();
     if (msg.cmd === 'inspect') {

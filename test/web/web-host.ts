@@ -9,7 +9,13 @@ import type { Browser, Page } from 'playwright-core';
 export const ROOT = path.resolve(__dirname, '../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const WEB_HOST_CSP = "script-src 'self' 'unsafe-eval' https:";
-const ORIGIN = 'http://gatescope.test';
+/** A secure context, as vscode.dev's https origin is (WebGPU exists only in secure contexts). */
+const ORIGIN = 'http://localhost';
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** WebGPU on SwiftShader, Chromium's CPU implementation of Vulkan: a real adapter without a GPU. */
+export const SWIFTSHADER_WEBGPU = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+/** No GPU at all: navigator.gpu exists but requestAdapter() gives null. */
+export const NO_GPU = ['--disable-gpu'];
 
 /** Files the page may fetch, by URL path: the worker, the browser entry, the runtime, models. */
 function served(pathname: string): { file: string; type: string } | undefined {
@@ -27,14 +33,10 @@ export class WebHost {
     private readonly page: Page,
   ) {}
 
-  static async start(): Promise<WebHost> {
+  static async start(gpuArgs: string[] = NO_GPU): Promise<WebHost> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { chromium } = require('playwright-core') as typeof import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...LAUNCH_ARGS, ...gpuArgs] });
     const page = await browser.newPage();
     const host = new WebHost(browser, page);
     await page.context().route('**/*', (route) => {

@@ -10,7 +10,7 @@ import { decodeTrace } from '../../src/core/trace/decode';
 import type { TraceDocument } from '../../src/core/trace/document';
 import { workerJobRunner } from '../../src/host/worker-client';
 import type { ModelSummary, RunSettings, TraceJob } from '../../src/host/worker-protocol';
-import { CHROMIUM, ROOT, WebHost } from './web-host';
+import { CHROMIUM, NO_GPU, ROOT, SWIFTSHADER_WEBGPU, WebHost } from './web-host';
 
 const MODEL = 'media/demo/model.onnx';
 const DEMO_TEXT = '(a(b "(" c)(a(b(c)a)b)) "))" a(b)';
@@ -22,7 +22,7 @@ interface Traced {
   ok: true;
   document: TraceDocument;
   preview?: { bytes: number; head: number[] };
-  runtime: { numThreads: number };
+  runtime: { numThreads: number; backend?: string };
   progress: { message: string; fraction?: number }[];
   ticks: number;
   ms: number;
@@ -156,8 +156,55 @@ describe('web extension host: the browser entry in a Chromium worker under the w
     assert.match(web.message, /gatescope\.maxOutputMB/);
   });
 
-  it('fetched only its own files: the entry and the plain .wasm, never onnxruntime-web\'s loader script', () => {
+  it('fetched only its own files: the entry and the .wasm it reads as bytes, never onnxruntime-web\'s loader script', () => {
     const fetched = [...new Set(host.requested)].sort();
-    assert.deepEqual(fetched, ['/', '/dist/host-web/extension.js', '/dist/ort/ort-wasm-simd-threaded.wasm', `/${MODEL}`, '/host-worker.js'].sort());
+    assert.deepEqual(fetched, ['/', '/dist/host-web/extension.js', '/dist/ort/ort-wasm-simd-threaded.jsep.wasm', `/${MODEL}`, '/host-worker.js'].sort());
+  });
+});
+
+describe('web extension host: gatescope.backend = webgpu', function () {
+  const node = workerJobRunner(path.join(ROOT, 'dist/host/worker.js'));
+  const modelBytes = readFileSync(path.join(ROOT, MODEL));
+  const input = { kind: 'text', text: DEMO_TEXT } as const;
+
+  it('without a WebGPU adapter (navigator.gpu present, GPU disabled) runs on wasm and says so', async function () {
+    this.timeout(120000);
+    const host = await WebHost.start(NO_GPU);
+    try {
+      const csp = await host.send<{ csp: { gpu: boolean; secure: boolean } }>({ cmd: 'csp' });
+      assert.deepEqual(csp.csp, { ...csp.csp, gpu: true, secure: true });
+      const web = await host.send<Traced>({ cmd: 'trace', model: `/${MODEL}`, job: job(input, { backend: 'webgpu' }) });
+      assert.ok(web.ok, (web as unknown as Failed).message);
+      assert.equal(web.runtime.backend, 'wasm');
+      assert.match(web.document.model.engine, /\(wasm\)/);
+      assert.ok(web.document.warnings!.some((w) => /gatescope\.backend is "webgpu" and navigator\.gpu exists, but the browser gives no WebGPU adapter/.test(w)), web.document.warnings!.join('\n'));
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('with a WebGPU adapter (SwiftShader) runs on webgpu, and the check compares every gate with the wasm run', async function () {
+    this.timeout(180000);
+    const host = await WebHost.start(SWIFTSHADER_WEBGPU);
+    try {
+      for (const engine of ['onnxruntime', 'native'] as const) {
+        const web = await host.send<Traced | Failed>({ cmd: 'trace', model: `/${MODEL}`, job: job(input, { backend: 'webgpu', engine }) });
+        assert.ok(web.ok, web.ok ? '' : `${web.name}: ${web.message}`);
+        assert.equal(web.runtime.backend, 'webgpu');
+        assert.match(web.document.model.engine, /\(webgpu\)/);
+        const check = web.document.check!;
+        assert.match(check.reference, /every gate of the same run on onnxruntime-web's wasm backend/);
+        assert.equal(check.passed, true, `${engine}: ${check.reference}`);
+        assert.ok(check.maxAbsError <= check.tolerance!, `${engine}: ${check.maxAbsError}`);
+        assert.ok(web.progress.some((p) => p.message === 'checking against wasm'));
+        // Independently of the check: the WebGPU gates against the Node host's wasm run.
+        const nodeRun = await node.trace({ ...job(input, { engine }), modelBytes: new Uint8Array(modelBytes) } as TraceJob);
+        const diff = maxAbsDiff(gates(web.document), gates(nodeRun.document));
+        assert.ok(diff <= check.tolerance!, `${engine}: max |webgpu - node wasm| = ${diff}`);
+        console.log(`      webgpu (SwiftShader), ${engine}: max |webgpu - wasm| ${diff.toExponential(2)}, ${web.ms.toFixed(0)} ms with the wasm re-run`);
+      }
+    } finally {
+      await host.close();
+    }
   });
 });
