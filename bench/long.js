@@ -131,7 +131,8 @@ async function main() {
       await frame.waitForFunction(() => window.__gs.full > 0, undefined, { timeout: 60000 });
       const ms = await frame.evaluate(() => window.__gs.full - window.__gs.lastWheel);
       zooms.push(ms);
-      log(`zoom ${i + 1}/${SAMPLES}: ${ms.toFixed(1)} ms to full detail`);
+      const rtt = await frame.$eval(SEL, (e) => e.getAttribute('data-tile-rtt-ms'));
+      log(`zoom ${i + 1}/${SAMPLES}: ${ms.toFixed(1)} ms to full detail (last tile request's round trip ${rtt} ms)`);
     }
     const tilesMb = Number(await frame.$eval(SEL, (e) => e.getAttribute('data-tiles-mb') ?? '0'));
     let heapMb = NaN;

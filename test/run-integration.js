@@ -26,7 +26,8 @@ async function main() {
   const server = await startCodeServer({
     workspace,
     userDataDir: tmp,
-    env: { GATESCOPE_TEST_REPORT: reportPath, GATESCOPE_TEST_WORKSPACE: workspace },
+    // GATESCOPE_INTEGRATION_GREP=pattern runs only the tests whose full title matches (developers).
+    env: { GATESCOPE_TEST_REPORT: reportPath, GATESCOPE_TEST_WORKSPACE: workspace, ...(process.env.GATESCOPE_INTEGRATION_GREP ? { GATESCOPE_INTEGRATION_GREP: process.env.GATESCOPE_INTEGRATION_GREP } : {}) },
     settings: { 'notebook.confirmDeleteRunningCell': false },
   });
   const browser = await launchChromium();

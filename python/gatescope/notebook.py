@@ -23,7 +23,8 @@ def _notebook_path():
 
 def sidecar_place(folder=None, stem=None):
     """{"folder", "stem"} for a sidecar: the given folder, else the VS Code notebook's folder, else the
-    current folder; the stem is the notebook's name without extension, else "gatescope"."""
+    current folder; the stem is the notebook's file name (e.g. "demo.ipynb", as the extension names its
+    sidecars, so that saving the notebook in VS Code removes the ones no output refers to), else "gatescope"."""
     nb = _notebook_path()
     if folder is None:
         folder = os.path.dirname(nb) if nb else os.getcwd()
@@ -32,7 +33,7 @@ def sidecar_place(folder=None, stem=None):
     if not os.access(folder, os.W_OK):
         raise TraceError(f"cannot write the sidecar into {folder!r} (not writable): pass sidecar=<a writable folder beside the notebook>, or sidecar=False")
     if stem is None:
-        stem = os.path.splitext(os.path.basename(nb))[0] if nb else "gatescope"
+        stem = os.path.basename(nb) if nb else "gatescope"
     stem = re.sub(r"[/\\:\x00]", "_", stem) or "gatescope"
     return {"folder": folder, "stem": stem}
 

@@ -8,6 +8,7 @@ import { formatProblem } from '../core/spec/spec';
 import { errorOutput, traceOutput } from './cell-output';
 import { runSpec, specBase, type HostPaths } from './run-spec';
 import { CancelledError } from './job-runner';
+import { holdCleanup } from './cleanup-hold';
 
 export const CONTROLLER_ID = 'gatescope';
 export const CONTROLLER_LANGUAGES = ['yaml', 'json', 'plaintext'];
@@ -31,11 +32,14 @@ async function execute(controller: vscode.NotebookController, paths: HostPaths, 
     execution.end(false, Date.now());
     return;
   }
+  const release = holdCleanup(cell.notebook.uri);
   try {
     const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token }, cell.notebook.uri);
     await execution.replaceOutput([traceOutput(run.document, run.preview, { startedAt, timings: run.timings })]);
+    release();
     execution.end(true, Date.now());
   } catch (e) {
+    release();
     if (e instanceof CancelledError) {
       execution.end(undefined, Date.now());
       return;

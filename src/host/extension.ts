@@ -6,6 +6,7 @@ import { createController } from './controller';
 import { openDemo } from './demo';
 import { registerExportMessaging } from './export-messaging';
 import { registerTileServer } from './tile-server';
+import { registerSidecarCleanup } from './sidecar-cleanup';
 import { inspectOnnxCommand } from './inspect-command';
 import type { HostPaths } from './run-spec';
 import { workerJobRunner } from './worker-client';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createController(paths),
     registerExportMessaging(),
     registerTileServer(),
+    registerSidecarCleanup(),
   );
 }
 

@@ -17,6 +17,7 @@ import { formatSpec } from '../core/spec/format-spec';
 import type { TraceDocument } from '../core/trace/document';
 import { SPEC_LANGUAGE, traceOutput } from './cell-output';
 import { runSpec, specBase, specPathFor, type HostPaths } from './run-spec';
+import { holdCleanup } from './cleanup-hold';
 import { ensureTrusted } from './trust';
 import { workspaceTrust } from './trust-prompt';
 import { CancelledError } from './job-runner';
@@ -157,27 +158,34 @@ async function inspectOnnx(paths: HostPaths, args: InspectArgs): Promise<Inspect
           ? { kind: 'text', text: chosen.text }
           : { kind: 'file', path: specPathFor(chosen.uri, base) },
   });
-  const run = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Gatescope: tracing ${name}`, cancellable: true },
-    (progress, token) => {
-      const source = new vscode.CancellationTokenSource();
-      const subs = [token.onCancellationRequested(() => source.cancel()), args.cancellation?.onCancellationRequested(() => source.cancel())];
-      if (args.cancellation?.isCancellationRequested) source.cancel();
-      let last = 0;
-      // The spec is resolved against the model's own folder: the model path is then just its name.
-      return runSpec(spec(vscode.Uri.joinPath(model, '..')), vscode.Uri.joinPath(model, '..'), paths, {
-        token: source.token,
-        onProgress: (message, fraction) => {
-          const increment = fraction === undefined ? undefined : Math.max(0, fraction * 100 - last);
-          if (fraction !== undefined) last = fraction * 100;
-          progress.report(increment === undefined ? { message } : { message, increment });
-        },
-      }, target.notebook && !target.notebook.isClosed ? target.notebook.uri : undefined).finally(() => {
-        subs.forEach((s) => s?.dispose());
-        source.dispose();
-      });
-    },
-  );
-  const placed = await insertResult(target, spec, run.document, run.preview);
-  return { status: 'inserted', ...placed, document: run.document, runtime: run.runtime };
+  const into = target.notebook && !target.notebook.isClosed ? target.notebook.uri : undefined;
+  // Cleanup of stale sidecars waits until the new output (and its sidecar) is in the notebook.
+  const release = holdCleanup(into);
+  try {
+    const run = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Gatescope: tracing ${name}`, cancellable: true },
+      (progress, token) => {
+        const source = new vscode.CancellationTokenSource();
+        const subs = [token.onCancellationRequested(() => source.cancel()), args.cancellation?.onCancellationRequested(() => source.cancel())];
+        if (args.cancellation?.isCancellationRequested) source.cancel();
+        let last = 0;
+        // The spec is resolved against the model's own folder: the model path is then just its name.
+        return runSpec(spec(vscode.Uri.joinPath(model, '..')), vscode.Uri.joinPath(model, '..'), paths, {
+          token: source.token,
+          onProgress: (message, fraction) => {
+            const increment = fraction === undefined ? undefined : Math.max(0, fraction * 100 - last);
+            if (fraction !== undefined) last = fraction * 100;
+            progress.report(increment === undefined ? { message } : { message, increment });
+          },
+        }, into).finally(() => {
+          subs.forEach((s) => s?.dispose());
+          source.dispose();
+        });
+      },
+    );
+    const placed = await insertResult(target, spec, run.document, run.preview);
+    return { status: 'inserted', ...placed, document: run.document, runtime: run.runtime };
+  } finally {
+    release();
+  }
 }

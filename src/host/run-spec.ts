@@ -76,8 +76,9 @@ export interface SpecRun {
  */
 export function sidecarTarget(notebook: vscode.Uri | undefined): TraceJob['sidecar'] {
   if (!notebook || notebook.scheme !== 'file') return undefined;
-  const name = notebook.path.split('/').pop() ?? 'notebook';
-  return { dir: vscode.Uri.joinPath(notebook, '..').fsPath, stem: name.replace(/\.[^.]*$/, '') || 'notebook' };
+  // The notebook's whole file name, so its sidecars are told apart from a CLI trace's of the same stem
+  // (sidecar-cleanup.ts deletes only these, and only once no saved output refers to them).
+  return { dir: vscode.Uri.joinPath(notebook, '..').fsPath, stem: notebook.path.split('/').pop() || 'notebook' };
 }
 
 export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: HostPaths, hooks: JobHooks, notebook?: vscode.Uri): Promise<SpecRun> {

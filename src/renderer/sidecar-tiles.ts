@@ -18,6 +18,11 @@ const CACHE_BYTES = 256 * 2 ** 20;
  */
 const MAX_PER_REQUEST = 8;
 const MAX_IN_FLIGHT = 2;
+/**
+ * Tiles are asked for once the view has held still this long (no new frame): the frames of a zoom or
+ * pan gesture come every ~16 ms, so only where the gesture ends is fetched.
+ */
+const QUIET_MS = 40;
 
 interface LevelTiles {
   gate: DecodedGate;
@@ -38,6 +43,7 @@ export class SidecarTiles {
   private readonly requests = new Set<{ keys: string[]; current: boolean }>();
   private readonly failed = new Set<string>();
   private flushing = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   /** The last error the host reported (shown in the status line), until a request succeeds. */
   error: string | undefined;
   loaded = 0;
@@ -49,6 +55,11 @@ export class SidecarTiles {
     private readonly channel: TileChannel,
     private readonly onLanded: () => void,
   ) {}
+
+  /** The last tile request's round trip to the host (ms). */
+  get roundTripMs(): number {
+    return this.channel.lastRoundTripMs;
+  }
 
   /** Bytes of decoded tiles held now. */
   get cachedBytes(): number {
@@ -62,6 +73,11 @@ export class SidecarTiles {
   /** Starts a frame: tiles wanted by earlier frames and not yet sent are forgotten. */
   beginFrame(): void {
     this.wanted.clear();
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.flushing = false;
+    }
     for (const r of this.requests) r.current = false;
   }
 
@@ -133,7 +149,10 @@ export class SidecarTiles {
     this.wanted.set(key, { lt, i });
     if (!this.flushing) {
       this.flushing = true;
-      queueMicrotask(() => this.flush());
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush();
+      }, QUIET_MS);
     }
   }
 

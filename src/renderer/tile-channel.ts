@@ -14,11 +14,15 @@ export class TileChannel {
   private next = 1;
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; timer: ReturnType<typeof setTimeout> }>();
 
+  /** Milliseconds of the last answered request, post to reply (for the status and the benchmark). */
+  lastRoundTripMs = 0;
+
   constructor(private readonly post: (m: RendererToHost) => void) {}
 
   /** The tiles' raw bytes, in request order; rejects with the host's message. */
   async request(sidecar: SidecarRef, tiles: TileKey[]): Promise<(TileKey & { bytes: Uint8Array })[]> {
     const requestId = this.next++;
+    const t0 = performance.now();
     const reply = await new Promise<Reply>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
@@ -27,6 +31,7 @@ export class TileChannel {
       this.pending.set(requestId, { resolve, timer });
       this.post({ type: 'tiles', requestId, sidecar, tiles });
     });
+    this.lastRoundTripMs = performance.now() - t0;
     if (!reply.ok) throw new Error(reply.error);
     return reply.tiles.map((t) => ({ tensor: t.tensor, b: t.b, i: t.i, bytes: decodeBase64(t.data) }));
   }

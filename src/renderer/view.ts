@@ -533,6 +533,7 @@ export class TraceView {
       r['tilesLoaded'] = String(this.fine.loaded);
       r['tilesPending'] = String(this.fine.pending);
       r['tilesMb'] = (this.fine.cachedBytes / 2 ** 20).toFixed(1);
+      r['tileRttMs'] = this.fine.roundTripMs.toFixed(1);
       if (this.fine.error) r['tilesError'] = this.fine.error;
       else delete r['tilesError'];
     }

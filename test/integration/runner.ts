@@ -28,6 +28,7 @@ export interface IntegrationReport {
 const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false });
 
 export function prepare(): void {
+  if (process.env.GATESCOPE_INTEGRATION_GREP) mocha.grep(new RegExp(process.env.GATESCOPE_INTEGRATION_GREP));
   mocha.suite.emit('pre-require', globalThis, 'gatescope-integration', mocha);
 }
 

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { SidecarRef } from '../../src/core/trace/document';
 import { gateOf } from '../../src/core/trace/decoded';
 import { TileServer } from '../../src/host/tile-server';
+import { sidecarRefs } from '../../src/host/sidecar-refs';
 import { decodeTraceItem, demoModelIn, mainItem, openIpynb, runCell, withSetting, workspaceRoot } from './helpers/notebooks';
 
 describe('sidecar tile server', () => {
@@ -73,6 +74,7 @@ describe('sidecar tile server', () => {
   it('refuses a sidecar that is a symlink out of the notebook folder, and a corrupt tile', async function () {
     this.timeout(60000);
     const dir = path.dirname(notebook.uri.fsPath);
+    await notebook.save();
     const copy = path.join(path.dirname(dir), 'tiles-copy');
     await fsp.mkdir(copy, { recursive: true });
     await fsp.copyFile(notebook.uri.fsPath, path.join(copy, 'long.ipynb'));
@@ -95,6 +97,48 @@ describe('sidecar tile server', () => {
     assert.ok(r0 && !r0.ok && /is corrupt/.test(r0.error), r0 && !r0.ok ? r0.error : 'served a corrupt tile');
   });
 });
+
+describe('sidecar cleanup on save', () => {
+  it('keeps a re-run cell\'s old sidecar until the notebook is saved without it, then deletes only that one', async function () {
+    this.timeout(240000);
+    await demoModelIn('cleanup');
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'cleanup', 'rerun.ipynb');
+    const editor = await openIpynb(uri, [{ kind: 'code', source: 'model: demo.onnx\ninput: random\nseed: 1\nsteps: 6000\nprecision: float32' }]);
+    const first = await withSetting('maxOutputMB', 1, () => runCell(editor, 0));
+    const a = decodeTraceItem(mainItem(first)).doc.sidecar!;
+    const dir = path.dirname(uri.fsPath);
+    assert.ok(await exists(path.join(dir, a.file)), `first sidecar ${a.file} written; folder: ${(await fsp.readdir(dir)).join(', ')}`);
+    assert.match(a.file, /^rerun\.ipynb-[0-9a-f]{12}\.gatescope\.safetensors$/);
+    // An unrelated file with a sidecar-like name of another stem is never touched.
+    const foreign = path.join(dir, `other-${'0'.repeat(12)}.gatescope.safetensors`);
+    await fsp.writeFile(foreign, 'not ours');
+    assert.deepEqual(sidecarRefs(editor.notebook).map((r) => r.file), [a.file], 'the notebook refers to the first sidecar');
+    assert.equal(await editor.notebook.save(), true, 'the notebook saved');
+    assert.ok((await fsp.readFile(uri.fsPath, 'utf8')).includes(a.file), 'the saved notebook refers to the first sidecar');
+    const saves: string[] = [];
+    const sub = vscode.workspace.onDidSaveNotebookDocument((d) => saves.push(`${d.uri.path.split('/').pop()} with ${sidecarRefs(d).length} refs`));
+    // Re-run with another seed: a new sidecar; the old one stays while the saved notebook refers to it.
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(editor.notebook.cellAt(0).document.uri, new vscode.Range(0, 0, 99, 0), 'model: demo.onnx\ninput: random\nseed: 2\nsteps: 6000\nprecision: float32');
+    await vscode.workspace.applyEdit(edit);
+    const second = await withSetting('maxOutputMB', 1, () => runCell(editor, 0));
+    const b = decodeTraceItem(mainItem(second)).doc.sidecar!;
+    assert.notEqual(a.file, b.file);
+    const listing = async () => (await fsp.readdir(dir)).join(', ');
+    sub.dispose();
+    assert.ok(await exists(path.join(dir, a.file)), `old sidecar ${a.file} kept before the save; folder: ${await listing()}; saves meanwhile: ${saves.join('; ')}; b = ${b.file}`);
+    assert.ok(await exists(path.join(dir, b.file)), `new sidecar ${b.file} written; folder: ${await listing()}`);
+    await editor.notebook.save();
+    // The save listener runs after the save; wait for it.
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline && (await fsp.access(path.join(dir, a.file)).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 200));
+    await assert.rejects(fsp.access(path.join(dir, a.file)), 'the old sidecar is deleted once the saved notebook no longer refers to it');
+    await fsp.access(path.join(dir, b.file));
+    await fsp.access(foreign);
+  });
+});
+
+const exists = (f: string) => fsp.access(f).then(() => true, () => false);
 
 /** The tensor stored first in a sidecar (its first tile holds the data section's first bytes). */
 function firstTensor(bytes: Buffer): string {

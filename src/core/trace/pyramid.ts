@@ -19,6 +19,15 @@ export interface LevelSummaries {
   max: Float32Array;
 }
 
+function allocSummaries(n: number): LevelSummaries {
+  return { mean: new Float32Array(n), min: new Float32Array(n), max: new Float32Array(n) };
+}
+
+/** Per-unit work space of one bucket: sum (float64), extremes, and whether a NaN was seen. */
+function accumulators(U: number): { sum: Float64Array; lo: Float64Array; hi: Float64Array; nan: Uint8Array } {
+  return { sum: new Float64Array(U), lo: new Float64Array(U), hi: new Float64Array(U), nan: new Uint8Array(U) };
+}
+
 /** Buckets of `bucket` steps covering `steps` steps. */
 export function bucketCount(steps: number, bucket: number): number {
   return Math.ceil(steps / bucket);
@@ -60,14 +69,8 @@ export function tilesPerItem(buckets: number, tileSteps: number): number {
  */
 export function summariseFromValues(values: Float32Array, B: number, T: number, U: number, bucket: number, lengths?: ArrayLike<number>): LevelSummaries {
   const J = bucketCount(T, bucket);
-  const n = B * J * U;
-  const mean = new Float32Array(n);
-  const min = new Float32Array(n);
-  const max = new Float32Array(n);
-  const sum = new Float64Array(U);
-  const lo = new Float64Array(U);
-  const hi = new Float64Array(U);
-  const nan = new Uint8Array(U);
+  const { mean, min, max } = allocSummaries(B * J * U);
+  const { sum, lo, hi, nan } = accumulators(U);
   for (let b = 0; b < B; b++) {
     const len = lengths ? lengths[b]! : T;
     for (let j = 0; j < J; j++) {
@@ -109,14 +112,8 @@ export function coarsen(fine: LevelSummaries, B: number, T: number, U: number, b
   const Jf = bucketCount(T, bucket);
   const coarse = bucket * fanout;
   const J = bucketCount(T, coarse);
-  const n = B * J * U;
-  const mean = new Float32Array(n);
-  const min = new Float32Array(n);
-  const max = new Float32Array(n);
-  const sum = new Float64Array(U);
-  const lo = new Float64Array(U);
-  const hi = new Float64Array(U);
-  const nan = new Uint8Array(U);
+  const { mean, min, max } = allocSummaries(B * J * U);
+  const { sum, lo, hi, nan } = accumulators(U);
   for (let b = 0; b < B; b++) {
     const len = lengths ? lengths[b]! : T;
     for (let j = 0; j < J; j++) {
