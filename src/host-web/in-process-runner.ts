@@ -40,12 +40,14 @@ export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner {
     const done = start.then(async () => {
       if (hooks.token?.isCancellationRequested) signal.aborted = true;
       if (signal.aborted) throw new CancelledError();
-      if (job.type === 'trace' && !job.wasmBinary) {
+      if (job.type === 'trace') {
         wasm ??= opts.loadWasm().catch((e: unknown) => {
           wasm = undefined;
           throw e;
         });
-        job = { ...job, wasmBinary: await wasm };
+        // One thread whatever gatescope.onnxruntimeThreads says: threads need SharedArrayBuffer,
+        // which the web host (not cross-origin isolated) lacks.
+        job = { ...job, wasmBinary: job.wasmBinary ?? (await wasm), settings: { ...job.settings, numThreads: 1 } };
       }
       return runPipelineJob(job, io);
     });

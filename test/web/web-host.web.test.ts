@@ -65,7 +65,7 @@ describe('web extension host: the browser entry in a Chromium worker under the w
   async function both(webJob: WebJob): Promise<{ web: Traced; nodeDoc: TraceDocument }> {
     const web = await host.send<Traced | Failed>({ cmd: 'trace', model: `/${MODEL}`, job: webJob });
     assert.ok(web.ok, web.ok ? '' : `${web.name}: ${web.message}`);
-    const nodeRun = await node.trace({ ...webJob, modelBytes: new Uint8Array(modelBytes) } as TraceJob);
+    const nodeRun = await node.trace({ ...webJob, settings: { ...webJob.settings, numThreads: 1 }, modelBytes: new Uint8Array(modelBytes) } as TraceJob);
     return { web, nodeDoc: nodeRun.document };
   }
 
@@ -103,7 +103,8 @@ describe('web extension host: the browser entry in a Chromium worker under the w
   });
 
   it('traces the demo text with onnxruntime-web: gates equal the Node host path, checked against Y, with a PNG preview', async () => {
-    const { web, nodeDoc } = await both(job({ kind: 'text', text: DEMO_TEXT }));
+    // gatescope.onnxruntimeThreads 4 is overridden: the web host has no SharedArrayBuffer.
+    const { web, nodeDoc } = await both(job({ kind: 'text', text: DEMO_TEXT }, { numThreads: 4 }));
     const diff = maxAbsDiff(gates(web.document), gates(nodeDoc));
     assert.ok(diff <= 1e-6, `max |web - node| = ${diff}`);
     assert.equal(web.document.steps, DEMO_TEXT.length);
