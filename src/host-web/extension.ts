@@ -2,7 +2,8 @@
 // and other browser workbenches, where the extension host is a Web Worker with no Node built-ins.
 // Same commands, controller and export channel as the Node entry (src/host/extension.ts); what
 // differs: jobs run in-process (in-process-runner.ts), onnxruntime-web gets its .wasm bytes read
-// from the extension's own URI, and no sidecar files are written. scripts/lint-boundaries.js checks
+// from the extension's own URI, no sidecar files are written, and the tile server reads sidecars
+// saved with a notebook through vscode.workspace.fs. scripts/lint-boundaries.js checks
 // that nothing this file reaches imports a Node built-in.
 
 import * as vscode from 'vscode';
@@ -11,8 +12,10 @@ import { openDemo } from '../host/demo';
 import { registerExportMessaging } from '../host/export-messaging';
 import { inspectOnnxCommand } from '../host/inspect-command';
 import type { HostPaths } from '../host/run-spec';
+import { registerTileServer } from '../host/tile-server';
 import { inProcessJobRunner } from './in-process-runner';
 import { ORT_WEB_WASM } from './ort-web-files';
+import { webTileSources } from './tile-sources-web';
 
 /** Why a run beyond gatescope.maxOutputMB fails here (said before the size error's own advice). */
 export const NO_SIDECAR_WHY =
@@ -33,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
     createController(paths),
     registerExportMessaging(),
+    registerTileServer(webTileSources),
   );
 }
 

@@ -6,6 +6,7 @@ import { createController } from './controller';
 import { openDemo } from './demo';
 import { registerExportMessaging } from './export-messaging';
 import { registerTileServer } from './tile-server';
+import { nodeTileSources } from './tile-sources-node';
 import { registerSidecarCleanup } from './sidecar-cleanup';
 import { inspectOnnxCommand } from './inspect-command';
 import type { HostPaths } from './run-spec';
@@ -21,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
     createController(paths),
     registerExportMessaging(),
-    registerTileServer(),
+    registerTileServer(nodeTileSources),
     registerSidecarCleanup(),
   );
 }

@@ -63,9 +63,19 @@ describe('Gatescope in code-server\'s web worker extension host', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('opens the demo notebook with its saved output (left open: the driver looks for the rendered heatmaps)', async () => {
-    const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.joinPath(workspaceRoot(), 'demo.ipynb'));
+  it('opens a notebook saved with a sidecar-backed output and keeps the hosts up while the driver zooms it', async function () {
+    this.timeout(180000);
+    const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.joinPath(workspaceRoot(), 'sidecar', 'long.ipynb'));
     await vscode.window.showNotebookDocument(nb);
-    assert.ok(nb.getCells().some((c) => c.outputs.some((o) => o.items.some((i) => i.mime === 'application/vnd.gatescope.trace+json'))));
+    const item = nb.cellAt(0).outputs[0]!.items.find((i) => i.mime === 'application/vnd.gatescope.trace+json')!;
+    assert.ok(decodeTraceItem(item).doc.sidecar, 'the saved output refers to a sidecar');
+    // The extension hosts end with this suite: tell the driver the notebook is open, then wait for
+    // the driver-done file it writes once it has looked.
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspaceRoot(), 'host-ready'), new Uint8Array());
+    const done = vscode.Uri.joinPath(workspaceRoot(), 'driver-done');
+    for (const deadline = Date.now() + 170000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      if (await vscode.workspace.fs.stat(done).then(() => true, () => false)) return;
+    }
+    throw new Error('the driver did not finish looking at the output within 170 s');
   });
 });
