@@ -2,8 +2,8 @@
 // and other browser workbenches, where the extension host is a Web Worker with no Node built-ins.
 // Same commands, controller and export channel as the Node entry (src/host/extension.ts); what
 // differs: jobs run in-process (in-process-runner.ts), onnxruntime-web gets its .wasm bytes read
-// from the extension's own URI, no sidecar files are written, and the tile server reads sidecars
-// saved with a notebook through vscode.workspace.fs. scripts/lint-boundaries.js checks
+// from the extension's own URI, and sidecars are written and read through vscode.workspace.fs
+// (sidecar-target.ts, tile-sources-web.ts); stale sidecars are not cleaned up on save here. scripts/lint-boundaries.js checks
 // that nothing this file reaches imports a Node built-in.
 
 import * as vscode from 'vscode';
@@ -13,23 +13,20 @@ import { registerExportMessaging } from '../host/export-messaging';
 import { inspectOnnxCommand } from '../host/inspect-command';
 import type { HostPaths } from '../host/run-spec';
 import { registerTileServer } from '../host/tile-server';
-import { inProcessJobRunner } from './in-process-runner';
+import { inProcessJobRunner, webSha256 } from './in-process-runner';
 import { ORT_WEB_WASM } from './ort-web-files';
 import { webTileSources } from './tile-sources-web';
-
-/** Why a run beyond gatescope.maxOutputMB fails here (said before the size error's own advice). */
-export const NO_SIDECAR_WHY =
-  'In the web extension host (vscode.dev, github.dev) Gatescope does not write sidecar files yet, so the whole run must fit the notebook output.';
+import { webSidecarTarget } from './sidecar-target';
 
 export function activate(context: vscode.ExtensionContext): void {
   const ortDir = vscode.Uri.joinPath(context.extensionUri, 'dist', 'ort');
   const paths: HostPaths = {
     runner: inProcessJobRunner({
       loadWasm: async () => vscode.workspace.fs.readFile(vscode.Uri.joinPath(ortDir, ORT_WEB_WASM)),
-      noSidecarWhy: NO_SIDECAR_WHY,
+      writeFile: async (dir, name, bytes) => vscode.workspace.fs.writeFile(vscode.Uri.joinPath(vscode.Uri.parse(dir), name), bytes),
     }),
     wasmDir: ortDir.toString(),
-    sidecars: false,
+    sidecarTarget: webSidecarTarget,
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('gatescope.inspectOnnx', (arg?: unknown) => inspectOnnxCommand(paths, arg)),
@@ -45,4 +42,4 @@ export function deactivate(): void {
 }
 
 // For npm run test:web, which drives this bundle's pipeline in a Chromium worker (test/web/).
-export { inProcessJobRunner, ORT_WEB_WASM };
+export { inProcessJobRunner, ORT_WEB_WASM, webSha256 };

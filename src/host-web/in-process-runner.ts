@@ -3,6 +3,8 @@
 // (src/host/job-pipeline.ts) runs here, in-process: it gives the event loop a turn between stages
 // (progress reports and cancellation get through), one job at a time, onnxruntime-web on one thread.
 
+import type { SidecarRef } from '../core/trace/document';
+import { writeSidecar, type SidecarPlan } from '../core/trace/encode';
 import type { JobHooks, JobRunner, TraceJobResult } from '../host/job-runner';
 import { CancelledError, JobError } from '../host/job-runner';
 import { PipelineCancelled, runPipelineJob, type PipelineIO } from '../host/job-pipeline';
@@ -11,8 +13,37 @@ import type { ModelSummary, TraceJob, WorkerJob } from '../host/worker-protocol'
 export interface InProcessRunnerOptions {
   /** onnxruntime-web's .wasm bytes (read once, on the first trace, from the extension's own URI). */
   loadWasm: () => Promise<Uint8Array>;
-  /** Why no sidecar can be written here; becomes part of the message of a run beyond the budget. */
-  noSidecarWhy: string;
+  /**
+   * Writes a whole file (the extension: vscode.workspace.fs.writeFile). With it, a run beyond the
+   * output budget writes its sidecar, assembled in memory, to `${job.sidecar.dir}/${name}`, where
+   * dir is the notebook folder's URI as a string (sidecar-target.ts).
+   */
+  writeFile?: (dir: string, name: string, bytes: Uint8Array) => Promise<void>;
+}
+
+/** Largest sidecar assembled in memory here (bytes): the web host is one browser worker. */
+export const MAX_WEB_SIDECAR_BYTES = 1024 * 1024 * 1024;
+
+const hex = (buf: ArrayBuffer): string => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** SHA-256 through the Web Crypto API, hex. */
+export async function webSha256(bytes: Uint8Array): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
+function sidecarWriter(writeFile: NonNullable<InProcessRunnerOptions['writeFile']>): NonNullable<PipelineIO['writeSidecar']> {
+  return async (plan: SidecarPlan, dir: string, progress): Promise<SidecarRef> => {
+    const total = plan.layout.totalBytes;
+    if (total > MAX_WEB_SIDECAR_BYTES) {
+      throw new Error(
+        `the run needs a ${(total / 2 ** 20).toFixed(0)} MB sidecar; in the web extension host Gatescope writes sidecars up to ${MAX_WEB_SIDECAR_BYTES / 2 ** 20} MB: trace fewer steps, or run it in desktop VS Code`,
+      );
+    }
+    const file = new Uint8Array(total);
+    const ref = await writeSidecar(plan, { write: async (bytes, position) => void file.set(bytes, position) }, webSha256, progress);
+    await writeFile(dir, ref.file, file);
+    return ref;
+  };
 }
 
 /** A macrotask turn: lets the host deliver messages (cancellation, UI requests) between stages. */
@@ -34,8 +65,8 @@ export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner {
       progress: (p) => hooks.onProgress?.(p.message, p.fraction),
       signal,
       yieldToHost,
-      noSidecarWhy: opts.noSidecarWhy,
     };
+    if (opts.writeFile) io.writeSidecar = sidecarWriter(opts.writeFile);
     const start = queue.catch(() => undefined);
     const done = start.then(async () => {
       if (hooks.token?.isCancellationRequested) signal.aborted = true;

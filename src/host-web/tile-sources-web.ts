@@ -3,10 +3,9 @@
 
 import { encodeBase64 } from '../core/encoding/base64';
 import type { TileSources } from '../host/tile-server';
-
-const hex = (buf: ArrayBuffer): string => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+import { webSha256 } from './in-process-runner';
 
 export const webTileSources: TileSources = {
-  sha256: async (bytes) => hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)),
+  sha256: webSha256,
   base64: encodeBase64,
 };

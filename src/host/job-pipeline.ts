@@ -7,7 +7,6 @@ import { inspectOnnxModel, runOnnxTrace, type TraceOnnxOptions } from '../onnx';
 import { ort } from '../onnx/session';
 import { encodeTrace, type EncodeOptions, type SidecarPlan } from '../core/trace/encode';
 import type { SidecarRef } from '../core/trace/document';
-import { TraceSizeError } from '../core/trace/errors';
 import { decodeTrace } from '../core/trace/decode';
 import { renderPreviewPng } from '../core/preview/render-png';
 import { VERSION } from '../core/version';
@@ -27,12 +26,10 @@ export interface PipelineIO {
   /** Gives the host's event loop a turn between stages (the web host runs the pipeline in-process). */
   yieldToHost?: () => Promise<void>;
   /**
-   * Writes a sidecar into `dir` (the job's sidecar.dir) and returns its reference. Absent where the
-   * host has no way to write one: a run beyond the output budget then fails with `noSidecarWhy`.
+   * Writes a sidecar into `dir` (the job's sidecar.dir: a path in the Node host, a folder URI in the
+   * web host) and returns its reference. Absent: a run beyond the output budget fails (TraceSizeError).
    */
   writeSidecar?: (plan: SidecarPlan, dir: string, progress: { onProgress: (fraction: number) => void; signal?: { aborted: boolean } }) => Promise<SidecarRef>;
-  /** Why this host writes no sidecar (prefixed to the size error's advice). */
-  noSidecarWhy?: string;
 }
 
 export class PipelineCancelled extends Error {
@@ -99,14 +96,7 @@ async function trace(job: TraceJob, io: PipelineIO): Promise<Done> {
   const enc: EncodeOptions = { precision: job.settings.precision, maxBytes: job.settings.maxBytes };
   if (job.sidecar && io.writeSidecar) enc.sidecar = { stem: job.sidecar.stem };
   const t0 = performance.now();
-  let encoded: ReturnType<typeof encodeTrace>;
-  try {
-    encoded = encodeTrace(input, enc);
-  } catch (e) {
-    if (e instanceof TraceSizeError && !enc.sidecar && io.noSidecarWhy) throw new TraceSizeError(`${io.noSidecarWhy} ${e.message}`, e.smallestBytes, e.maxBytes, e.maxStepsThatFit);
-    throw e;
-  }
-  const { document, sidecar } = encoded;
+  const { document, sidecar } = encodeTrace(input, enc);
   if (sidecar) {
     // Levels beyond the output's budget go to a sidecar beside the notebook (nothing is dropped).
     io.progress({ type: 'progress', message: 'writing the sidecar', fraction: 0.96 });

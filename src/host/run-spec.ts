@@ -20,8 +20,8 @@ export interface HostPaths {
   runner: JobRunner;
   /** dist/ort/ (a path in the Node host, a URL in the web host) */
   wasmDir: string;
-  /** False where the host cannot write sidecar files (the web host): runs must fit the output. */
-  sidecars?: boolean;
+  /** Where a run beyond the output budget may write its sidecar; default sidecarTarget (local notebooks, Node fs). */
+  sidecarTarget?: (notebook: vscode.Uri | undefined) => TraceJob['sidecar'];
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p);
@@ -102,7 +102,7 @@ export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: H
   if (spec.vocab) job.vocab = spec.vocab;
   if (spec.tokens) job.tokens = spec.tokens;
   if (spec.layers) job.layers = spec.layers;
-  const sidecar = paths.sidecars === false ? undefined : sidecarTarget(notebook);
+  const sidecar = (paths.sidecarTarget ?? sidecarTarget)(notebook);
   if (sidecar) job.sidecar = sidecar;
   return { ...(await paths.runner.trace(job, hooks)), model };
 }

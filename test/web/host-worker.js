@@ -52,6 +52,13 @@ function cspProbe() {
 }
 
 let runner;
+const written = [];
+
+function toBase64(u8) {
+  let s = '';
+  for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
+  return btoa(s);
+}
 self.onmessage = async (e) => {
   const msg = e.data;
   if (msg.cmd === 'csp') return self.postMessage({ ok: true, csp: cspProbe() });
@@ -84,7 +91,11 @@ self.onmessage = async (e) => {
   };
   try {
     const ext = await loadEntry();
-    runner ??= ext.inProcessJobRunner({ loadWasm: () => bytes(`/dist/ort/${ext.ORT_WEB_WASM}`), noSidecarWhy: ext.NO_SIDECAR_WHY });
+    // Files the runner writes (sidecars), kept here as the extension's vscode.workspace.fs would.
+    runner ??= ext.inProcessJobRunner({
+      loadWasm: () => bytes(`/dist/ort/${ext.ORT_WEB_WASM}`),
+      writeFile: async (dir, name, data) => void written.push({ dir, name, bytes: data.slice() }),
+    });
     const modelBytes = await bytes(msg.model);
     const t0 = performance.now();
     if (msg.cmd === 'inspect') {
@@ -101,7 +112,7 @@ self.onmessage = async (e) => {
         progress,
         ticks,
         ms: performance.now() - t0,
-        noSidecarWhy: ext.NO_SIDECAR_WHY,
+        written: written.splice(0).map((f) => ({ dir: f.dir, name: f.name, base64: toBase64(f.bytes) })),
       });
     }
   } catch (err) {

@@ -7,6 +7,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeTrace } from '../../src/core/trace/decode';
+import { SidecarReader } from '../../src/core/trace/sidecar-reader';
+import { sha256Hex } from '../../src/node/sidecar-file';
 import type { TraceDocument } from '../../src/core/trace/document';
 import { workerJobRunner } from '../../src/host/worker-client';
 import type { ModelSummary, RunSettings, TraceJob } from '../../src/host/worker-protocol';
@@ -26,7 +28,7 @@ interface Traced {
   progress: { message: string; fraction?: number }[];
   ticks: number;
   ms: number;
-  noSidecarWhy: string;
+  written: { dir: string; name: string; base64: string }[];
 }
 interface Failed {
   ok: false;
@@ -149,12 +151,37 @@ describe('web extension host: the browser entry in a Chromium worker under the w
     assert.equal(next.document.steps, 4);
   });
 
-  it('a run beyond the output budget fails with a message saying the web host writes no sidecar', async () => {
-    const web = await host.send<Failed>({ cmd: 'trace', model: `/${MODEL}`, job: { ...job({ kind: 'random', seed: 4, steps: 3000 }), sidecar: { dir: '/nowhere', stem: 'x' } , settings: { ...SETTINGS, maxBytes: 64 * 1024 } } });
+  it('a run beyond the output budget writes its sidecar through the host\'s writeFile; every hash checks out', async () => {
+    const dir = 'vscode-vfs://github/gatescope/demo/notebooks';
+    const web = await host.send<Traced | Failed>({ cmd: 'trace', model: `/${MODEL}`, job: { ...job({ kind: 'random', seed: 4, steps: 3000 }), sidecar: { dir, stem: 'big.ipynb' }, settings: { ...SETTINGS, maxBytes: 64 * 1024 } } });
+    assert.ok(web.ok, web.ok ? '' : `${web.name}: ${web.message}`);
+    const ref = web.document.sidecar!;
+    assert.match(ref.file, /^big\.ipynb-[0-9a-f]{12}\.gatescope\.safetensors$/);
+    assert.equal(web.written.length, 1);
+    assert.equal(web.written[0]!.dir, dir);
+    assert.equal(web.written[0]!.name, ref.file);
+    const file = Buffer.from(web.written[0]!.base64, 'base64');
+    assert.equal(file.length, ref.bytes);
+    // The reader checks the header against the document's hash, and each tile against the header's.
+    const reader = await SidecarReader.open({ size: file.length, read: async (a, b) => new Uint8Array(file.subarray(a, b)) }, ref, sha256Hex);
+    const decoded = decodeTrace(web.document);
+    let tiles = 0;
+    for (const l of decoded.layers) {
+      for (const g of l.gates) {
+        const remote = g.levels[0]!.remote;
+        assert.ok(remote, `${g.name}: level 0 lives in the sidecar`);
+        await reader.tileBytes(remote.mean.tensor, 0, 0);
+        tiles++;
+      }
+    }
+    assert.equal(tiles, 4);
+  });
+
+  it('a run beyond the output budget without a sidecar target (an untitled notebook) says to save it first', async () => {
+    const web = await host.send<Failed>({ cmd: 'trace', model: `/${MODEL}`, job: { ...job({ kind: 'random', seed: 4, steps: 3000 }), settings: { ...SETTINGS, maxBytes: 64 * 1024 } } });
     assert.equal(web.ok, false);
     assert.equal(web.name, 'TraceSizeError');
-    assert.match(web.message, /^In the web extension host \(vscode\.dev, github\.dev\) Gatescope does not write sidecar files yet/);
-    assert.match(web.message, /gatescope\.maxOutputMB/);
+    assert.match(web.message, /save the notebook first/);
   });
 
   it('fetched only its own files: the entry and the .wasm it reads as bytes, never onnxruntime-web\'s loader script', () => {

@@ -5,6 +5,9 @@
 // (commands, the notebook controller), across the two hosts.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { decodeTrace } from '../../../src/core/trace/decode';
+import { SidecarReader } from '../../../src/core/trace/sidecar-reader';
+import { sha256Hex } from '../../../src/node/sidecar-file';
 import { decodeTraceItem, mainItem, openIpynb, runCell, withSetting, workspaceRoot } from '../../integration/helpers/notebooks';
 
 const WEB_PRODUCER = /^gatescope \S+ \(vscode web\)$/;
@@ -52,14 +55,33 @@ describe('Gatescope in code-server\'s web worker extension host', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('a run beyond gatescope.maxOutputMB fails with the web host\'s no-sidecar message', async () => {
+  it('a run beyond gatescope.maxOutputMB writes its sidecar beside the notebook through workspace.fs', async () => {
     // 20000 steps x 24 units x 4 gates: about 2.5 MB of JSON even as uint8, over a 1 MB budget.
     const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'big.ipynb'), [{ kind: 'code', source: 'model: demo.onnx\ninput: random\nsteps: 20000' }]);
+    const cell = await withSetting('maxOutputMB', 1, () => runCell(editor, 0));
+    assert.equal(cell.executionSummary?.success, true, JSON.stringify(cell.outputs.map((o) => o.items.map((i) => new TextDecoder().decode(i.data)))));
+    const { doc } = decodeTraceItem(mainItem(cell));
+    assert.match(doc.producer!, WEB_PRODUCER);
+    const ref = doc.sidecar!;
+    assert.match(ref.file, /^big\.ipynb-[0-9a-f]{12}\.gatescope\.safetensors$/);
+    const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), ref.file));
+    assert.equal(bytes.length, ref.bytes);
+    // Header hash against the output's reference, then one tile against the header's hash.
+    const reader = await SidecarReader.open({ size: bytes.length, read: async (a, b) => bytes.subarray(a, b) }, ref, sha256Hex);
+    const h = decodeTrace(doc).layers[0]!.gates.find((g) => g.name === 'h')!;
+    assert.ok((await reader.tileBytes(h.levels[0]!.remote!.mean.tensor, 0, 0)).length > 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a run beyond the budget in an untitled notebook is refused, saying to save the notebook first', async () => {
+    // Relative paths of an untitled notebook resolve against the first workspace folder.
+    const nb = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'model: demo.onnx\ninput: random\nsteps: 20000', 'yaml')]));
+    const editor = await vscode.window.showNotebookDocument(nb);
     const cell = await withSetting('maxOutputMB', 1, () => runCell(editor, 0));
     assert.equal(cell.executionSummary?.success, false);
     const err = JSON.parse(new TextDecoder().decode(cell.outputs[0]!.items[0]!.data)) as { name: string; message: string };
     assert.equal(err.name, 'TraceSizeError');
-    assert.match(err.message, /^In the web extension host \(vscode\.dev, github\.dev\) Gatescope does not write sidecar files yet/);
+    assert.match(err.message, /save the notebook first/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
