@@ -21,6 +21,12 @@ export interface InProcessRunnerOptions {
   writeFile?: (dir: string, name: string, bytes: Uint8Array) => Promise<void>;
 }
 
+/**
+ * Gate arrays of one run in the web host, refused before computing beyond this (bytes): the web host
+ * is one browser worker shared with every other web extension, with no heap limit of its own.
+ */
+export const WEB_MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
+
 /** Largest sidecar assembled in memory here (bytes): the web host is one browser worker. */
 export const MAX_WEB_SIDECAR_BYTES = 1024 * 1024 * 1024;
 
@@ -65,6 +71,7 @@ export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner {
       progress: (p) => hooks.onProgress?.(p.message, p.fraction),
       signal,
       yieldToHost,
+      maxMemoryBytes: WEB_MAX_MEMORY_BYTES,
     };
     if (opts.writeFile) io.writeSidecar = sidecarWriter(opts.writeFile);
     const start = queue.catch(() => undefined);

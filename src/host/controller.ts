@@ -34,7 +34,7 @@ async function execute(controller: vscode.NotebookController, paths: HostPaths, 
   }
   const release = holdCleanup(cell.notebook.uri);
   try {
-    const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token }, cell.notebook.uri);
+    const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token }, { notebook: cell.notebook.uri });
     await execution.replaceOutput([traceOutput(run.document, run.preview, { startedAt, timings: run.timings })]);
     release();
     execution.end(true, Date.now());

@@ -11,15 +11,18 @@ import { registerSidecarCleanup } from './sidecar-cleanup';
 import { inspectOnnxCommand } from './inspect-command';
 import type { HostPaths } from './run-spec';
 import { workerJobRunner } from './worker-client';
+import { outsideFolders } from './containment';
 
 export function activate(context: vscode.ExtensionContext): void {
   const paths: HostPaths = {
     runner: workerJobRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath),
     wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'ort').fsPath,
+    outsideFolders,
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('gatescope.inspectOnnx', (arg?: unknown) => inspectOnnxCommand(paths, arg)),
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
+    vscode.commands.registerCommand('gatescope.openTwinDemo', () => openDemo(context, 'twins.ipynb')),
     createController(paths),
     registerExportMessaging(),
     registerTileServer(nodeTileSources),

@@ -177,7 +177,7 @@ async function inspectOnnx(paths: HostPaths, args: InspectArgs): Promise<Inspect
             if (fraction !== undefined) last = fraction * 100;
             progress.report(increment === undefined ? { message } : { message, increment });
           },
-        }, into).finally(() => {
+        }, { notebook: into, chosen: chosen.kind === 'file' ? [model, chosen.uri] : [model] }).finally(() => {
           subs.forEach((s) => s?.dispose());
           source.dispose();
         });

@@ -23,6 +23,8 @@ export interface PipelineIO {
   progress(reply: Progress): void;
   /** Set when the host cancels; checked between stages and inside the long loops. */
   signal?: { aborted: boolean };
+  /** Refuse a run whose gate arrays would exceed this (bytes), before computing (src/onnx/estimate.ts). */
+  maxMemoryBytes?: number;
   /** Gives the host's event loop a turn between stages (the web host runs the pipeline in-process). */
   yieldToHost?: () => Promise<void>;
   /**
@@ -67,6 +69,7 @@ async function trace(job: TraceJob, io: PipelineIO): Promise<Done> {
     name: job.modelName,
     producer: `gatescope ${VERSION} (${io.flavour})`,
     executionProvider: choice.backend,
+    ...(io.maxMemoryBytes ? { maxMemoryBytes: io.maxMemoryBytes } : {}),
     ...(tokens ? { tokens } : {}),
     ...(job.wasmBinary ? { wasmBinary: job.wasmBinary } : {}),
     ...(io.signal ? { signal: io.signal } : {}),

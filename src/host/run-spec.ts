@@ -18,6 +18,11 @@ export class SpecPathError extends Error {
 export interface HostPaths {
   /** Where jobs run: a worker thread (Node host) or in-process (web host); see job-runner.ts. */
   runner: JobRunner;
+  /**
+   * Real-path containment of local files (containment.ts, Node fs). Absent (the web host): file:
+   * URIs are compared by their normalised path, as other schemes are.
+   */
+  outsideFolders?: (file: string, folders: readonly string[]) => string | undefined;
   /** dist/ort/ (a path in the Node host, a URL in the web host) */
   wasmDir: string;
   /** Where a run beyond the output budget may write its sidecar; default sidecarTarget (local notebooks, Node fs). */
@@ -51,12 +56,40 @@ export function specPathFor(target: vscode.Uri, base: vscode.Uri | undefined): s
   return target.scheme === 'file' ? target.fsPath : target.path;
 }
 
+/**
+ * Refuses a spec path outside the workspace folders, symlinks resolved, unless the user allowed it
+ * with gatescope.allowFilesOutsideWorkspace (off by default). The message names the real path.
+ * Non-file URIs (remote workspaces) are compared by their normalised path: links cannot be resolved there.
+ */
+export function checkInsideWorkspace(uri: vscode.Uri, field: string, outsideFolders?: HostPaths['outsideFolders']): void {
+  if (vscode.workspace.getConfiguration('gatescope').get<boolean>('allowFilesOutsideWorkspace', false) === true) return;
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === uri.scheme && f.uri.authority === uri.authority);
+  let outside: string | undefined;
+  if (uri.scheme === 'file' && outsideFolders) outside = outsideFolders(uri.fsPath, folders.map((f) => f.uri.fsPath));
+  else if (!folders.some((f) => uri.path === f.uri.path || uri.path.startsWith(`${f.uri.path.replace(/\/$/, '')}/`))) outside = uri.toString();
+  if (outside !== undefined) {
+    throw new SpecPathError(`field \`${field}\`: the file is outside this workspace's folders (it resolves to ${outside}); move it into the workspace, or allow such files with the setting gatescope.allowFilesOutsideWorkspace`);
+  }
+}
+
+/** Largest model or input file a spec reads: 2 GiB, protobuf's own limit for a model. */
+const MAX_SPEC_FILE_BYTES = 2 ** 31 - 1;
+
 async function readFile(uri: vscode.Uri, field: string): Promise<Uint8Array> {
+  const where = uri.scheme === 'file' ? uri.fsPath : uri.toString();
   try {
+    // Regular files only, size-capped, checked before reading: a FIFO would block the read until a
+    // writer comes, and a device such as /dev/zero never ends (FileType.Unknown covers both).
+    const st = await vscode.workspace.fs.stat(uri);
+    if ((st.type & vscode.FileType.File) === 0) {
+      throw new SpecPathError(`field \`${field}\`: ${where} is ${st.type & vscode.FileType.Directory ? 'a folder' : 'not a regular file (a pipe, socket or device)'}; name a .onnx, .npy or .json file`);
+    }
+    if (st.size > MAX_SPEC_FILE_BYTES) throw new SpecPathError(`field \`${field}\`: ${where} is ${st.size} bytes, above the ${MAX_SPEC_FILE_BYTES}-byte limit`);
     return await vscode.workspace.fs.readFile(uri);
   } catch (e) {
+    if (e instanceof SpecPathError) throw e;
     const why = e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? 'not found' : `not readable (${(e as Error).message})`;
-    throw new SpecPathError(`field \`${field}\`: ${uri.scheme === 'file' ? uri.fsPath : uri.toString()} ${why}`);
+    throw new SpecPathError(`field \`${field}\`: ${where} ${why}`);
   }
 }
 
@@ -81,13 +114,29 @@ export function sidecarTarget(notebook: vscode.Uri | undefined): TraceJob['sidec
   return { dir: vscode.Uri.joinPath(notebook, '..').fsPath, stem: notebook.path.split('/').pop() || 'notebook' };
 }
 
-export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: HostPaths, hooks: JobHooks, notebook?: vscode.Uri): Promise<SpecRun> {
+/**
+ * Runs a spec. `notebook`: where the output goes (its folder takes a sidecar). `chosen`: files the user
+ * picked in this session (the Inspect command's explorer menu and file picker); picking a file is
+ * consent to read it, wherever it is. Spec cells from a notebook get none.
+ */
+export async function runSpec(
+  spec: Spec,
+  base: vscode.Uri | undefined,
+  paths: HostPaths,
+  hooks: JobHooks,
+  where: { notebook?: vscode.Uri; chosen?: readonly vscode.Uri[] } = {},
+): Promise<SpecRun> {
+  const chosen = where.chosen ?? [];
+  const notebook = where.notebook;
+  const picked = (uri: vscode.Uri): boolean => chosen.some((c) => c.toString() === uri.toString());
   const model = resolveSpecPath(spec.model, base, 'model');
+  if (!picked(model)) checkInsideWorkspace(model, 'model', paths.outsideFolders);
   await ensureTrusted(workspaceTrust, `the model ${model.path.split('/').pop()}`);
   const modelBytes = await readFile(model, 'model');
   let input: JobInput;
   if (spec.input.kind === 'file') {
     const file = resolveSpecPath(spec.input.path, base, 'file');
+    if (!picked(file)) checkInsideWorkspace(file, 'file', paths.outsideFolders);
     input = { kind: 'file', name: file.path, bytes: await readFile(file, 'file') };
   } else input = spec.input;
   const settings = readSettings();

@@ -8,12 +8,16 @@ import { writeSidecarFile } from '../node/sidecar-file';
 import { runPipelineJob } from './job-pipeline';
 import type { WorkerJob, WorkerReply } from './worker-protocol';
 
+/** Gate arrays of one run in the extension host's worker: refused before computing beyond 2 GiB
+ * (typed arrays live outside the worker's heap limit, WORKER_LIMITS in worker-client.ts). */
+const HOST_MAX_MEMORY_BYTES = 2 * 2 ** 30;
+
 function post(reply: WorkerReply): void {
   parentPort!.postMessage(reply);
 }
 
 parentPort!.once('message', (job: WorkerJob) => {
-  runPipelineJob(job, { flavour: 'vscode', progress: post, writeSidecar: writeSidecarFile }).then(post, (e: unknown) => {
+  runPipelineJob(job, { flavour: 'vscode', progress: post, writeSidecar: writeSidecarFile, maxMemoryBytes: HOST_MAX_MEMORY_BYTES }).then(post, (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: 'failed', name: err.name, message: err.message });
   });

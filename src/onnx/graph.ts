@@ -45,6 +45,12 @@ export interface GruNodeInfo {
   Y: string;
 }
 
+/** The name Gatescope gives a GRU's Y when the model leaves it unnamed (only Y_h used): the
+ * instrumenter writes it into the node and fetches it under this name. */
+export function fetchedYName(n: Pick<GruNodeInfo, 'Y' | 'index'>): string {
+  return n.Y || `gatescope_gru_${n.index}_Y`;
+}
+
 /** ONNX recurrent operators and control flow that may hide one; named in the "no GRU" error. */
 const RECURRENT_OPS: Record<string, string> = { LSTM: 'LSTM (not supported yet)', RNN: 'RNN (not supported yet)', Scan: 'Scan (not supported)', Loop: 'Loop (not supported)' };
 
@@ -145,11 +151,20 @@ export function findGruNodes(model: onnx.IModelProto): GruNodeInfo[] {
   const found: GruNodeInfo[] = [];
   for (const i of topologicalOrder(graph)) {
     const node = nodes[i]!;
-    if (node.opType !== 'GRU' || (node.domain ?? '') !== '') continue;
+    // 'ai.onnx' is the ONNX domain's explicit name, which onnxruntime accepts as well as ''.
+    if (node.opType !== 'GRU' || !['', 'ai.onnx'].includes(node.domain ?? '')) continue;
     const label = node.name || `GRU #${found.length}`;
     const ins = node.input ?? [];
     const attrs = readAttributes(node, label);
     const R = source(ins[2], `${label} R`);
+    const W = source(ins[1], `${label} W`);
+    const Bias = source(ins[3], `${label} B`);
+    // Constant weights are checked for rank here, so later messages can name their dims.
+    for (const [what, s, rank, layout] of [['W', W, 3, '[num_directions, 3 * hidden_size, input_size]'], ['R', R, 3, '[num_directions, 3 * hidden_size, hidden_size]'], ['B', Bias, 2, '[num_directions, 6 * hidden_size]']] as const) {
+      if (s.kind === 'const' && s.tensor.dims.length !== rank) {
+        throw new OnnxTraceError(`GRU node '${label}': ${what} has dims [${s.tensor.dims.join(', ')}]; ONNX GRU needs rank ${rank} ${layout}: the model is not a valid ONNX GRU, export it again`);
+      }
+    }
     // hidden_size is optional in the ONNX spec: R [D, 3H, H] gives it.
     if (attrs.hiddenSize === 0 && R.kind === 'const' && R.tensor.dims.length === 3) attrs.hiddenSize = R.tensor.dims[2]!;
     found.push({
@@ -158,9 +173,9 @@ export function findGruNodes(model: onnx.IModelProto): GruNodeInfo[] {
       name: label,
       attrs,
       X: source(ins[0], `${label} X`),
-      W: source(ins[1], `${label} W`),
+      W,
       R,
-      B: source(ins[3], `${label} B`),
+      B: Bias,
       sequenceLens: source(ins[4], `${label} sequence_lens`),
       initialH: source(ins[5], `${label} initial_h`),
       Y: node.output?.[0] ?? '',
@@ -180,7 +195,9 @@ export function recurrentOpsIn(graph: onnx.IGraphProto): string[] {
   const visit = (g: onnx.IGraphProto, nested: boolean): void => {
     for (const n of g.node ?? []) {
       const op = n.opType ?? '';
-      const label = nested && op === 'GRU' ? 'GRU inside a subgraph (not supported)' : RECURRENT_OPS[op];
+      const domain = n.domain ?? '';
+      const foreign = (domain !== '' && domain !== 'ai.onnx' && op in RECURRENT_OPS) || (op === 'GRU' && domain !== '' && domain !== 'ai.onnx');
+      const label = foreign ? `${op} in domain '${domain}' (not the ONNX ${op})` : nested && op === 'GRU' ? 'GRU inside a subgraph (not supported)' : RECURRENT_OPS[op];
       if (label) seen.set(label, (seen.get(label) ?? 0) + 1);
       for (const a of n.attribute ?? []) {
         if (a.g) visit(a.g, true);
