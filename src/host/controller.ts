@@ -7,8 +7,8 @@ import { parseSpec } from '../core/spec/parse-spec';
 import { formatProblem } from '../core/spec/spec';
 import { errorOutput, traceOutput } from './cell-output';
 import { runSpec, specBase, type HostPaths } from './run-spec';
-import { CancelledError } from './worker-client';
-import { holdCleanup } from './sidecar-cleanup';
+import { CancelledError } from './job-runner';
+import { holdCleanup } from './cleanup-hold';
 
 export const CONTROLLER_ID = 'gatescope';
 export const CONTROLLER_LANGUAGES = ['yaml', 'json', 'plaintext'];

@@ -17,10 +17,10 @@ import { formatSpec } from '../core/spec/format-spec';
 import type { TraceDocument } from '../core/trace/document';
 import { SPEC_LANGUAGE, traceOutput } from './cell-output';
 import { runSpec, specBase, specPathFor, type HostPaths } from './run-spec';
-import { holdCleanup } from './sidecar-cleanup';
+import { holdCleanup } from './cleanup-hold';
 import { ensureTrusted } from './trust';
 import { workspaceTrust } from './trust-prompt';
-import { CancelledError, inspectInWorker } from './worker-client';
+import { CancelledError } from './job-runner';
 import type { ModelSummary, RuntimeReport } from './worker-protocol';
 
 export type InputArg =
@@ -143,7 +143,7 @@ async function inspectOnnx(paths: HostPaths, args: InspectArgs): Promise<Inspect
   if (!input) {
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Gatescope: reading ${name}`, cancellable: true },
-      async (_p, token) => inspectInWorker(paths.workerPath, await vscode.workspace.fs.readFile(model), { token }),
+      async (_p, token) => paths.runner.inspect(await vscode.workspace.fs.readFile(model), { token }),
     );
     input = await pickInput(summary);
     if (!input) return undefined;

@@ -7,9 +7,8 @@ import type { Spec } from '../core/spec/spec';
 import type { TraceDocument } from '../core/trace/document';
 import { readSettings } from './settings';
 import { ensureTrusted } from './trust';
-import { outsideFolders } from './containment';
 import { workspaceTrust } from './trust-prompt';
-import { traceInWorker, type JobHooks } from './worker-client';
+import type { JobHooks, JobRunner } from './job-runner';
 import type { JobInput, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
 
 export class SpecPathError extends Error {
@@ -17,10 +16,17 @@ export class SpecPathError extends Error {
 }
 
 export interface HostPaths {
-  /** dist/host/worker.js */
-  workerPath: string;
-  /** dist/ort/ */
+  /** Where jobs run: a worker thread (Node host) or in-process (web host); see job-runner.ts. */
+  runner: JobRunner;
+  /**
+   * Real-path containment of local files (containment.ts, Node fs). Absent (the web host): file:
+   * URIs are compared by their normalised path, as other schemes are.
+   */
+  outsideFolders?: (file: string, folders: readonly string[]) => string | undefined;
+  /** dist/ort/ (a path in the Node host, a URL in the web host) */
   wasmDir: string;
+  /** Where a run beyond the output budget may write its sidecar; default sidecarTarget (local notebooks, Node fs). */
+  sidecarTarget?: (notebook: vscode.Uri | undefined) => TraceJob['sidecar'];
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p);
@@ -55,11 +61,11 @@ export function specPathFor(target: vscode.Uri, base: vscode.Uri | undefined): s
  * with gatescope.allowFilesOutsideWorkspace (off by default). The message names the real path.
  * Non-file URIs (remote workspaces) are compared by their normalised path: links cannot be resolved there.
  */
-export function checkInsideWorkspace(uri: vscode.Uri, field: string): void {
+export function checkInsideWorkspace(uri: vscode.Uri, field: string, outsideFolders?: HostPaths['outsideFolders']): void {
   if (vscode.workspace.getConfiguration('gatescope').get<boolean>('allowFilesOutsideWorkspace', false) === true) return;
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === uri.scheme && f.uri.authority === uri.authority);
   let outside: string | undefined;
-  if (uri.scheme === 'file') outside = outsideFolders(uri.fsPath, folders.map((f) => f.uri.fsPath));
+  if (uri.scheme === 'file' && outsideFolders) outside = outsideFolders(uri.fsPath, folders.map((f) => f.uri.fsPath));
   else if (!folders.some((f) => uri.path === f.uri.path || uri.path.startsWith(`${f.uri.path.replace(/\/$/, '')}/`))) outside = uri.toString();
   if (outside !== undefined) {
     throw new SpecPathError(`field \`${field}\`: the file is outside this workspace's folders (it resolves to ${outside}); move it into the workspace, or allow such files with the setting gatescope.allowFilesOutsideWorkspace`);
@@ -124,13 +130,13 @@ export async function runSpec(
   const notebook = where.notebook;
   const picked = (uri: vscode.Uri): boolean => chosen.some((c) => c.toString() === uri.toString());
   const model = resolveSpecPath(spec.model, base, 'model');
-  if (!picked(model)) checkInsideWorkspace(model, 'model');
+  if (!picked(model)) checkInsideWorkspace(model, 'model', paths.outsideFolders);
   await ensureTrusted(workspaceTrust, `the model ${model.path.split('/').pop()}`);
   const modelBytes = await readFile(model, 'model');
   let input: JobInput;
   if (spec.input.kind === 'file') {
     const file = resolveSpecPath(spec.input.path, base, 'file');
-    if (!picked(file)) checkInsideWorkspace(file, 'file');
+    if (!picked(file)) checkInsideWorkspace(file, 'file', paths.outsideFolders);
     input = { kind: 'file', name: file.path, bytes: await readFile(file, 'file') };
   } else input = spec.input;
   const settings = readSettings();
@@ -145,7 +151,7 @@ export async function runSpec(
   if (spec.vocab) job.vocab = spec.vocab;
   if (spec.tokens) job.tokens = spec.tokens;
   if (spec.layers) job.layers = spec.layers;
-  const sidecar = sidecarTarget(notebook);
+  const sidecar = (paths.sidecarTarget ?? sidecarTarget)(notebook);
   if (sidecar) job.sidecar = sidecar;
-  return { ...(await traceInWorker(paths.workerPath, job, hooks)), model };
+  return { ...(await paths.runner.trace(job, hooks)), model };
 }

@@ -4,28 +4,14 @@
 // Cancelling terminates the worker; the promise settles only after the thread has exited.
 
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import type { CancellationToken } from 'vscode';
+import { CancelledError, JobError, type JobHooks, type JobRunner } from './job-runner';
 import type { ModelSummary, RuntimeReport, TraceJob, InspectJob, TraceTimings, WorkerReply } from './worker-protocol';
 import type { TraceDocument } from '../core/trace/document';
 
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-  constructor() {
-    super('cancelled');
-  }
-}
+export { CancelledError, JobError, type JobHooks } from './job-runner';
 
-/** A job that failed inside the worker; `message` is the pipeline's own error text. */
-export class JobError extends Error {
-  constructor(readonly kind: string, message: string) {
-    super(message);
-    this.name = kind;
-  }
-}
-
-export interface JobHooks {
-  token?: CancellationToken;
-  onProgress?: (message: string, fraction?: number) => void;
+/** JobHooks of a worker-thread job. */
+export interface WorkerJobHooks extends JobHooks {
   /** Overrides WORKER_LIMITS (tests). */
   resourceLimits?: ResourceLimits;
 }
@@ -46,7 +32,7 @@ function workerFailure(e: Error, limits: ResourceLimits): Error {
   return e;
 }
 
-function runJob(workerPath: string, job: TraceJob | InspectJob, hooks: JobHooks): Promise<WorkerReply> {
+function runJob(workerPath: string, job: TraceJob | InspectJob, hooks: WorkerJobHooks): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
     if (hooks.token?.isCancellationRequested) return reject(new CancelledError());
     const limits = hooks.resourceLimits ?? WORKER_LIMITS;
@@ -76,17 +62,25 @@ function runJob(workerPath: string, job: TraceJob | InspectJob, hooks: JobHooks)
   });
 }
 
-export async function inspectInWorker(workerPath: string, modelBytes: Uint8Array, hooks: JobHooks = {}): Promise<ModelSummary> {
+export async function inspectInWorker(workerPath: string, modelBytes: Uint8Array, hooks: WorkerJobHooks = {}): Promise<ModelSummary> {
   const reply = await runJob(workerPath, { type: 'inspect', modelBytes }, hooks);
   if (reply.type !== 'inspected') throw new Error(`unexpected worker reply ${reply.type}`);
   return reply.summary;
 }
 
 /** timings: the worker's stages, and workerMs: the whole job from starting the thread to its reply. */
-export async function traceInWorker(workerPath: string, job: TraceJob, hooks: JobHooks = {}): Promise<{ document: TraceDocument; preview?: Uint8Array; runtime: RuntimeReport; timings: TraceTimings & { workerMs: number } }> {
+export async function traceInWorker(workerPath: string, job: TraceJob, hooks: WorkerJobHooks = {}): Promise<{ document: TraceDocument; preview?: Uint8Array; runtime: RuntimeReport; timings: TraceTimings & { workerMs: number } }> {
   const t0 = performance.now();
   const reply = await runJob(workerPath, job, hooks);
   if (reply.type !== 'traced') throw new Error(`unexpected worker reply ${reply.type}`);
   const timings = { ...reply.timings, workerMs: performance.now() - t0 };
   return reply.preview ? { document: reply.document, preview: reply.preview, runtime: reply.runtime, timings } : { document: reply.document, runtime: reply.runtime, timings };
+}
+
+/** The Node extension host's runner: every job in a fresh worker thread (dist/host/worker.js). */
+export function workerJobRunner(workerPath: string): JobRunner {
+  return {
+    inspect: (modelBytes, hooks) => inspectInWorker(workerPath, modelBytes, hooks),
+    trace: (job, hooks) => traceInWorker(workerPath, job, hooks),
+  };
 }

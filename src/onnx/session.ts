@@ -13,7 +13,19 @@ export interface RuntimeOptions {
   wasmDir: string;
   /** WASM threads; 1 by default (the extension host shares its process with everything else). */
   numThreads?: number;
+  /**
+   * The .wasm bytes themselves. The web extension host must give them: there onnxruntime-web cannot
+   * work out where to fetch its binary from ("no available backend found").
+   */
+  wasmBinary?: Uint8Array;
+  /**
+   * 'webgpu' needs a build with WebGPU (the web host's bundle, scripts/esbuild-plugins.js) and a
+   * WebGPU adapter; default 'wasm'. Sessions are cached per provider.
+   */
+  executionProvider?: ExecutionProvider;
 }
+
+export type ExecutionProvider = 'wasm' | 'webgpu';
 
 /** onnxruntime's log severity 4 = fatal only (0 verbose, 1 info, 2 warning, 3 error). */
 export const QUIET_SEVERITY = 4;
@@ -32,7 +44,10 @@ function configure(opts: RuntimeOptions): void {
     }
     return;
   }
-  ort.env.wasm.wasmPaths = wasmDir;
+  // With the bytes given, nothing is fetched: the web build embeds its loader, and a wasmPaths
+  // prefix would make it import the loader from there instead.
+  if (opts.wasmBinary) ort.env.wasm.wasmBinary = opts.wasmBinary;
+  else ort.env.wasm.wasmPaths = wasmDir;
   ort.env.wasm.numThreads = numThreads;
   ort.env.wasm.proxy = false;
   // onnxruntime logs kernel failures itself (timestamp, ANSI colours) before it throws; Gatescope
@@ -66,13 +81,15 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>();
 /** Returns the cached session for `key`, creating it from `bytes()` on first use (least recently used evicted). */
 export async function getSession(key: string, bytes: () => Uint8Array, opts: RuntimeOptions): Promise<ort.InferenceSession> {
   configure(opts);
+  const ep = opts.executionProvider ?? 'wasm';
+  if (ep !== 'wasm') key = `${key}@${ep}`;
   let entry = sessions.get(key);
   if (entry) {
     sessions.delete(key);
     sessions.set(key, entry);
     return entry;
   }
-  entry = ort.InferenceSession.create(bytes(), { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: QUIET_SEVERITY }).catch((e: unknown) => {
+  entry = ort.InferenceSession.create(bytes(), { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: QUIET_SEVERITY }).catch((e: unknown) => {
     sessions.delete(key);
     throw new OnnxTraceError(`onnxruntime-web could not load the model (${cleanOrtMessage(firstLine(e))}); check that the model runs in onnxruntime (python -c "import onnxruntime as o; o.InferenceSession('MODEL.onnx')")`, { cause: e });
   });

@@ -18,7 +18,7 @@ import { compareWithY, recoverGates, runNative } from './recover';
 import { traceRecurrentNode, type RecurrentCheck } from './recover-recurrent';
 import { findRecurrentNodes, instrumentRecurrent, type RecurrentFetch, type RecurrentNodeInfo } from './recurrent-graph';
 import { recurrentWarnings } from './recurrent-warnings';
-import { getSession, modelKey, ort } from './session';
+import { getSession, modelKey, ort, type ExecutionProvider, type RuntimeOptions } from './session';
 import { modelWarnings } from './warnings';
 
 export interface RecurrentTraceOptions {
@@ -30,6 +30,10 @@ export interface RecurrentTraceOptions {
   modelKey?: string;
   kernel?: 'js' | 'wasm' | 'auto';
   signal?: { aborted: boolean };
+  /** RuntimeOptions.wasmBinary (the web extension host). */
+  wasmBinary?: Uint8Array;
+  /** RuntimeOptions.executionProvider; default 'wasm'. */
+  executionProvider?: ExecutionProvider;
 }
 
 /**
@@ -116,7 +120,10 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
   const { nodes, gruInfo, instrumented } = p;
   const feeds = prepareFeeds(p.inputs, opts.inputs, gruInfo);
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
-  const runtime = opts.numThreads === undefined ? { wasmDir: opts.wasmDir } : { wasmDir: opts.wasmDir, numThreads: opts.numThreads };
+  const runtime: RuntimeOptions = { wasmDir: opts.wasmDir };
+  if (opts.numThreads !== undefined) runtime.numThreads = opts.numThreads;
+  if (opts.wasmBinary) runtime.wasmBinary = opts.wasmBinary;
+  if (opts.executionProvider) runtime.executionProvider = opts.executionProvider;
   const session = await getSession(`${key}:recurrent`, () => instrumented.bytes, runtime);
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);

@@ -20,7 +20,7 @@ import { gatherNodeValues, type NodeValues, type RunTensor } from './node-values
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
-import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN } from './session';
+import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
 import { tokensFor } from './tokens';
 import { mismatchVerdict } from './verify';
 import { checkTraceEstimate, DEFAULT_MAX_MEMORY_BYTES } from './estimate';
@@ -58,6 +58,12 @@ export interface TraceOnnxOptions {
   mismatchTolerance?: number;
   onProgress?: (fraction: number, stage: string) => void;
   signal?: { aborted: boolean };
+  /** onnxruntime-web's .wasm bytes (RuntimeOptions.wasmBinary: the web extension host). */
+  wasmBinary?: Uint8Array;
+  /** Awaited after each progress report: gives an in-process host's event loop a turn. */
+  yieldToHost?: () => Promise<void>;
+  /** onnxruntime-web's execution provider (RuntimeOptions.executionProvider); default 'wasm'. */
+  executionProvider?: ExecutionProvider;
 }
 
 /** Milliseconds per stage of one trace (for the benchmark and the host's log). */
@@ -153,7 +159,11 @@ function toOrtTensor(t: UserTensor): ort.Tensor {
 export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings }> {
   const now = (): number => performance.now();
   const t0 = now();
-  const progress = opts.onProgress ?? (() => undefined);
+  const report = opts.onProgress ?? (() => undefined);
+  const progress = async (fraction: number, stage: string): Promise<void> => {
+    report(fraction, stage);
+    await opts.yieldToHost?.();
+  };
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
   const p = prepare(opts.modelBytes, key);
   if (p.kind === 'recurrent') return runRecurrentTrace(p, opts, key, t0);
@@ -171,13 +181,17 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   });
   checkTraceEstimate(known, limits);
   checkAborted(opts.signal);
-  progress(0.05, 'session');
+  await progress(0.05, 'session');
   const t1 = now();
-  const runtime = opts.numThreads === undefined ? { wasmDir: opts.wasmDir } : { wasmDir: opts.wasmDir, numThreads: opts.numThreads };
+  const runtime: RuntimeOptions = { wasmDir: opts.wasmDir };
+  if (opts.numThreads !== undefined) runtime.numThreads = opts.numThreads;
+  if (opts.wasmBinary) runtime.wasmBinary = opts.wasmBinary;
+  const ep = opts.executionProvider ?? 'wasm';
+  runtime.executionProvider = ep;
   await checkModelLoads(key, opts.modelBytes, runtime);
   const session = await getSession(`${key}:instrumented`, () => p.instrumented.bytes, runtime);
   checkAborted(opts.signal);
-  progress(0.2, 'run');
+  await progress(0.2, 'run');
   const t2 = now();
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
@@ -191,7 +205,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   }
   const t3 = now();
   checkAborted(opts.signal);
-  progress(0.5, 'gates');
+  await progress(0.5, 'gates');
   const lookup = (name: string): RunTensor | undefined => {
     const r = results[name];
     if (r) return { dims: r.dims, data: r.data as Float32Array | Int32Array | BigInt64Array };
@@ -254,7 +268,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     for (const d of dirs) {
       layers.push({ layer: i, direction: d.direction, cell: 'gru', hiddenSize: v.H, name: v.node.name, convention, specs, gates: { r: d.r, z: d.z, n: d.n, h: d.h } });
     }
-    progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
+    await progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
   }
   const verdict = mismatchVerdict(maxScaledError, maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance, nanMismatches);
   if (verdict.warning) warnings.push(verdict.warning);
@@ -264,13 +278,13 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     model: {
       name: opts.name ?? (p.graphName || 'ONNX model'),
       source: 'onnx',
-      engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}` : `onnxruntime-web ${ver} (wasm) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
+      engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}` : `onnxruntime-web ${ver} (${ep}) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
       inputSize: first.I,
     },
     layers,
     batch: first.B,
     steps: first.T,
-    check: { reference: `onnxruntime-web ${ver} Y of every GRU node (valid steps)`, maxAbsError },
+    check: { reference: `onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`} Y of every GRU node (valid steps)`, maxAbsError },
   };
   const withLengths = values.find((v) => v.hasLengths);
   if (withLengths) input.sequenceLengths = [...withLengths.lengths];
@@ -298,6 +312,8 @@ async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, k
   const run: Parameters<typeof runPreparedRecurrent>[1] = { modelBytes: opts.modelBytes, inputs: opts.inputs, engine: opts.engine === 'native' ? 'native' : 'onnxruntime', wasmDir: opts.wasmDir, modelKey: key };
   if (opts.numThreads !== undefined) run.numThreads = opts.numThreads;
   if (opts.signal) run.signal = opts.signal;
+  if (opts.wasmBinary) run.wasmBinary = opts.wasmBinary;
+  if (opts.executionProvider) run.executionProvider = opts.executionProvider;
   const r = await runPreparedRecurrent(p.recurrent, run);
   const t2 = performance.now();
   const input: TraceInput = {
@@ -328,7 +344,7 @@ async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, k
 }
 
 /** A runner for the batched gate graph of one node direction, or undefined when its activations need the engine. */
-async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: { wasmDir: string; numThreads?: number }): Promise<GateGraphRunner | undefined> {
+async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: RuntimeOptions): Promise<GateGraphRunner | undefined> {
   const dir = v.model.layers[0]!.directions[d]!;
   if (!gateGraphSupports(dir.f, dir.g)) return undefined;
   const session = await getSession(key, () => gateGraphBytes(dir.weights, v.model, v.I, v.H), runtime);
