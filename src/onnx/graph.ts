@@ -135,24 +135,36 @@ export function topologicalOrder(graph: onnx.IGraphProto): number[] {
   return order;
 }
 
-/** Every GRU node of the main graph in topological order. Throws when there is none, naming the recurrent ops present. */
-export function findGruNodes(model: onnx.IModelProto): GruNodeInfo[] {
-  const graph = model.graph!;
-  const nodes = graph.node ?? [];
+/**
+ * Where a recurrent node's input comes from: a constant (read on demand, named `label` in errors), a
+ * graph input fed at run time, another node's output, or absent (an empty name).
+ */
+export function valueSources(graph: onnx.IGraphProto): (name: string | undefined, label: string) => ValueSource {
   const consts = constantsOf(graph);
   const inputs = new Set(runtimeInputs(graph).map((i) => i.name!));
-  const source = (name: string | undefined, label: string): ValueSource => {
+  return (name, label) => {
     if (!name) return { kind: 'absent' };
     const c = consts.get(name);
     if (c) return { kind: 'const', name, tensor: typeof c === 'function' ? c() : readTensor(c, `${label} (${name})`) };
     if (inputs.has(name)) return { kind: 'input', name };
     return { kind: 'computed', name };
   };
+}
+
+/** The ONNX domain: '' or its explicit name 'ai.onnx', both accepted by onnxruntime. */
+export function isOnnxDomain(domain: string | null | undefined): boolean {
+  return domain === '' || domain === null || domain === undefined || domain === 'ai.onnx';
+}
+
+/** Every GRU node of the main graph in topological order. Throws when there is none, naming the recurrent ops present. */
+export function findGruNodes(model: onnx.IModelProto): GruNodeInfo[] {
+  const graph = model.graph!;
+  const nodes = graph.node ?? [];
+  const source = valueSources(graph);
   const found: GruNodeInfo[] = [];
   for (const i of topologicalOrder(graph)) {
     const node = nodes[i]!;
-    // 'ai.onnx' is the ONNX domain's explicit name, which onnxruntime accepts as well as ''.
-    if (node.opType !== 'GRU' || !['', 'ai.onnx'].includes(node.domain ?? '')) continue;
+    if (node.opType !== 'GRU' || !isOnnxDomain(node.domain)) continue;
     const label = node.name || `GRU #${found.length}`;
     const ins = node.input ?? [];
     const attrs = readAttributes(node, label);

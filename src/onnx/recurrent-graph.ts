@@ -6,8 +6,8 @@
 
 import type { CellKind } from '../core/cells/gate-sets';
 import { OnnxTraceError } from './errors';
-import { constantsOf, runtimeInputs, topologicalOrder, type ValueSource } from './graph';
-import { onnx, readTensor, toNumber } from './proto';
+import { isOnnxDomain, topologicalOrder, valueSources, type ValueSource } from './graph';
+import { onnx, toNumber } from './proto';
 
 export interface RecurrentAttributes {
   hiddenSize: number;
@@ -73,20 +73,12 @@ function readAttributes(node: onnx.INodeProto): RecurrentAttributes {
 export function findRecurrentNodes(model: onnx.IModelProto): RecurrentNodeInfo[] {
   const graph = model.graph!;
   const nodes = graph.node ?? [];
-  const consts = constantsOf(graph);
-  const inputs = new Set(runtimeInputs(graph).map((i) => i.name!));
-  const source = (name: string | undefined, label: string): ValueSource => {
-    if (!name) return { kind: 'absent' };
-    const c = consts.get(name);
-    if (c) return { kind: 'const', name, tensor: typeof c === 'function' ? c() : readTensor(c, `${label} (${name})`) };
-    if (inputs.has(name)) return { kind: 'input', name };
-    return { kind: 'computed', name };
-  };
+  const source = valueSources(graph);
   const found: RecurrentNodeInfo[] = [];
   for (const i of topologicalOrder(graph)) {
     const node = nodes[i]!;
     const cell = KINDS[node.opType ?? ''];
-    if (!cell || (node.domain ?? '') !== '') continue;
+    if (!cell || !isOnnxDomain(node.domain)) continue;
     const label = node.name || `${node.opType} #${found.length}`;
     const ins = node.input ?? [];
     const attrs = readAttributes(node);
