@@ -3,9 +3,11 @@
 // the exact value. Values are known functions of (step, unit).
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { encodeTrace } from '../../src/core/trace';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeTrace, encodeTrace } from '../../src/core/trace';
 import { formatFloat32 } from '../../src/core/view/format';
-import { openNotebook, screenshot, traceOutput, writeNotebook } from './harness';
+import { openNotebook, ROOT as REPO, screenshot, traceOutput, writeNotebook } from './harness';
 import { vscodeSession } from './hooks';
 
 const T = 32;
@@ -115,5 +117,40 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     await page.mouse.click(x, rowY(0));
     await nb.frame.waitForFunction((sel) => /τ = 99\.5 steps/.test(document.querySelector(sel)?.textContent ?? ''), `${ROOT} .gs-stats`);
     await screenshot(page, 'renderer-lstm-timescale');
+  });
+
+  it('draws a projected LSTM\'s h with its own units (PyTorch proj_size), and hovering it shows that unit\'s exact value', async () => {
+    const vscode = vscodeSession();
+    // Written by the Python producer from torch.nn.LSTM(proj_size=2): c has 5 units, h has 2.
+    const doc = JSON.parse(fs.readFileSync(path.join(REPO, 'test/fixtures/trace/python/lstm-proj-bidir-lengths.float32.json'), 'utf8')) as unknown;
+    const decoded = decodeTrace(doc);
+    const layer = decoded.layers[0]!;
+    const h = layer.gates.find((g) => g.name === 'h')!;
+    assert.ok(h.units < layer.hiddenSize, 'the fixture projects h');
+    writeNotebook(vscode.workspace, 'lstm-proj.ipynb', [[traceOutput(doc)]]);
+    const nb = await openNotebook(vscode, 'lstm-proj.ipynb', `${ROOT} canvas[data-gate="h"]`);
+    page = nb.page;
+    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    // No NaN colour (magenta) anywhere in h: every pixel row is one of its own units.
+    const magenta = await nb.frame.$eval(`${ROOT} canvas[data-gate="h"]`, (c) => {
+      const px = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i] === 255 && px[i + 1] === 0 && px[i + 2] === 255) n++;
+      return n;
+    });
+    assert.equal(magenta, 0, 'h is drawn from its own units, never past them');
+    const box = await nb.frame.locator(`${ROOT} canvas[data-gate="h"]`).boundingBox();
+    assert.ok(box);
+    const step = 1;
+    const unit = h.units - 1;
+    await page.mouse.move(box.x + ((step + 0.5) / decoded.steps) * box.width, box.y + ((unit + 0.5) / h.units) * box.height);
+    await nb.frame.waitForFunction(
+      ([sel, u]) => document.querySelector(sel as string)?.getAttribute('data-unit') === String(u) && document.querySelector(sel as string)?.getAttribute('data-step') === '1',
+      [`${ROOT} .gs-tooltip`, unit] as const,
+    );
+    const text = (await nb.frame.locator(`${ROOT} .gs-tooltip`).textContent()) ?? '';
+    const v = h.levels[0]!.mean![step * h.units + unit]!;
+    assert.ok(text.includes(formatFloat32(v)), `tooltip ${JSON.stringify(text)} lacks h = ${formatFloat32(v)}`);
+    await screenshot(page, 'renderer-lstm-projected');
   });
 });
