@@ -4,7 +4,7 @@
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ORT_RUNTIME_FILES } = require('./scripts/ort-files');
+const { ORT_RUNTIME_FILES, ORT_WEB_HOST_FILES } = require('./scripts/ort-files');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -45,6 +45,9 @@ const common = {
 const bundles = [
   // Extension host (Node, CommonJS): the only bundle that sees `vscode`.
   { ...common, entryPoints: ['src/host/extension.ts'], outfile: 'dist/host/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  // Web extension host (vscode.dev, github.dev: a Web Worker): one CommonJS file, `vscode` external,
+  // no Node built-ins (platform browser fails the build on one; scripts/lint-boundaries.js names it).
+  { ...common, plugins: [problemMatcher, ...require('./scripts/esbuild-plugins').webHostPlugins], entryPoints: ['src/host-web/extension.ts'], outfile: 'dist/host-web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode'] },
   // Worker thread the host runs models in, so the extension host's main thread stays responsive.
   { ...common, entryPoints: ['src/host/worker.ts'], outfile: 'dist/host/worker.js', platform: 'node', format: 'cjs' },
   // Notebook renderer: VS Code loads renderers as ES modules in the webview.
@@ -81,7 +84,7 @@ function copyOrtFiles() {
   const to = path.join(DIST, 'ort');
   fs.rmSync(to, { recursive: true, force: true });
   fs.mkdirSync(to, { recursive: true });
-  for (const f of ORT_RUNTIME_FILES) fs.copyFileSync(path.join(from, f), path.join(to, f));
+  for (const f of [...ORT_RUNTIME_FILES, ...ORT_WEB_HOST_FILES]) fs.copyFileSync(path.join(from, f), path.join(to, f));
 }
 
 async function main() {
@@ -102,7 +105,7 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  console.log(`esbuild: ${existing.length} bundles${production ? ' (production)' : ''}, ${ORT_RUNTIME_FILES.length} onnxruntime-web files`);
+  console.log(`esbuild: ${existing.length} bundles${production ? ' (production)' : ''}, ${ORT_RUNTIME_FILES.length + ORT_WEB_HOST_FILES.length} onnxruntime-web files`);
 }
 
 main().catch((e) => {

@@ -24,7 +24,23 @@ const onnxruntimeWebBuild = {
   },
 };
 
+/**
+ * The web extension host's onnxruntime-web build (the `browser` entry only): ort.bundle.min.mjs, the
+ * default build (wasm and webgpu execution providers, WebGPU through JSEP) with its JavaScript loader
+ * embedded, so nothing is fetched but its .wasm (ort-wasm-simd-threaded.jsep.wasm), whose bytes the
+ * entry reads itself and hands over as ort.env.wasm.wasmBinary (without them: "no available backend
+ * found"; docs/web-extension.md). 1.30 ships no separate ort.webgpu build: the package's
+ * `onnxruntime-web/webgpu` export names files absent from dist/. Listed before onnxruntimeWebBuild
+ * so it wins.
+ */
+const onnxruntimeWebHostBuild = {
+  name: 'onnxruntime-web-host-build',
+  setup(build) {
+    build.onResolve({ filter: /^onnxruntime-web$/ }, () => ({ path: path.join(ORT_DIST, 'ort.bundle.min.mjs') }));
+  },
+};
+
 /** Compile-time constants (src/core/version.ts reads GATESCOPE_VERSION). */
 const define = { GATESCOPE_VERSION: JSON.stringify(require('../package.json').version) };
 
-module.exports = { plugins: [onnxruntimeWebBuild], define };
+module.exports = { plugins: [onnxruntimeWebBuild], webHostPlugins: [onnxruntimeWebHostBuild, onnxruntimeWebBuild], define };

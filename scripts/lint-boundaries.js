@@ -5,6 +5,9 @@
 //   src/onnx      runs in Node and web extension hosts: no vscode, no Node built-ins, no renderer/host/cli code
 //   src/host      the only folder that may import vscode; no renderer/cli code
 //   src/cli       Node: no vscode, no renderer/host code
+//   src/host-web  the web extension host's entry (a Web Worker): vscode, host, core and onnx code, no
+//                 Node built-ins; and since it reuses src/host files, every file it reaches (through
+//                 relative imports, transitively) must be free of Node built-ins and src/node too
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,7 +23,11 @@ const RULES = {
   node: { folders: ['node', 'core'], packages: [], node: true, vscode: false },
   host: { folders: ['host', 'core', 'onnx', 'node'], packages: ['*'], node: true, vscode: true },
   cli: { folders: ['cli', 'core', 'onnx', 'node'], packages: ['*'], node: true, vscode: false },
+  'host-web': { folders: ['host-web', 'host', 'core', 'onnx'], packages: ['onnxruntime-web', 'onnx-proto', 'protobufjs', 'fast-png'], node: false, vscode: true },
 };
+
+/** Packages a file reached from the web entry may import (those of core, onnx and host-web). */
+const WEB_PACKAGES = RULES['host-web'].packages;
 
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;(=])import\s*['"]([^'"]+)['"]|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
@@ -67,11 +74,57 @@ function walk(dir) {
   return out;
 }
 
-function lint(srcRoot) {
-  return walk(srcRoot).flatMap((f) => checkFile(srcRoot, f, fs.readFileSync(f, 'utf8')));
+/** The file a relative import names (TypeScript resolution: .ts, then index.ts), or undefined. */
+function resolveRelative(from, spec) {
+  const base = path.resolve(path.dirname(from), spec);
+  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
 }
 
-module.exports = { importsOf, checkFile, lint, RULES };
+/**
+ * Follows relative imports from every file of src/host-web and reports each reached file that
+ * imports a Node built-in, a package outside WEB_PACKAGES, or anything in src/node or src/cli.
+ * `read(file)` returns a file's source (tests pass sources in). Each problem names the chain.
+ */
+function webClosureProblems(srcRoot, read = (f) => fs.readFileSync(f, 'utf8')) {
+  const webRoot = path.join(srcRoot, 'host-web');
+  if (!fs.existsSync(webRoot)) return [];
+  const problems = [];
+  const via = new Map(walk(webRoot).map((f) => [f, undefined]));
+  const queue = [...via.keys()];
+  const chain = (f) => {
+    const names = [];
+    for (let at = f; at; at = via.get(at)) names.unshift(path.relative(srcRoot, at));
+    return names.join(' -> ');
+  };
+  while (queue.length) {
+    const file = queue.shift();
+    for (const spec of importsOf(read(file))) {
+      if (spec.startsWith('.')) {
+        const target = resolveRelative(file, spec);
+        const area = path.relative(srcRoot, target ?? path.resolve(path.dirname(file), spec)).split(path.sep)[0];
+        if (area === 'node' || area === 'cli') problems.push(`${chain(file)}: imports '${spec}' from src/${area}, which the web extension host cannot run`);
+        else if (target && !via.has(target)) {
+          via.set(target, file);
+          queue.push(target);
+        }
+      } else if (NODE_BUILTINS.has(spec) || spec.startsWith('node:')) {
+        problems.push(`${chain(file)}: imports Node built-in '${spec}', but the web extension host (dist/host-web/extension.js) reaches this file; keep it out of the web entry's imports or pass the Node part in`);
+      } else if (spec !== 'vscode' && !WEB_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`))) {
+        problems.push(`${chain(file)}: imports package '${spec}', not one the web entry may bundle (allowed: ${WEB_PACKAGES.join(', ')})`);
+      }
+    }
+  }
+  return problems;
+}
+
+function lint(srcRoot) {
+  return [...walk(srcRoot).flatMap((f) => checkFile(srcRoot, f, fs.readFileSync(f, 'utf8'))), ...webClosureProblems(srcRoot)];
+}
+
+module.exports = { importsOf, checkFile, lint, webClosureProblems, RULES };
 
 if (require.main === module) {
   const srcRoot = path.resolve(__dirname, '..', 'src');

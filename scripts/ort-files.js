@@ -6,4 +6,12 @@
 // by test/unit/onnx/web-worker.unit.test.ts (a Web Worker in Chromium requests exactly these).
 // See docs/onnx.md, "Runtime files".
 'use strict';
-module.exports = { ORT_RUNTIME_FILES: ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'] };
+//
+// ORT_WEB_HOST_FILES: what the web extension host's entry (dist/host-web/extension.js) loads. Its
+// bundle embeds the loader of onnxruntime-web's default build (WASM + WebGPU through JSEP), so it
+// reads only that build's .wasm (28 MB, 6.6 MB deflated in the .vsix) and hands it over as bytes
+// (src/host-web/ort-web-files.js; test/web checks the requests).
+module.exports = {
+  ORT_RUNTIME_FILES: ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'],
+  ORT_WEB_HOST_FILES: ['ort-wasm-simd-threaded.jsep.wasm'],
+};

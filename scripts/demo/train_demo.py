@@ -10,6 +10,11 @@ Run with Debian's torch (under a minute on one core):
     /usr/bin/python3 scripts/demo/train_demo.py
 Writes media/demo/model.onnx (opset 14, vocabulary in metadata_props "gatescope.vocab") and
 media/demo/training.json (losses and held-out accuracy).
+
+The LSTM twin ("GRU vs LSTM on the same task"): the same task, data stream, seed, sizes and
+schedule, with nn.LSTM in place of nn.GRU:
+    /usr/bin/python3 scripts/demo/train_demo.py lstm
+writes media/demo/model-lstm.onnx and media/demo/training-lstm.json.
 """
 import json
 import os
@@ -48,6 +53,28 @@ class DepthGru(nn.Module):
         return self.depth(h), self.quote(h).squeeze(-1)
 
 
+class DepthLstm(nn.Module):
+    """The LSTM twin: the same layers with nn.LSTM in place of nn.GRU."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(VOCAB), EMBED)
+        self.lstm = nn.LSTM(EMBED, HIDDEN, batch_first=True)
+        self.depth = nn.Linear(HIDDEN, MAX_DEPTH + 1)
+        self.quote = nn.Linear(HIDDEN, 1)
+
+    def forward(self, tokens):
+        h, _ = self.lstm(self.embed(tokens))
+        return self.depth(h), self.quote(h).squeeze(-1)
+
+
+# Per cell: module class, model file, training record file.
+CELLS = {
+    'gru': (DepthGru, 'model.onnx', 'training.json'),
+    'lstm': (DepthLstm, 'model-lstm.onnx', 'training-lstm.json'),
+}
+
+
 def batch(rng, n):
     """n strings of one random length; returns tokens [n, T] int64, depth [n, T] int64, quote [n, T] float."""
     length = rng.randint(*LENGTH)
@@ -59,10 +86,14 @@ def batch(rng, n):
 
 
 def main():
+    cell = sys.argv[1] if len(sys.argv) > 1 else 'gru'
+    if cell not in CELLS:
+        sys.exit(f'train_demo.py: cell is {cell!r}; expected one of {", ".join(CELLS)}')
+    module, model_file, record_file = CELLS[cell]
     torch.set_num_threads(1)
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
-    model = DepthGru()
+    model = module()
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, STEPS)
     ce = nn.CrossEntropyLoss()
@@ -91,7 +122,7 @@ def main():
     print(f'held-out accuracy: depth {depth_acc:.4f}, in-quote {quote_acc:.4f}')
 
     os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, 'model.onnx')
+    path = os.path.join(OUT, model_file)
     example = torch.tensor([encode('a(b"c)"a)')], dtype=torch.long)
     torch.onnx.export(
         model, (example,), path, opset_version=14,
@@ -106,8 +137,8 @@ def main():
     entry.value = json.dumps(VOCAB)
     onnx.checker.check_model(proto)
     onnx.save(proto, path)
-    with open(os.path.join(OUT, 'training.json'), 'w') as f:
-        json.dump({'seed': SEED, 'hidden': HIDDEN, 'embed': EMBED, 'steps': STEPS, 'batch': BATCH,
+    with open(os.path.join(OUT, record_file), 'w') as f:
+        json.dump({'cell': cell, 'seed': SEED, 'hidden': HIDDEN, 'embed': EMBED, 'steps': STEPS, 'batch': BATCH,
                    'torch': torch.__version__, 'losses': losses,
                    'heldOut': {'depthAccuracy': round(depth_acc, 4), 'quoteAccuracy': round(quote_acc, 4)}},
                   f, indent=2)

@@ -20,6 +20,8 @@ export interface TraceArgs {
   tokens?: string;
   tokensFile?: string;
   out?: string;
+  /** Keep a trace that fails verification against onnxruntime's Y, with a warning in it. */
+  allowMismatch: boolean;
   verbose: boolean;
 }
 
@@ -32,7 +34,7 @@ export function parseInputArg(value: string): InputArg {
 }
 
 export function parseTraceArgs(argv: readonly string[]): TraceArgs {
-  const out: Partial<TraceArgs> & { inputs: InputArg[]; verbose: boolean } = { inputs: [], verbose: false };
+  const out: Partial<TraceArgs> & { inputs: InputArg[]; verbose: boolean; allowMismatch: boolean } = { inputs: [], verbose: false, allowMismatch: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -71,6 +73,9 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgs {
         break;
       case '--verbose':
         out.verbose = true;
+        break;
+      case '--allow-mismatch':
+        out.allowMismatch = true;
         break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}' (see gatescope --help)`);

@@ -10,9 +10,10 @@ import { exportCommand } from './export-command';
 import { traceCommand } from './trace-command';
 import { USAGE } from './usage';
 import { VERSION } from '../core/version';
+import { oneLinePrintable } from '../core/io/printable';
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return oneLinePrintable(text).trim();
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -2,9 +2,11 @@
 // draws a trace with the notebook renderer bundle itself (dist/renderer/index.js) in headless
 // Chromium (Debian's, or CHROMIUM_PATH) and writes a screenshot of the output as PNG.
 // Pages load nothing from the network: every request is answered from memory.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CliError } from './errors';
+import { CliError, readFileOrFail } from './errors';
+import { oneLinePrintable } from '../core/io/printable';
+import { refuseOutIsInput, writeFileAtomic } from './write-output';
 import { RENDER_THEMES, renderPage, type RenderTheme } from './render-themes';
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -98,20 +100,15 @@ export async function runRender(argv: string[]): Promise<number> {
   } catch (e) {
     const code = e instanceof CliError ? e.exitCode : 1;
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`gatescope: ${msg.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+    process.stderr.write(`gatescope: ${oneLinePrintable(msg).trim()}\n`);
     if (argv.includes('--verbose') && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     return code;
   }
 }
 
 async function render(args: RenderArgs): Promise<void> {
-  let traceBytes: Buffer;
-  try {
-    traceBytes = readFileSync(args.trace);
-  } catch (e) {
-    const c = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read trace '${args.trace}': ${c === 'ENOENT' ? 'no such file' : c === 'EISDIR' ? 'it is a directory' : (e as Error).message}`, 1);
-  }
+  refuseOutIsInput(args.out, [{ file: args.trace, what: 'trace' }]);
+  const traceBytes = readFileOrFail(args.trace, 'trace');
   const bundle = readFileSync(findRendererBundle());
   const executablePath = findChromium();
   const pw = loadPlaywright();
@@ -126,7 +123,7 @@ async function render(args: RenderArgs): Promise<void> {
       const url = route.request().url();
       if (url === `${ORIGIN}/`) return route.fulfill({ status: 200, contentType: 'text/html', body: renderPage(args.theme, args.width, `${ORIGIN}/renderer/index.js`) });
       if (url === `${ORIGIN}/renderer/index.js`) return route.fulfill({ status: 200, contentType: 'text/javascript', body: bundle });
-      if (url === `${ORIGIN}/trace.json`) return route.fulfill({ status: 200, contentType: 'application/json', body: traceBytes });
+      if (url === `${ORIGIN}/trace.json`) return route.fulfill({ status: 200, contentType: 'application/json', body: Buffer.from(traceBytes.buffer, traceBytes.byteOffset, traceBytes.byteLength) });
       return route.abort();
     });
     await page.goto(`${ORIGIN}/`);
@@ -135,11 +132,7 @@ async function render(args: RenderArgs): Promise<void> {
     if (pageErrors.length) throw new CliError(`the renderer failed in Chromium: ${pageErrors[0]}`, 1);
     if (outcome.error) throw new CliError(`${args.trace}: ${outcome.error.replace(/^Gatescope cannot show this trace: /, '')}`, 1);
     const png = await page.locator('#out').screenshot({ type: 'png', animations: 'disabled' });
-    try {
-      writeFileSync(args.out, png);
-    } catch (e) {
-      throw new CliError(`cannot write '${args.out}': ${(e as Error).message}`, 1);
-    }
+    writeFileAtomic(args.out, png);
   } finally {
     await browser.close();
   }

@@ -1,15 +1,18 @@
 // `gatescope trace MODEL.onnx --input FILE ...`: reads the model and inputs, runs the ONNX path,
 // writes the trace JSON to --out or stdout.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspectOnnxModel } from '../onnx/inspect';
 import { OnnxTraceError } from '../onnx/errors';
 import { runOnnxTrace } from '../onnx/trace';
+import { MAX_JSON_CHARS } from '../onnx/estimate';
 import { DEFAULT_MAX_BYTES, encodeTrace } from '../core/trace/encode';
 import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
+import { parseTokensFile } from './read-tokens';
+import { jsonChunks, refuseOutIsInput, streamStdout, writeFileAtomic, type Producer } from './write-output';
 import { VERSION } from '../core/version';
 import { writeSidecarFile } from '../node/sidecar-file';
 
@@ -22,17 +25,24 @@ export function ortDir(): string {
   return dir;
 }
 
+/** A tokens file holds one short label per step: 64 MiB is far beyond any run Gatescope can show. */
+const MAX_TOKENS_FILE_BYTES = 64 * 2 ** 20;
+
 function readTokens(args: TraceArgs): string[] | undefined {
   if (args.tokens !== undefined) return args.tokens.split(/\s+/).filter((s) => s.length > 0);
   if (args.tokensFile !== undefined) {
-    const text = new TextDecoder().decode(readFileOrFail(args.tokensFile, 'tokens file'));
-    return text.replace(/\r?\n$/, '').split(/\r?\n/);
+    return parseTokensFile(readFileOrFail(args.tokensFile, 'tokens file', MAX_TOKENS_FILE_BYTES), args.tokensFile);
   }
   return undefined;
 }
 
 export async function traceCommand(argv: readonly string[], log: (line: string) => void): Promise<number> {
   const args = parseTraceArgs(argv);
+  if (args.out !== undefined) {
+    const read = [{ file: args.model, what: 'model' }, ...args.inputs.map((i) => ({ file: i.file, what: 'input file' }))];
+    if (args.tokensFile !== undefined) read.push({ file: args.tokensFile, what: 'tokens file' });
+    refuseOutIsInput(args.out, read);
+  }
   const modelBytes = readFileOrFail(args.model, 'model file');
   const where = (e: unknown): never => {
     if (e instanceof OnnxTraceError) throw new CliError(`${args.model}: ${e.message}`, 1, e);
@@ -54,6 +64,10 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     numThreads: 1,
     name: path.basename(args.model),
     producer: `gatescope ${VERSION} (cli)`,
+    allowMismatch: args.allowMismatch,
+    // The trace is streamed entry by entry: refused before the run when one entry could not be one string.
+    precision: args.precision,
+    maxEntryBytes: MAX_JSON_CHARS,
   };
   if (tokens) opts.tokens = tokens;
   let result;
@@ -74,22 +88,23 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
       : { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY },
   );
   if (sidecar) doc.sidecar = await writeSidecarFile(sidecar, outDir!);
-  const json = JSON.stringify(doc);
   timings.encodeMs = performance.now() - t0;
+  let written = 0;
+  const encoder = new TextEncoder();
+  const produce: Producer = (put) =>
+    jsonChunks(doc as unknown as Record<string, unknown>, (chunk) => {
+      const b = encoder.encode(chunk);
+      written += b.length;
+      put(b);
+    });
   if (args.out) {
-    try {
-      writeFileSync(args.out, json);
-    } catch (e) {
-      throw new CliError(`cannot write the trace to '${args.out}': ${(e as Error).message}; check the folder exists and is writable`, 1, e);
-    }
+    writeFileAtomic(args.out, produce);
     if (doc.sidecar) log(`gatescope: full detail (${doc.sidecar.bytes} bytes) in ${path.join(outDir!, doc.sidecar.file)}; keep it beside ${path.basename(args.out)}`);
-  } else {
-    process.stdout.write(json);
-  }
+  } else streamStdout(produce);
   for (const w of doc.warnings ?? []) log(`gatescope: warning: ${w}`);
   if (args.verbose || args.out) {
     const dirs = doc.layers.length;
-    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${input.batch}, ${input.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${json.length} bytes to ${args.out}` : ''}`);
+    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${input.batch}, ${input.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${written} bytes to ${args.out}` : ''}`);
   }
   if (args.verbose) {
     log(`gatescope: timings ms: prepare ${timings.prepareMs.toFixed(1)}, session ${timings.sessionMs.toFixed(1)}, run ${timings.runMs.toFixed(1)}, gates ${timings.gatesMs.toFixed(1)}, encode ${timings.encodeMs.toFixed(1)}`);

@@ -26,7 +26,11 @@ trace options:
   --precision P              float32 (default), float16 or uint8 storage of the gate values
   --tokens TEXT              step labels, separated by spaces (one per step)
   --tokens-file FILE         step labels, one per line
-  --out FILE                 write the trace to FILE (default: standard output)
+  --out FILE                 write the trace to FILE (default: standard output); written to a
+                             temporary file first and renamed, so FILE is never left half-written
+  --allow-mismatch           keep a trace whose recomputed h differs from onnxruntime's Y by more
+                             than the tolerance (|h - Y| / max(1, |Y|) > 1e-3); the trace carries a
+                             warning. Without it such a run fails with exit status 1.
   --verbose                  stack traces on errors, timings on standard error
 
 diff options (two traces of any version, with or without a sidecar, or two ONNX models):

@@ -7,8 +7,8 @@ import { parseSpec } from '../core/spec/parse-spec';
 import { formatProblem } from '../core/spec/spec';
 import { errorOutput, traceOutput } from './cell-output';
 import { runSpec, specBase, type HostPaths } from './run-spec';
-import { CancelledError } from './worker-client';
-import { holdCleanup } from './sidecar-cleanup';
+import { CancelledError } from './job-runner';
+import { holdCleanup } from './cleanup-hold';
 
 export const CONTROLLER_ID = 'gatescope';
 export const CONTROLLER_LANGUAGES = ['yaml', 'json', 'plaintext'];
@@ -34,7 +34,7 @@ async function execute(controller: vscode.NotebookController, paths: HostPaths, 
   }
   const release = holdCleanup(cell.notebook.uri);
   try {
-    const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token }, cell.notebook.uri);
+    const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token }, { notebook: cell.notebook.uri });
     await execution.replaceOutput([traceOutput(run.document, run.preview, { startedAt, timings: run.timings })]);
     release();
     execution.end(true, Date.now());

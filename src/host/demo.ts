@@ -1,10 +1,14 @@
-// "Gatescope: Open Demo": opens media/demo/demo.ipynb. The notebook and its model are copied to the
-// extension's global storage first, so the user can edit, re-run and save the demo even when the
+// "Gatescope: Open Demo" opens media/demo/demo.ipynb (a GRU that counts brackets); "Open Demo: GRU vs
+// LSTM on the Same Task" opens media/demo/twins.ipynb (the GRU and its LSTM twin). The notebooks and
+// their models are copied to the extension's global storage first, so the user can edit, re-run and save the demo even when the
 // extension folder is read-only; the copy is refreshed when the extension version changes.
 
 import * as vscode from 'vscode';
 
-export const DEMO_FILES = ['demo.ipynb', 'model.onnx'];
+export const DEMO_FILES = ['demo.ipynb', 'model.onnx', 'twins.ipynb', 'model-lstm.onnx'];
+
+/** The demo notebooks, by command. */
+export type DemoNotebook = 'demo.ipynb' | 'twins.ipynb';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -31,9 +35,9 @@ export async function prepareDemo(context: vscode.ExtensionContext): Promise<vsc
   return to;
 }
 
-export async function openDemo(context: vscode.ExtensionContext): Promise<vscode.Uri> {
+export async function openDemo(context: vscode.ExtensionContext, notebook: DemoNotebook = 'demo.ipynb'): Promise<vscode.Uri> {
   const folder = await prepareDemo(context);
-  const uri = vscode.Uri.joinPath(folder, 'demo.ipynb');
+  const uri = vscode.Uri.joinPath(folder, notebook);
   const nb = await vscode.workspace.openNotebookDocument(uri);
   await vscode.window.showNotebookDocument(nb);
   return uri;

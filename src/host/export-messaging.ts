@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ExportFormat, HostToRenderer, RendererToHost } from '../core/protocol';
 import { decodeBase64 } from '../core/encoding/base64';
 import { specBase } from './run-spec';
+import { checkExportRequest } from '../core/protocol-validate';
 
 const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   png: { 'PNG image': ['png'] },
@@ -28,8 +29,10 @@ export async function handleExport(
   editor: vscode.NotebookEditor | undefined,
   deps: ExportDeps = realDeps,
 ): Promise<Extract<HostToRenderer, { type: 'exportResult' }>> {
-  const { requestId, format } = message;
-  if (!(format in FILTERS)) return { type: 'exportResult', requestId, ok: false, cancelled: false, error: `unknown export format ${JSON.stringify(format)}` };
+  const checked = checkExportRequest(message);
+  if (!checked) return { type: 'exportResult', requestId: -1, ok: false, cancelled: false, error: 'not an export request' };
+  if (!checked.ok) return { type: 'exportResult', requestId: checked.requestId, ok: false, cancelled: false, error: `the export request is malformed: ${checked.error}` };
+  const { requestId, format } = checked.request;
   const safeName = message.suggestedName.replace(/[\\/:*?"<>|]/g, '_') || `gatescope.${format}`;
   // Default folder: the notebook's, else the first workspace folder (as for spec paths).
   const folder = specBase(editor?.notebook.uri);
@@ -51,9 +54,15 @@ export async function handleExport(
 export function registerExportMessaging(): vscode.Disposable {
   const messaging = vscode.notebooks.createRendererMessaging('gatescope');
   return messaging.onDidReceiveMessage(async ({ editor, message }) => {
-    const msg = message as RendererToHost;
-    if (msg?.type !== 'export') return;
-    const reply = await handleExport(msg, editor);
+    // Untrusted: checked strictly by handleExport; every export request gets a reply, even a failed one.
+    if (checkExportRequest(message) === undefined) return;
+    let reply: HostToRenderer;
+    try {
+      reply = await handleExport(message as Extract<RendererToHost, { type: 'export' }>, editor);
+    } catch (e) {
+      const id = (message as { requestId?: unknown }).requestId;
+      reply = { type: 'exportResult', requestId: typeof id === 'number' ? id : -1, ok: false, cancelled: false, error: `export failed: ${(e as Error)?.message ?? String(e)}` };
+    }
     if (!reply.ok && !reply.cancelled && reply.error) void vscode.window.showErrorMessage(`Gatescope export: ${reply.error}`);
     await messaging.postMessage(reply, editor);
   });

@@ -6,23 +6,28 @@ import { createController } from './controller';
 import { openDemo } from './demo';
 import { registerExportMessaging } from './export-messaging';
 import { registerTileServer } from './tile-server';
+import { nodeTileSources } from './tile-sources-node';
 import { registerSidecarCleanup } from './sidecar-cleanup';
 import { inspectOnnxCommand } from './inspect-command';
 import { compareWithCommand } from './compare-command';
 import type { HostPaths } from './run-spec';
+import { workerJobRunner } from './worker-client';
+import { outsideFolders } from './containment';
 
 export function activate(context: vscode.ExtensionContext): void {
   const paths: HostPaths = {
-    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath,
+    runner: workerJobRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath),
     wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'ort').fsPath,
+    outsideFolders,
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('gatescope.inspectOnnx', (arg?: unknown) => inspectOnnxCommand(paths, arg)),
     vscode.commands.registerCommand('gatescope.compareWith', (arg?: unknown) => compareWithCommand(paths, arg)),
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
+    vscode.commands.registerCommand('gatescope.openTwinDemo', () => openDemo(context, 'twins.ipynb')),
     createController(paths),
     registerExportMessaging(),
-    registerTileServer(),
+    registerTileServer(nodeTileSources),
     registerSidecarCleanup(),
   );
 }

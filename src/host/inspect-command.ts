@@ -17,10 +17,10 @@ import { formatSpec } from '../core/spec/format-spec';
 import type { TraceDocument } from '../core/trace/document';
 import { SPEC_LANGUAGE, traceOutput } from './cell-output';
 import { runSpec, specBase, specPathFor, type HostPaths } from './run-spec';
-import { holdCleanup } from './sidecar-cleanup';
+import { holdCleanup } from './cleanup-hold';
 import { ensureTrusted } from './trust';
 import { workspaceTrust } from './trust-prompt';
-import { CancelledError, inspectInWorker } from './worker-client';
+import { CancelledError } from './job-runner';
 import type { ModelSummary, RuntimeReport } from './worker-protocol';
 
 export type InputArg =
@@ -72,7 +72,7 @@ function describeInputs(summary: ModelSummary): string {
 export async function readModelSummary(paths: HostPaths, model: vscode.Uri): Promise<ModelSummary> {
   const name = model.path.split('/').pop() ?? 'model';
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gatescope: reading ${name}`, cancellable: true }, async (_p, token) =>
-    inspectInWorker(paths.workerPath, await vscode.workspace.fs.readFile(model), { token }),
+    paths.runner.inspect(await vscode.workspace.fs.readFile(model), { token }),
   );
 }
 
@@ -183,6 +183,8 @@ async function inspectOnnx(paths: HostPaths, args: InspectArgs): Promise<Inspect
     }
     return s;
   };
+  // Files the user chose in this command (dialogs or arguments) may lie outside the workspace.
+  const picked = [model, compare?.model, chosen.kind === 'file' ? chosen.uri : undefined, compare?.input?.kind === 'file' ? compare.input.uri : undefined].filter((u): u is vscode.Uri => u !== undefined);
   const into = target.notebook && !target.notebook.isClosed ? target.notebook.uri : undefined;
   // Cleanup of stale sidecars waits until the new output (and its sidecar) is in the notebook.
   const release = holdCleanup(into);
@@ -202,7 +204,7 @@ async function inspectOnnx(paths: HostPaths, args: InspectArgs): Promise<Inspect
             if (fraction !== undefined) last = fraction * 100;
             progress.report(increment === undefined ? { message } : { message, increment });
           },
-        }, into).finally(() => {
+        }, { notebook: into, chosen: picked }).finally(() => {
           subs.forEach((s) => s?.dispose());
           source.dispose();
         });

@@ -8,7 +8,7 @@ import type { TraceDocument } from '../core/trace/document';
 import { readSettings } from './settings';
 import { ensureTrusted } from './trust';
 import { workspaceTrust } from './trust-prompt';
-import { traceInWorker, type JobHooks } from './worker-client';
+import type { JobHooks, JobRunner } from './job-runner';
 import type { JobInput, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
 
 export class SpecPathError extends Error {
@@ -16,10 +16,17 @@ export class SpecPathError extends Error {
 }
 
 export interface HostPaths {
-  /** dist/host/worker.js */
-  workerPath: string;
-  /** dist/ort/ */
+  /** Where jobs run: a worker thread (Node host) or in-process (web host); see job-runner.ts. */
+  runner: JobRunner;
+  /**
+   * Real-path containment of local files (containment.ts, Node fs). Absent (the web host): file:
+   * URIs are compared by their normalised path, as other schemes are.
+   */
+  outsideFolders?: (file: string, folders: readonly string[]) => string | undefined;
+  /** dist/ort/ (a path in the Node host, a URL in the web host) */
   wasmDir: string;
+  /** Where a run beyond the output budget may write its sidecar; default sidecarTarget (local notebooks, Node fs). */
+  sidecarTarget?: (notebook: vscode.Uri | undefined) => TraceJob['sidecar'];
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p);
@@ -49,12 +56,40 @@ export function specPathFor(target: vscode.Uri, base: vscode.Uri | undefined): s
   return target.scheme === 'file' ? target.fsPath : target.path;
 }
 
+/**
+ * Refuses a spec path outside the workspace folders, symlinks resolved, unless the user allowed it
+ * with gatescope.allowFilesOutsideWorkspace (off by default). The message names the real path.
+ * Non-file URIs (remote workspaces) are compared by their normalised path: links cannot be resolved there.
+ */
+export function checkInsideWorkspace(uri: vscode.Uri, field: string, outsideFolders?: HostPaths['outsideFolders']): void {
+  if (vscode.workspace.getConfiguration('gatescope').get<boolean>('allowFilesOutsideWorkspace', false) === true) return;
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === uri.scheme && f.uri.authority === uri.authority);
+  let outside: string | undefined;
+  if (uri.scheme === 'file' && outsideFolders) outside = outsideFolders(uri.fsPath, folders.map((f) => f.uri.fsPath));
+  else if (!folders.some((f) => uri.path === f.uri.path || uri.path.startsWith(`${f.uri.path.replace(/\/$/, '')}/`))) outside = uri.toString();
+  if (outside !== undefined) {
+    throw new SpecPathError(`field \`${field}\`: the file is outside this workspace's folders (it resolves to ${outside}); move it into the workspace, or allow such files with the setting gatescope.allowFilesOutsideWorkspace`);
+  }
+}
+
+/** Largest model or input file a spec reads: 2 GiB, protobuf's own limit for a model. */
+const MAX_SPEC_FILE_BYTES = 2 ** 31 - 1;
+
 async function readFile(uri: vscode.Uri, field: string): Promise<Uint8Array> {
+  const where = uri.scheme === 'file' ? uri.fsPath : uri.toString();
   try {
+    // Regular files only, size-capped, checked before reading: a FIFO would block the read until a
+    // writer comes, and a device such as /dev/zero never ends (FileType.Unknown covers both).
+    const st = await vscode.workspace.fs.stat(uri);
+    if ((st.type & vscode.FileType.File) === 0) {
+      throw new SpecPathError(`field \`${field}\`: ${where} is ${st.type & vscode.FileType.Directory ? 'a folder' : 'not a regular file (a pipe, socket or device)'}; name a .onnx, .npy or .json file`);
+    }
+    if (st.size > MAX_SPEC_FILE_BYTES) throw new SpecPathError(`field \`${field}\`: ${where} is ${st.size} bytes, above the ${MAX_SPEC_FILE_BYTES}-byte limit`);
     return await vscode.workspace.fs.readFile(uri);
   } catch (e) {
+    if (e instanceof SpecPathError) throw e;
     const why = e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? 'not found' : `not readable (${(e as Error).message})`;
-    throw new SpecPathError(`field \`${field}\`: ${uri.scheme === 'file' ? uri.fsPath : uri.toString()} ${why}`);
+    throw new SpecPathError(`field \`${field}\`: ${where} ${why}`);
   }
 }
 
@@ -79,11 +114,26 @@ export function sidecarTarget(notebook: vscode.Uri | undefined): TraceJob['sidec
   return { dir: vscode.Uri.joinPath(notebook, '..').fsPath, stem: notebook.path.split('/').pop() || 'notebook' };
 }
 
-export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: HostPaths, hooks: JobHooks, notebook?: vscode.Uri): Promise<SpecRun> {
+/**
+ * Runs a spec. `notebook`: where the output goes (its folder takes a sidecar). `chosen`: files the user
+ * picked in this session (the Inspect command's explorer menu and file picker); picking a file is
+ * consent to read it, wherever it is. Spec cells from a notebook get none.
+ */
+export async function runSpec(
+  spec: Spec,
+  base: vscode.Uri | undefined,
+  paths: HostPaths,
+  hooks: JobHooks,
+  where: { notebook?: vscode.Uri; chosen?: readonly vscode.Uri[] } = {},
+): Promise<SpecRun> {
+  const chosen = where.chosen ?? [];
+  const notebook = where.notebook;
+  const picked = (uri: vscode.Uri): boolean => chosen.some((c) => c.toString() === uri.toString());
   const model = resolveSpecPath(spec.model, base, 'model');
+  if (!picked(model)) checkInsideWorkspace(model, 'model', paths.outsideFolders);
   await ensureTrusted(workspaceTrust, `the model ${model.path.split('/').pop()}`);
   const modelBytes = await readFile(model, 'model');
-  const input = await jobInput(spec.input, base, 'file');
+  const input = await jobInput(spec.input, base, 'file', picked, paths);
   const settings = readSettings();
   const job: TraceJob = {
     type: 'trace',
@@ -100,21 +150,23 @@ export async function runSpec(spec: Spec, base: vscode.Uri | undefined, paths: H
     const c: NonNullable<TraceJob['compare']> = { tolerance: spec.tolerance ?? DEFAULT_COMPARE_TOLERANCE };
     if (spec.compare.model !== undefined) {
       const other = resolveSpecPath(spec.compare.model, base, 'compare');
+      if (!picked(other)) checkInsideWorkspace(other, 'compare', paths.outsideFolders);
       await ensureTrusted(workspaceTrust, `the model ${other.path.split('/').pop()}`);
       c.modelBytes = await readFile(other, 'compare');
       c.modelName = other.path.split('/').pop() ?? 'model.onnx';
     }
-    if (spec.compare.input) c.input = await jobInput(spec.compare.input, base, 'compare');
+    if (spec.compare.input) c.input = await jobInput(spec.compare.input, base, 'compare', picked, paths);
     job.compare = c;
   }
-  const sidecar = sidecarTarget(notebook);
+  const sidecar = (paths.sidecarTarget ?? sidecarTarget)(notebook);
   if (sidecar) job.sidecar = sidecar;
-  return { ...(await traceInWorker(paths.workerPath, job, hooks)), model };
+  return { ...(await paths.runner.trace(job, hooks)), model };
 }
 
-/** A spec input as the worker takes it: files read here (the worker has no VS Code file system). */
-async function jobInput(input: SpecInput, base: vscode.Uri | undefined, field: string): Promise<JobInput> {
+/** A spec input as the worker takes it: files read here (the worker has no VS Code file system), inside the workspace unless the user picked them. */
+async function jobInput(input: SpecInput, base: vscode.Uri | undefined, field: string, picked: (uri: vscode.Uri) => boolean, paths: HostPaths): Promise<JobInput> {
   if (input.kind !== 'file') return input;
   const file = resolveSpecPath(input.path, base, field);
+  if (!picked(file)) checkInsideWorkspace(file, field, paths.outsideFolders);
   return { kind: 'file', name: file.path, bytes: await readFile(file, field) };
 }

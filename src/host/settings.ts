@@ -12,6 +12,7 @@ export function readSettings(): RunSettings {
   const mb = c.get<number>('maxOutputMB', 8);
   const threads = c.get<number>('onnxruntimeThreads', 1);
   const pngPreview = c.get<boolean>('pngPreview', true);
+  const backend = c.get<string>('backend', 'wasm');
   return {
     engine: (SPEC_ENGINES as readonly string[]).includes(engine) ? (engine as SpecEngine) : 'onnxruntime',
     precision: (SPEC_PRECISIONS as readonly string[]).includes(precision) ? (precision as SpecPrecision) : 'auto',
@@ -19,5 +20,6 @@ export function readSettings(): RunSettings {
     maxBytes: Math.round(Math.min(256, Math.max(1, Number.isFinite(mb) ? mb : 8)) * 1024 * 1024),
     numThreads: Math.min(16, Math.max(1, Number.isInteger(threads) ? threads : 1)),
     pngPreview: pngPreview !== false,
+    backend: backend === 'webgpu' ? 'webgpu' : 'wasm',
   };
 }

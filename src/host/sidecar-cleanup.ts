@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SIDECAR_SUFFIX } from '../core/trace/sidecar';
 import { sidecarRefs } from './sidecar-refs';
+import { cleanupHeld } from './cleanup-hold';
+
+export { holdCleanup } from './cleanup-hold';
 
 /** Names of this notebook's sidecars in its folder that no output refers to. */
 export async function staleSidecars(nb: vscode.NotebookDocument): Promise<string[]> {
@@ -19,31 +22,9 @@ export async function staleSidecars(nb: vscode.NotebookDocument): Promise<string
   return names.filter((n) => own.test(n) && !keep.has(n));
 }
 
-/**
- * Notebooks with a run in progress: between the worker writing a sidecar and the output that refers
- * to it, a save (auto-save, or one the user makes) would find the new file unreferenced. Cleanup waits
- * for the next save after every run has put its output in place.
- */
-const busy = new Map<string, number>();
-
-/** Holds cleanup for a notebook while a run writes into it; call the returned function when its output is in place. */
-export function holdCleanup(notebook: vscode.Uri | undefined): () => void {
-  if (!notebook) return () => undefined;
-  const key = notebook.toString();
-  busy.set(key, (busy.get(key) ?? 0) + 1);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    const n = (busy.get(key) ?? 1) - 1;
-    if (n > 0) busy.set(key, n);
-    else busy.delete(key);
-  };
-}
-
 export function registerSidecarCleanup(): vscode.Disposable {
   return vscode.workspace.onDidSaveNotebookDocument(async (nb) => {
-    if (busy.has(nb.uri.toString())) return;
+    if (cleanupHeld(nb.uri)) return;
     const dir = path.dirname(nb.uri.fsPath);
     for (const name of await staleSidecars(nb)) {
       const file = path.join(dir, name);

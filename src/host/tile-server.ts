@@ -1,16 +1,14 @@
 // Serves sidecar tiles to the notebook renderer (src/core/protocol.ts, 'tiles'). A request is served
 // only when its sidecar is referenced by a Gatescope output of the very notebook the renderer shows,
 // and lies in that notebook's folder (after resolving symlinks); every tile is checked against the
-// sidecar's hashes (SidecarReader). Local files are read with ranged reads (Node fs); other file
-// systems (Remote, virtual workspaces) through vscode.workspace.fs, whole file once, cached.
+// sidecar's hashes (SidecarReader). Local files are read with ranged reads (Node fs, given as
+// TileSources.openLocal by tile-sources-node.ts); other file systems (Remote, virtual workspaces, the
+// web extension host) through vscode.workspace.fs, whole file once, cached.
 
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_TILES_PER_REQUEST, type HostToRenderer, type RendererToHost, type TileKey } from '../core/protocol';
 import type { SidecarRef } from '../core/trace/document';
 import { SidecarReader, type ByteSource } from '../core/trace/sidecar-reader';
-import { fileByteSource, sha256Hex } from '../node/sidecar-file';
 import { sidecarRefs } from './sidecar-refs';
 
 type TilesRequest = Extract<RendererToHost, { type: 'tiles' }>;
@@ -19,8 +17,18 @@ type TilesReply = Extract<HostToRenderer, { type: 'tilesResult' }>;
 /** Readers kept open (most recently used last). */
 const MAX_OPEN = 4;
 
+/** What differs between the Node and the web extension host (no Node import here: the web entry shares this file). */
+export interface TileSources {
+  /** A sidecar on a local disk (file: URI) inside `folder` after resolving symlinks; absent: read through workspace.fs. */
+  openLocal?: (file: vscode.Uri, folder: vscode.Uri, ref: SidecarRef) => Promise<ByteSource & { close(): Promise<void> }>;
+  sha256(bytes: Uint8Array): string | Promise<string>;
+  base64(bytes: Uint8Array): string;
+}
+
 export class TileServer implements vscode.Disposable {
   private readonly readers = new Map<string, { reader: Promise<SidecarReader>; close: () => Promise<void> }>();
+
+  constructor(private readonly sources: TileSources) {}
 
   async handle(msg: unknown, notebook: vscode.NotebookDocument | undefined): Promise<TilesReply | undefined> {
     const m = msg as Partial<TilesRequest> | undefined;
@@ -37,7 +45,7 @@ export class TileServer implements vscode.Disposable {
     try {
       const reader = await this.open(notebook.uri, req.sidecar);
       const tiles: (TileKey & { data: string })[] = [];
-      for (const t of req.tiles) tiles.push({ ...t, data: base64(await reader.tileBytes(t.tensor, t.b, t.i)) });
+      for (const t of req.tiles) tiles.push({ ...t, data: this.sources.base64(await reader.tileBytes(t.tensor, t.b, t.i)) });
       return { type: 'tilesResult', requestId, ok: true, tiles };
     } catch (e) {
       return fail(e instanceof Error ? e.message : String(e));
@@ -65,13 +73,8 @@ export class TileServer implements vscode.Disposable {
     let close = async () => undefined as void;
     const reader = (async () => {
       let src: ByteSource;
-      if (uri.scheme === 'file') {
-        const real = await fsp.realpath(uri.fsPath).catch(() => {
-          throw new Error(`the sidecar ${ref.file} is not beside this notebook (it was moved or deleted); the overview stays, full detail needs it back or a re-run of the cell`);
-        });
-        const realFolder = await fsp.realpath(folder.fsPath);
-        if (path.dirname(real) !== realFolder) throw new Error(`${ref.file} resolves outside the notebook's folder; refused`);
-        const f = await fileByteSource(real);
+      if (uri.scheme === 'file' && this.sources.openLocal) {
+        const f = await this.sources.openLocal(uri, folder, ref);
         close = f.close;
         src = f;
       } else {
@@ -83,7 +86,7 @@ export class TileServer implements vscode.Disposable {
         }
         src = { size: bytes.length, read: async (a, b) => bytes.subarray(a, b) };
       }
-      return SidecarReader.open(src, ref, sha256Hex);
+      return SidecarReader.open(src, ref, (b) => this.sources.sha256(b));
     })();
     this.readers.set(key, { reader, close: () => close() });
     while (this.readers.size > MAX_OPEN) {
@@ -102,11 +105,6 @@ export class TileServer implements vscode.Disposable {
     for (const r of this.readers.values()) void r.close();
     this.readers.clear();
   }
-}
-
-/** Node's base64 (native): 10-20x faster than a portable encoder on the megabytes a zoom moves. */
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 function refKey(ref: SidecarRef): string {
@@ -129,8 +127,8 @@ export function checkRequest(m: Partial<TilesRequest>): string | undefined {
 }
 
 /** Registers the server on the renderer messaging channel. */
-export function registerTileServer(): vscode.Disposable {
-  const server = new TileServer();
+export function registerTileServer(sources: TileSources): vscode.Disposable {
+  const server = new TileServer(sources);
   const messaging = vscode.notebooks.createRendererMessaging('gatescope');
   const sub = messaging.onDidReceiveMessage(async ({ editor, message }) => {
     const reply = await server.handle(message, editor?.notebook);

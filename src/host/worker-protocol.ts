@@ -20,7 +20,11 @@ export interface RunSettings {
   numThreads: number;
   /** gatescope.pngPreview: add an image/png of the heatmaps beside the trace. */
   pngPreview: boolean;
+  /** gatescope.backend: onnxruntime-web's execution provider, where the host offers it (backend.ts). */
+  backend?: Backend;
 }
+
+export type Backend = 'wasm' | 'webgpu';
 
 export interface TraceJob {
   type: 'trace';
@@ -33,6 +37,8 @@ export interface TraceJob {
   settings: RunSettings;
   /** Folder holding onnxruntime-web's runtime files (dist/ort/). */
   wasmDir: string;
+  /** onnxruntime-web's .wasm bytes (the web host reads them from the extension's URI; see docs/onnx.md). */
+  wasmBinary?: Uint8Array;
   /**
    * Where a sidecar may go when the run exceeds the output budget: the notebook's folder (a local
    * path) and the file name stem. Absent (untitled or non-local notebooks): no sidecar.
@@ -74,6 +80,8 @@ export interface ModelSummary {
 /** What onnxruntime-web was really configured with in the worker that ran the job. */
 export interface RuntimeReport {
   numThreads: number;
+  /** The execution provider the run used (gatescope.backend, or wasm where WebGPU is unavailable). */
+  backend?: Backend;
 }
 
 export type WorkerReply =

@@ -1,10 +1,12 @@
 // One error type for everything the ONNX path rejects. The message is one line that names the
 // problem (file, tensor, expected against found) and what to do; callers prefix it ("gatescope: ").
 
+import { oneLinePrintable } from '../core/io/printable';
+
 export class OnnxTraceError extends Error {
   override name = 'OnnxTraceError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message.replace(/\s*\n\s*/g, ' '), options);
+    super(oneLinePrintable(message), options);
   }
 }
 

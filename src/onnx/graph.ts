@@ -45,6 +45,12 @@ export interface GruNodeInfo {
   Y: string;
 }
 
+/** The name Gatescope gives a GRU's Y when the model leaves it unnamed (only Y_h used): the
+ * instrumenter writes it into the node and fetches it under this name. */
+export function fetchedYName(n: Pick<GruNodeInfo, 'Y' | 'index'>): string {
+  return n.Y || `gatescope_gru_${n.index}_Y`;
+}
+
 /** ONNX recurrent operators and control flow that may hide one; named in the "no GRU" error. */
 const RECURRENT_OPS: Record<string, string> = { LSTM: 'LSTM (not supported yet)', RNN: 'RNN (not supported yet)', Scan: 'Scan (not supported)', Loop: 'Loop (not supported)' };
 
@@ -129,27 +135,48 @@ export function topologicalOrder(graph: onnx.IGraphProto): number[] {
   return order;
 }
 
-/** Every GRU node of the main graph in topological order. Throws when there is none, naming the recurrent ops present. */
-export function findGruNodes(model: onnx.IModelProto): GruNodeInfo[] {
-  const graph = model.graph!;
-  const nodes = graph.node ?? [];
+/**
+ * Where a recurrent node's input comes from: a constant (read on demand, named `label` in errors), a
+ * graph input fed at run time, another node's output, or absent (an empty name).
+ */
+export function valueSources(graph: onnx.IGraphProto): (name: string | undefined, label: string) => ValueSource {
   const consts = constantsOf(graph);
   const inputs = new Set(runtimeInputs(graph).map((i) => i.name!));
-  const source = (name: string | undefined, label: string): ValueSource => {
+  return (name, label) => {
     if (!name) return { kind: 'absent' };
     const c = consts.get(name);
     if (c) return { kind: 'const', name, tensor: typeof c === 'function' ? c() : readTensor(c, `${label} (${name})`) };
     if (inputs.has(name)) return { kind: 'input', name };
     return { kind: 'computed', name };
   };
+}
+
+/** The ONNX domain: '' or its explicit name 'ai.onnx', both accepted by onnxruntime. */
+export function isOnnxDomain(domain: string | null | undefined): boolean {
+  return domain === '' || domain === null || domain === undefined || domain === 'ai.onnx';
+}
+
+/** Every GRU node of the main graph in topological order. Throws when there is none, naming the recurrent ops present. */
+export function findGruNodes(model: onnx.IModelProto): GruNodeInfo[] {
+  const graph = model.graph!;
+  const nodes = graph.node ?? [];
+  const source = valueSources(graph);
   const found: GruNodeInfo[] = [];
   for (const i of topologicalOrder(graph)) {
     const node = nodes[i]!;
-    if (node.opType !== 'GRU' || (node.domain ?? '') !== '') continue;
+    if (node.opType !== 'GRU' || !isOnnxDomain(node.domain)) continue;
     const label = node.name || `GRU #${found.length}`;
     const ins = node.input ?? [];
     const attrs = readAttributes(node, label);
     const R = source(ins[2], `${label} R`);
+    const W = source(ins[1], `${label} W`);
+    const Bias = source(ins[3], `${label} B`);
+    // Constant weights are checked for rank here, so later messages can name their dims.
+    for (const [what, s, rank, layout] of [['W', W, 3, '[num_directions, 3 * hidden_size, input_size]'], ['R', R, 3, '[num_directions, 3 * hidden_size, hidden_size]'], ['B', Bias, 2, '[num_directions, 6 * hidden_size]']] as const) {
+      if (s.kind === 'const' && s.tensor.dims.length !== rank) {
+        throw new OnnxTraceError(`GRU node '${label}': ${what} has dims [${s.tensor.dims.join(', ')}]; ONNX GRU needs rank ${rank} ${layout}: the model is not a valid ONNX GRU, export it again`);
+      }
+    }
     // hidden_size is optional in the ONNX spec: R [D, 3H, H] gives it.
     if (attrs.hiddenSize === 0 && R.kind === 'const' && R.tensor.dims.length === 3) attrs.hiddenSize = R.tensor.dims[2]!;
     found.push({
@@ -158,9 +185,9 @@ export function findGruNodes(model: onnx.IModelProto): GruNodeInfo[] {
       name: label,
       attrs,
       X: source(ins[0], `${label} X`),
-      W: source(ins[1], `${label} W`),
+      W,
       R,
-      B: source(ins[3], `${label} B`),
+      B: Bias,
       sequenceLens: source(ins[4], `${label} sequence_lens`),
       initialH: source(ins[5], `${label} initial_h`),
       Y: node.output?.[0] ?? '',
@@ -180,7 +207,9 @@ export function recurrentOpsIn(graph: onnx.IGraphProto): string[] {
   const visit = (g: onnx.IGraphProto, nested: boolean): void => {
     for (const n of g.node ?? []) {
       const op = n.opType ?? '';
-      const label = nested && op === 'GRU' ? 'GRU inside a subgraph (not supported)' : RECURRENT_OPS[op];
+      const domain = n.domain ?? '';
+      const foreign = (domain !== '' && domain !== 'ai.onnx' && op in RECURRENT_OPS) || (op === 'GRU' && domain !== '' && domain !== 'ai.onnx');
+      const label = foreign ? `${op} in domain '${domain}' (not the ONNX ${op})` : nested && op === 'GRU' ? 'GRU inside a subgraph (not supported)' : RECURRENT_OPS[op];
       if (label) seen.set(label, (seen.get(label) ?? 0) + 1);
       for (const a of n.attribute ?? []) {
         if (a.g) visit(a.g, true);

@@ -3,4 +3,4 @@ export { traceOnnxModel, runOnnxTrace, type TraceOnnxOptions, type TraceTimings 
 export { inspectOnnxModel, VOCAB_KEY, type OnnxModelInfo, type GruNodeSummary } from './inspect';
 export type { ModelInputInfo, UserTensor, UserDtype } from './inputs';
 export { OnnxTraceError } from './errors';
-export { releaseSessions } from './session';
+export { releaseSessions, type ExecutionProvider } from './session';

@@ -47,6 +47,12 @@ export function tensorFromFile(name: string, bytes: Uint8Array, integer: boolean
   return { dims: t.shape, dtype: t.dtype, data: t.data };
 }
 
+/** Exact-integer bounds of each integer feed: int32's range; int64 ids travel through float64 here. */
+const INT_RANGE: Record<'int64' | 'int32', { min: number; max: number; what: string }> = {
+  int64: { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, what: 'outside the range of exact token ids (|id| <= 2^53 - 1)' },
+  int32: { min: -(2 ** 31), max: 2 ** 31 - 1, what: 'outside int32, which the model declares' },
+};
+
 function convert(t: UserTensor, want: UserDtype, name: string): UserTensor['data'] {
   if (t.dtype === want) return t.data;
   const n = t.data.length;
@@ -55,11 +61,16 @@ function convert(t: UserTensor, want: UserDtype, name: string): UserTensor['data
     for (let i = 0; i < n; i++) out[i] = Number(t.data[i]!);
     return out;
   }
+  // Checked one by one: BigInt64Array and Int32Array would wrap an out-of-range value silently.
+  const range = INT_RANGE[want];
   const ints = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const v = Number(t.data[i]!);
-    if (!Number.isInteger(v)) {
-      throw new OnnxTraceError(`input '${name}' holds ${t.dtype} value ${v} at flat index ${i}, but the model expects ${want} (token ids): pass integers (numpy int64)`);
+    if (Number.isNaN(v) || (Number.isFinite(v) && !Number.isInteger(v))) {
+      throw new OnnxTraceError(`input '${name}' holds a non-integer value at flat index ${i} (${t.dtype}), but the model expects ${want} (token ids): pass integers (numpy int64)`);
+    }
+    if (!(v >= range.min && v <= range.max)) {
+      throw new OnnxTraceError(`input '${name}' holds a value at flat index ${i} (${t.dtype}) ${range.what}: pass token ids the model's vocabulary has`);
     }
     ints[i] = v;
   }
@@ -92,6 +103,8 @@ export function prepareFeeds(inputs: readonly ModelInputInfo[], given: Record<st
         throw new OnnxTraceError(`input '${info.name}' has dims ${formatDims(t.dims)}; the model expects ${formatDims(info.dims)} (dim ${i} must be ${d}, found ${t.dims[i]})`);
       }
     });
+    const zero = t.dims.indexOf(0);
+    if (zero >= 0) throw new OnnxTraceError(`input '${info.name}' has dims ${formatDims(t.dims)}: dim ${zero} is 0, so there is nothing to run; give at least one step and one batch item`);
     const count = elementCount(t.dims);
     if (t.data.length !== count) throw new OnnxTraceError(`input '${info.name}' has ${t.data.length} values for dims ${formatDims(t.dims)} (needs ${count}): fix the file`);
     for (const node of gru) {

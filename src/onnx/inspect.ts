@@ -1,7 +1,11 @@
 // What a host needs to offer a model to the user before running it: its inputs (for pickers and
-// random inputs), its GRU nodes, the vocabulary stored by the exporter, and warnings.
+// random inputs), its recurrent nodes (GRU in detail; LSTM and RNN summarized), the vocabulary
+// stored by the exporter, and warnings.
 
+import type { CellKind } from '../core/cells/gate-sets';
 import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
+import { findRecurrentNodes } from './recurrent-graph';
+import { recurrentWarnings } from './recurrent-warnings';
 import { describeInputs, type ModelInputInfo } from './inputs';
 import { decodeModel, type onnx } from './proto';
 import { defaultOpset, modelWarnings } from './warnings';
@@ -27,10 +31,21 @@ export interface GruNodeSummary {
   initialH: 'absent' | 'const' | 'input' | 'computed';
 }
 
+/** Every recurrent node of any kind, in topological order. */
+export interface RecurrentNodeSummary {
+  name: string;
+  cell: CellKind;
+  hiddenSize: number;
+  /** Input size from W, when W is a constant. */
+  inputSize?: number;
+  direction: string;
+}
+
 export interface OnnxModelInfo {
   inputs: ModelInputInfo[];
   outputs: string[];
   gruNodes: GruNodeSummary[];
+  recurrentNodes: RecurrentNodeSummary[];
   vocab?: string[];
   warnings: string[];
   producer: string;
@@ -70,7 +85,7 @@ export function summarizeNode(n: GruNodeInfo): GruNodeSummary {
   return out;
 }
 
-/** Reads a model without running it. Throws OnnxTraceError for unreadable models or models without GRU. */
+/** Reads a model without running it. Throws OnnxTraceError for unreadable models or models without a GRU, LSTM or RNN node. */
 export function inspectOnnxModel(bytes: Uint8Array): OnnxModelInfo {
   const model = decodeModel(bytes);
   return inspectDecoded(model);
@@ -78,12 +93,19 @@ export function inspectOnnxModel(bytes: Uint8Array): OnnxModelInfo {
 
 export function inspectDecoded(model: onnx.ModelProto): OnnxModelInfo {
   const graph = model.graph!;
-  const nodes = findGruNodes(model);
+  const all = findRecurrentNodes(model);
+  // With no recurrent node at all, findGruNodes throws the error that names what the model has.
+  const nodes = all.length === 0 || all.some((n) => n.cell === 'gru') ? findGruNodes(model) : [];
   const info: OnnxModelInfo = {
     inputs: describeInputs(runtimeInputs(graph)),
     outputs: (graph.output ?? []).map((o) => o.name ?? ''),
     gruNodes: nodes.map(summarizeNode),
-    warnings: modelWarnings(model, nodes),
+    recurrentNodes: all.map((n) => {
+      const out: RecurrentNodeSummary = { name: n.name, cell: n.cell, hiddenSize: n.attrs.hiddenSize, direction: n.attrs.direction };
+      if (n.W.kind === 'const' && n.W.tensor.dims.length === 3) out.inputSize = n.W.tensor.dims[2]!;
+      return out;
+    }),
+    warnings: [...modelWarnings(model, nodes), ...recurrentWarnings(all)],
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     opset: defaultOpset(model),
     graphName: graph.name ?? '',

@@ -2,8 +2,8 @@
 // of W, R, B, sequence_lens, initial_h that another node computes. onnxruntime exposes only Y and
 // Y_h, never the gates, so the gates are recomputed from these.
 
-import type { GruNodeInfo, ValueSource } from './graph';
-import { onnx } from './proto';
+import { fetchedYName, type GruNodeInfo, type ValueSource } from './graph';
+import { onnx, plainBytes } from './proto';
 
 export interface InstrumentedModel {
   bytes: Uint8Array;
@@ -22,7 +22,7 @@ function fetched(s: ValueSource): string | undefined {
 
 /** Re-serialises `model` with the extra outputs; the model object is left unchanged. */
 export function instrumentModel(model: onnx.ModelProto, nodes: readonly GruNodeInfo[]): InstrumentedModel {
-  const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
+  const copy = onnx.ModelProto.decode(plainBytes(onnx.ModelProto.encode(model).finish()));
   const graph = copy.graph!;
   const outputs = (graph.output ??= []);
   const graphNodes = graph.node ?? [];
@@ -36,11 +36,8 @@ export function instrumentModel(model: onnx.ModelProto, nodes: readonly GruNodeI
   };
   const fetch = nodes.map((n) => {
     const node = graphNodes[n.nodeIndex]!;
-    let Y = n.Y;
-    if (!Y) {
-      Y = `gatescope_gru_${n.index}_Y`;
-      (node.output ??= [])[0] = Y;
-    }
+    const Y = fetchedYName(n);
+    if (!n.Y) (node.output ??= [])[0] = Y;
     const f = { X: fetched(n.X), Y, W: fetched(n.W), R: fetched(n.R), B: fetched(n.B), sequenceLens: fetched(n.sequenceLens), initialH: fetched(n.initialH) };
     add(f.X, FLOAT);
     add(Y, FLOAT);

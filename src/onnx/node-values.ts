@@ -3,7 +3,7 @@
 
 import { fromOnnx } from '../core/gru/load-onnx';
 import type { GruModel } from '../core/gru/model';
-import type { GruNodeInfo, ValueSource } from './graph';
+import { fetchedYName, type GruNodeInfo, type ValueSource } from './graph';
 import { OnnxTraceError } from './errors';
 import { formatDims } from '../core/io/tensor';
 
@@ -101,8 +101,8 @@ function gatherRunValues(node: GruNodeInfo, model: GruModel, lookup: ValueLookup
     throw new OnnxTraceError(`GRU node '${node.name}' received X with dims ${formatDims(x.dims)}; it expects [T, B, ${I}] (input_size ${I} from W): check the input's last dimension`);
   }
   const [T, B] = x.dims as [number, number];
-  const y = lookup(node.Y);
-  if (!y) throw new OnnxTraceError(`GRU node '${node.name}': onnxruntime did not return its Y ('${node.Y}'); report this model to Gatescope`);
+  const y = lookup(fetchedYName(node));
+  if (!y) throw new OnnxTraceError(`GRU node '${node.name}': onnxruntime did not return its Y ('${fetchedYName(node)}'); report this model to Gatescope`);
   checkDims(node, 'Y', y.dims, [T, D, B, H]);
   const h0 = valueOf(node.initialH, lookup, 'initial_h', node);
   if (h0) checkDims(node, 'initial_h', h0.dims, [D, B, H]);

@@ -29,12 +29,20 @@ export function toNumber(v: number | { toNumber(): number } | null | undefined):
   return typeof v === 'number' ? v : v.toNumber();
 }
 
+/**
+ * The same bytes as a plain Uint8Array. protobufjs reads a Node Buffer with its BufferReader, which
+ * makes an empty bytes field with `new Buffer(0)`: Node's DEP0005 warning on stderr (issue 15).
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Decodes model bytes; empty, truncated or non-ONNX bytes give an OnnxTraceError. */
 export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
   if (bytes.length === 0) throw new OnnxTraceError('the model file is empty (0 bytes); export it again with torch.onnx.export');
   let model: onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnx.ModelProto.decode(plainBytes(bytes));
   } catch (e) {
     throw new OnnxTraceError(`the model file is not a valid ONNX protobuf (${(e as Error).message}; ${bytes.length} bytes); it may be truncated or not an .onnx file: export it again`);
   }
@@ -47,12 +55,33 @@ export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
   return model;
 }
 
+/** Most elements of one constant Gatescope reads (2^28: 1 GiB as float32), far above any GRU's weights. */
+const MAX_CONST_ELEMENTS = 2 ** 28;
+
+/** Bytes per element of the types readTensor reads from raw_data. */
+const RAW_SIZE: Record<number, number> = { 1: 4, 11: 8, 10: 2, 6: 4, 7: 8 };
+
 /** Reads an initializer or Constant value. Floating types become float32; integers int32. */
 export function readTensor(t: onnx.ITensorProto, what: string): ConstTensor {
   const dims = (t.dims ?? []).map(toNumber);
-  const count = elementCount(dims);
   const type = t.dataType ?? 0;
   const elemType = elemTypeName(type);
+  // Dims come from the file: checked before they size an allocation.
+  const negative = dims.findIndex((d) => !(d >= 0) || !Number.isSafeInteger(d));
+  if (negative >= 0) throw new OnnxTraceError(`tensor '${what}' has dims ${formatDims(dims)}: dim ${negative} is ${dims[negative]! < 0 ? 'negative' : 'not a valid size'}; the model file is damaged: export it again`);
+  const count = elementCount(dims);
+  const rawLength = t.rawData && t.rawData.length > 0 ? t.rawData.length : undefined;
+  const size = RAW_SIZE[type];
+  if (rawLength !== undefined && size !== undefined && rawLength !== count * size) {
+    throw new OnnxTraceError(`tensor '${what}' has ${rawLength} bytes of data, expected ${count * size} for dims ${formatDims(dims)} of ${elemType}; the model file is damaged: export it again`);
+  }
+  const list = type === 1 ? t.floatData : type === 11 ? t.doubleData : type === 10 || type === 6 ? t.int32Data : type === 7 ? t.int64Data : undefined;
+  if (rawLength === undefined && size !== undefined && (list?.length ?? 0) !== count) {
+    throw new OnnxTraceError(`tensor '${what}' has ${list?.length ?? 0} values, expected ${count} for dims ${formatDims(dims)}; the model file is damaged: export it again`);
+  }
+  if (count > MAX_CONST_ELEMENTS) {
+    throw new OnnxTraceError(`tensor '${what}' has dims ${formatDims(dims)}, ${count} elements: more elements than Gatescope reads in one constant (${MAX_CONST_ELEMENTS}); the model file is damaged or not a GRU model Gatescope can show`);
+  }
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     throw new OnnxTraceError(`tensor '${what}' is stored in an external data file, which Gatescope cannot read from bytes; re-save the model with onnx.save(model, path, save_as_external_data=False)`);
   }

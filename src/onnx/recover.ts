@@ -20,6 +20,8 @@ export interface DirectionGates {
 export interface NodeCheck {
   /** Largest |h - Y| over valid steps where both are numbers. */
   maxAbsError: number;
+  /** Largest |h - Y| / max(1, |Y|) over the same values (what the tolerance applies to). */
+  maxScaledError: number;
   /** Valid values where the recomputed h is NaN and Y is not: onnxruntime's kernel clamps activation inputs and so turns NaN into finite values. */
   nanOnlyInH: number;
   /** Valid values where Y is NaN and the recomputed h is not. */
@@ -60,6 +62,7 @@ function maskSteps(g: DirectionGates, v: NodeValues): void {
 export function compareWithY(v: NodeValues, dirs: readonly DirectionGates[]): NodeCheck {
   const { T, B, H, D, Y, lengths } = v;
   let maxAbsError = 0;
+  let maxScaledError = 0;
   let nanOnlyInH = 0;
   let nanOnlyInY = 0;
   dirs.forEach((g, d) => {
@@ -77,11 +80,13 @@ export function compareWithY(v: NodeValues, dirs: readonly DirectionGates[]): No
           }
           const e = a === y ? 0 : Math.abs(a - y);
           if (e > maxAbsError) maxAbsError = e;
+          const scaled = e / Math.max(1, Math.abs(y));
+          if (scaled > maxScaledError) maxScaledError = scaled;
         }
       }
     }
   });
-  return { maxAbsError, nanOnlyInH, nanOnlyInY };
+  return { maxAbsError, maxScaledError, nanOnlyInH, nanOnlyInY };
 }
 
 /** Runs a gate graph (gate-graph.ts) over row chunks: x [M, I], hPrev [M, H] -> r, z, n, h [M, H]. */

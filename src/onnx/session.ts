@@ -13,7 +13,25 @@ export interface RuntimeOptions {
   wasmDir: string;
   /** WASM threads; 1 by default (the extension host shares its process with everything else). */
   numThreads?: number;
+  /**
+   * The .wasm bytes themselves. The web extension host must give them: there onnxruntime-web cannot
+   * work out where to fetch its binary from ("no available backend found").
+   */
+  wasmBinary?: Uint8Array;
+  /**
+   * 'webgpu' needs a build with WebGPU (the web host's bundle, scripts/esbuild-plugins.js) and a
+   * WebGPU adapter; default 'wasm'. Sessions are cached per provider.
+   */
+  executionProvider?: ExecutionProvider;
 }
+
+export type ExecutionProvider = 'wasm' | 'webgpu';
+
+/** onnxruntime's log severity 4 = fatal only (0 verbose, 1 info, 2 warning, 3 error). */
+export const QUIET_SEVERITY = 4;
+
+/** Run options that keep onnxruntime's per-run log (kernel failures) quiet. */
+export const QUIET_RUN: ort.InferenceSession.RunOptions = { logSeverityLevel: QUIET_SEVERITY };
 
 let configured: { wasmDir: string; numThreads: number } | undefined;
 
@@ -26,10 +44,15 @@ function configure(opts: RuntimeOptions): void {
     }
     return;
   }
-  ort.env.wasm.wasmPaths = wasmDir;
+  // With the bytes given, nothing is fetched: the web build embeds its loader, and a wasmPaths
+  // prefix would make it import the loader from there instead.
+  if (opts.wasmBinary) ort.env.wasm.wasmBinary = opts.wasmBinary;
+  else ort.env.wasm.wasmPaths = wasmDir;
   ort.env.wasm.numThreads = numThreads;
   ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
+  // onnxruntime logs kernel failures itself (timestamp, ANSI colours) before it throws; Gatescope
+  // reports the same failure in its own one line, so only fatal messages may reach the log.
+  ort.env.logLevel = 'fatal';
   configured = { wasmDir, numThreads };
 }
 
@@ -58,13 +81,15 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>();
 /** Returns the cached session for `key`, creating it from `bytes()` on first use (least recently used evicted). */
 export async function getSession(key: string, bytes: () => Uint8Array, opts: RuntimeOptions): Promise<ort.InferenceSession> {
   configure(opts);
+  const ep = opts.executionProvider ?? 'wasm';
+  if (ep !== 'wasm') key = `${key}@${ep}`;
   let entry = sessions.get(key);
   if (entry) {
     sessions.delete(key);
     sessions.set(key, entry);
     return entry;
   }
-  entry = ort.InferenceSession.create(bytes(), { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 }).catch((e: unknown) => {
+  entry = ort.InferenceSession.create(bytes(), { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: QUIET_SEVERITY }).catch((e: unknown) => {
     sessions.delete(key);
     throw new OnnxTraceError(`onnxruntime-web could not load the model (${cleanOrtMessage(firstLine(e))}); check that the model runs in onnxruntime (python -c "import onnxruntime as o; o.InferenceSession('MODEL.onnx')")`, { cause: e });
   });
@@ -75,6 +100,29 @@ export async function getSession(key: string, bytes: () => Uint8Array, opts: Run
     old.then((s) => s.release()).catch(() => undefined);
   }
   return entry;
+}
+
+/** Model keys whose original bytes onnxruntime has loaded (bounded like the session cache). */
+const loadable = new Set<string>();
+
+/**
+ * Makes sure onnxruntime itself loads the model as given. Gatescope decodes models with protobufjs,
+ * which reads a field whatever its wire type and skips some damage that onnxruntime's C++ protobuf
+ * refuses, and runs a re-encoded (instrumented) copy: without this check it would trace a model
+ * onnxruntime cannot run. The session is released at once; only the verdict is cached.
+ */
+export async function checkModelLoads(key: string, bytes: Uint8Array, opts: RuntimeOptions): Promise<void> {
+  if (loadable.has(key)) return;
+  configure(opts);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'disabled', logSeverityLevel: QUIET_SEVERITY });
+  } catch (e) {
+    throw new OnnxTraceError(`onnxruntime-web could not load the model (${cleanOrtMessage(firstLine(e))}); the file may be damaged: export it again, and check that it runs in onnxruntime (python -c "import onnxruntime as o; o.InferenceSession('MODEL.onnx')")`, { cause: e });
+  }
+  await session.release();
+  loadable.add(key);
+  if (loadable.size > 4 * MAX_SESSIONS) loadable.delete(loadable.values().next().value as string);
 }
 
 /** Releases every cached session (tests, extension deactivation). */

@@ -1,6 +1,7 @@
 // Step labels from the model's vocabulary: the token ids of batch item 0 of the model's integer
-// input, mapped through metadata `gatescope.vocab` (ids outside it become "#id").
+// input, mapped through metadata `gatescope.vocab` as the model's Gather reads them (labelsFor).
 
+import { labelsFor } from '../core/spec/tokenize';
 import type { ModelInputInfo, UserTensor } from './inputs';
 
 export function tokensFor(vocab: readonly string[] | undefined, inputs: readonly ModelInputInfo[], feeds: Record<string, UserTensor>, steps: number): string[] | undefined {
@@ -15,10 +16,7 @@ export function tokensFor(vocab: readonly string[] | undefined, inputs: readonly
   else if (dims.length === 2 && dims[1] === steps) stride = 1;
   else if (dims.length === 2 && dims[0] === steps) stride = dims[1]!;
   else return undefined;
-  const out: string[] = [];
-  for (let t2 = 0; t2 < steps; t2++) {
-    const id = Number(data[t2 * stride]!);
-    out.push(vocab[id] ?? `#${id}`);
-  }
-  return out;
+  const ids: (number | bigint)[] = [];
+  for (let t2 = 0; t2 < steps; t2++) ids.push(data[t2 * stride]!);
+  return labelsFor(ids, vocab);
 }

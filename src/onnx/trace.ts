@@ -1,4 +1,6 @@
-// The whole ONNX path: model bytes + inputs -> trace document with the gates of every GRU node.
+// The whole ONNX path: model bytes + inputs -> trace document with the gates of every recurrent node.
+// Models with only GRU nodes take the GRU path below (with its batched gate graph); a model with any
+// LSTM or RNN node is traced node by node through trace-recurrent.ts (GRU nodes included).
 //   engine 'onnxruntime': the instrumented model runs in onnxruntime-web; each node's gates are
 //     recomputed from its X and onnxruntime's states and its h checked against onnxruntime's Y.
 //   engine 'native': the same run supplies each node's X; the node's recurrence is computed again
@@ -18,8 +20,12 @@ import { gatherNodeValues, type NodeValues, type RunTensor } from './node-values
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
-import { getSession, modelKey, ort } from './session';
+import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
 import { tokensFor } from './tokens';
+import { mismatchVerdict } from './verify';
+import { checkTraceEstimate, DEFAULT_MAX_MEMORY_BYTES } from './estimate';
+import { findRecurrentNodes } from './recurrent-graph';
+import { prepareRecurrent, runPreparedRecurrent, type PreparedRecurrent } from './trace-recurrent';
 import { defaultOpset, modelWarnings } from './warnings';
 
 export interface TraceOnnxOptions {
@@ -40,8 +46,24 @@ export interface TraceOnnxOptions {
   producer?: string;
   /** Identity for the session cache; default a hash of the bytes. */
   modelKey?: string;
+  /** Keep a trace whose h disagrees with onnxruntime's Y beyond the tolerance (with a warning) instead of failing. */
+  allowMismatch?: boolean;
+  /** Refuse a trace whose estimated peak memory exceeds this (bytes); default DEFAULT_MAX_MEMORY_BYTES. */
+  maxMemoryBytes?: number;
+  /** Refuse a trace whose JSON would exceed this many bytes at `precision` (written as one string). */
+  maxOutputBytes?: number;
+  /** Refuse a trace one of whose layer entries would exceed this many bytes of JSON (streamed output). */
+  maxEntryBytes?: number;
+  /** Overrides MISMATCH_TOLERANCE (tests). */
+  mismatchTolerance?: number;
   onProgress?: (fraction: number, stage: string) => void;
   signal?: { aborted: boolean };
+  /** onnxruntime-web's .wasm bytes (RuntimeOptions.wasmBinary: the web extension host). */
+  wasmBinary?: Uint8Array;
+  /** Awaited after each progress report: gives an in-process host's event loop a turn. */
+  yieldToHost?: () => Promise<void>;
+  /** onnxruntime-web's execution provider (RuntimeOptions.executionProvider); default 'wasm'. */
+  executionProvider?: ExecutionProvider;
 }
 
 /** Milliseconds per stage of one trace (for the benchmark and the host's log). */
@@ -53,7 +75,8 @@ export interface TraceTimings {
   encodeMs: number;
 }
 
-interface Prepared {
+interface GruPrepared {
+  kind: 'gru';
   nodes: GruNodeInfo[];
   instrumented: InstrumentedModel;
   inputs: ModelInputInfo[];
@@ -61,6 +84,16 @@ interface Prepared {
   vocab: string[] | undefined;
   graphName: string;
 }
+
+/** A model with LSTM or RNN nodes (possibly mixed with GRU nodes). */
+interface RecurrentPrepared {
+  kind: 'recurrent';
+  recurrent: PreparedRecurrent;
+  vocab: string[] | undefined;
+  graphName: string;
+}
+
+type Prepared = GruPrepared | RecurrentPrepared;
 
 const MAX_PREPARED = 4;
 const prepared = new Map<string, Prepared>();
@@ -70,17 +103,24 @@ function prepare(bytes: Uint8Array, key: string): Prepared {
   const hit = prepared.get(key);
   if (hit) return hit;
   const model = decodeModel(bytes);
-  const nodes = findGruNodes(model);
+  const all = findRecurrentNodes(model);
   const opset = defaultOpset(model);
   if (opset > 0 && opset < 7) {
-    throw new OnnxTraceError(`the model imports ONNX opset ${opset}; onnxruntime runs GRU from opset 7 on (it has no kernel for the older GRU): re-export it with opset_version >= 7 (14 recommended)`);
+    throw new OnnxTraceError(`the model imports ONNX opset ${opset}; onnxruntime runs GRU, LSTM and RNN from opset 7 on (it has no kernel for the older ones): re-export it with opset_version >= 7 (14 recommended)`);
   }
+  if (all.some((n) => n.cell !== 'gru')) {
+    const r: RecurrentPrepared = { kind: 'recurrent', recurrent: prepareRecurrent(model, all), vocab: readVocab(model), graphName: model.graph?.name ?? '' };
+    remember(key, r);
+    return r;
+  }
+  const nodes = findGruNodes(model);
   for (const n of nodes) {
     if (n.attrs.layout !== 0) {
       throw new OnnxTraceError(`GRU node '${n.name}' has layout = ${n.attrs.layout} (batch-first X), which onnxruntime rejects ("only layout 0 is supported"): re-export the model with layout 0 (torch.onnx.export writes a Transpose around a layout-0 node)`);
     }
   }
-  const p: Prepared = {
+  const p: GruPrepared = {
+    kind: 'gru',
     nodes,
     instrumented: instrumentModel(model, nodes),
     inputs: describeInputs(runtimeInputs(model.graph!)),
@@ -88,10 +128,18 @@ function prepare(bytes: Uint8Array, key: string): Prepared {
     vocab: readVocab(model),
     graphName: model.graph?.name ?? '',
   };
-  prepared.set(key, p);
-  while (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value as string);
+  remember(key, p);
   return p;
 }
+
+function remember(key: string, p: Prepared): void {
+  prepared.set(key, p);
+  while (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value as string);
+}
+
+/** Bytes per stored gate value at each precision (without a precision: the smallest, uint8, since
+ * the encoder then picks or downsamples to fit its budget). */
+const BYTES_PER_VALUE: Record<TracePrecision, number> = { float32: 4, float16: 2, uint8: 1, auto: 1 };
 
 function checkAborted(signal: { aborted: boolean } | undefined): void {
   if (signal?.aborted) throw new OnnxTraceError('the trace was cancelled');
@@ -111,31 +159,53 @@ function toOrtTensor(t: UserTensor): ort.Tensor {
 export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings }> {
   const now = (): number => performance.now();
   const t0 = now();
-  const progress = opts.onProgress ?? (() => undefined);
+  const report = opts.onProgress ?? (() => undefined);
+  const progress = async (fraction: number, stage: string): Promise<void> => {
+    report(fraction, stage);
+    await opts.yieldToHost?.();
+  };
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
   const p = prepare(opts.modelBytes, key);
+  if (p.kind === 'recurrent') return runRecurrentTrace(p, opts, key, t0);
   const feeds = prepareFeeds(p.inputs, opts.inputs, p.nodes);
+  const limits = {
+    bytesPerValue: BYTES_PER_VALUE[opts.precision ?? 'uint8'],
+    maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
+    ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+    ...(opts.maxEntryBytes === undefined ? {} : { maxEntryBytes: opts.maxEntryBytes }),
+  };
+  // Before the run: nodes fed straight from a graph input have T and B from the feed.
+  const known = p.nodes.flatMap((n) => {
+    const x = n.X.kind === 'input' ? feeds[n.X.name] : undefined;
+    return x && x.dims.length === 3 ? [{ name: n.name, T: x.dims[0]!, B: x.dims[1]!, H: n.attrs.hiddenSize, D: n.attrs.direction === 'bidirectional' ? 2 : 1 }] : [];
+  });
+  checkTraceEstimate(known, limits);
   checkAborted(opts.signal);
-  progress(0.05, 'session');
+  await progress(0.05, 'session');
   const t1 = now();
-  const runtime = opts.numThreads === undefined ? { wasmDir: opts.wasmDir } : { wasmDir: opts.wasmDir, numThreads: opts.numThreads };
+  const runtime: RuntimeOptions = { wasmDir: opts.wasmDir };
+  if (opts.numThreads !== undefined) runtime.numThreads = opts.numThreads;
+  if (opts.wasmBinary) runtime.wasmBinary = opts.wasmBinary;
+  const ep = opts.executionProvider ?? 'wasm';
+  runtime.executionProvider = ep;
+  await checkModelLoads(key, opts.modelBytes, runtime);
   const session = await getSession(`${key}:instrumented`, () => p.instrumented.bytes, runtime);
   checkAborted(opts.signal);
-  progress(0.2, 'run');
+  await progress(0.2, 'run');
   const t2 = now();
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
   const fetchNames = [...new Set(p.instrumented.fetch.flatMap((f) => Object.values(f).filter((v): v is string => !!v)))];
   let results: Record<string, ort.Tensor>;
   try {
-    results = (await session.run(ortFeeds, fetchNames)) as Record<string, ort.Tensor>;
+    results = (await session.run(ortFeeds, fetchNames, QUIET_RUN)) as Record<string, ort.Tensor>;
   } catch (e) {
     const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
     throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
   }
   const t3 = now();
   checkAborted(opts.signal);
-  progress(0.5, 'gates');
+  await progress(0.5, 'gates');
   const lookup = (name: string): RunTensor | undefined => {
     const r = results[name];
     if (r) return { dims: r.dims, data: r.data as Float32Array | Int32Array | BigInt64Array };
@@ -145,6 +215,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const engine = opts.engine ?? 'onnxruntime';
   const values: NodeValues[] = p.nodes.map((n) => gatherNodeValues(n, lookup));
   for (const t of Object.values(results)) t.dispose();
+  // After the run, before the gates: every node's T and B are known now.
+  checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D })), limits);
   const first = values[0]!;
   for (const v of values) {
     if (v.T !== first.T || v.B !== first.B) {
@@ -154,6 +226,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const layers: TraceLayerInput[] = [];
   const warnings = [...p.warnings];
   let maxAbsError = 0;
+  let maxScaledError = 0;
+  let nanMismatches = 0;
   let kernel = '';
   const recomputeEngines = new Set<string>();
   for (let i = 0; i < values.length; i++) {
@@ -172,15 +246,17 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     }
     const check = compareWithY(v, dirs);
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
-    if (check.nanOnlyInH > 0) {
+    maxScaledError = Math.max(maxScaledError, check.maxScaledError);
+    // NaN in h where Y is finite is expected only from NaN or Inf in the node's input: onnxruntime's
+    // kernel clamps activation inputs and so replaces NaN. Anything else is a failed verification.
+    const inputNonFinite = hasNonFinite(v.X) || (v.initialH !== undefined && hasNonFinite(v.initialH));
+    if (check.nanOnlyInH > 0 && inputNonFinite) {
       warnings.push(
         `GRU node '${v.node.name}': NaN reached the gates (from NaN or Inf in the input); ${check.nanOnlyInH} hidden-state values are NaN here but finite in onnxruntime's Y, because onnxruntime's GRU kernel clamps activation inputs and so replaces NaN. ` +
           (engine === 'native' ? 'The native engine keeps NaN, so it spreads to every later step.' : 'Gates are recomputed from onnxruntime\'s states, so steps after a NaN show the finite values onnxruntime went on with.'),
       );
-    }
-    if (check.nanOnlyInY > 0) {
-      warnings.push(`GRU node '${v.node.name}': ${check.nanOnlyInY} values of onnxruntime's Y are NaN where the recomputed h is finite; those steps do not match the model's output.`);
-    }
+    } else nanMismatches += check.nanOnlyInH;
+    nanMismatches += check.nanOnlyInY;
     const convention: GruConvention = {
       gateOrder: ['z', 'r', 'n'],
       linearBeforeReset: v.node.attrs.linearBeforeReset,
@@ -192,21 +268,23 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     for (const d of dirs) {
       layers.push({ layer: i, direction: d.direction, cell: 'gru', hiddenSize: v.H, name: v.node.name, convention, specs, gates: { r: d.r, z: d.z, n: d.n, h: d.h } });
     }
-    progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
+    await progress(0.5 + (0.4 * (i + 1)) / values.length, 'gates');
   }
+  const verdict = mismatchVerdict(maxScaledError, maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance, nanMismatches);
+  if (verdict.warning) warnings.push(verdict.warning);
   const t4 = now();
   const ver = onnxruntimeVersion();
   const input: TraceInput = {
     model: {
       name: opts.name ?? (p.graphName || 'ONNX model'),
       source: 'onnx',
-      engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}` : `onnxruntime-web ${ver} (wasm) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
+      engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}` : `onnxruntime-web ${ver} (${ep}) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
       inputSize: first.I,
     },
     layers,
     batch: first.B,
     steps: first.T,
-    check: { reference: `onnxruntime-web ${ver} Y of every GRU node (valid steps)`, maxAbsError },
+    check: { reference: `onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`} Y of every GRU node (valid steps)`, maxAbsError },
   };
   const withLengths = values.find((v) => v.hasLengths);
   if (withLengths) input.sequenceLengths = [...withLengths.lengths];
@@ -221,13 +299,57 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   return { input, timings: { prepareMs: t1 - t0, sessionMs: t2 - t1, runMs: t3 - t2, gatesMs: t4 - t3, encodeMs: 0 } };
 }
 
+function hasNonFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return true;
+  return false;
+}
+
+/** The trace input of a model with LSTM or RNN nodes: every recurrent node, node by node. */
+async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, key: string, t0: number): Promise<{ input: TraceInput; timings: TraceTimings }> {
+  const progress = opts.onProgress ?? (() => undefined);
+  progress(0.05, 'run');
+  const t1 = performance.now();
+  const run: Parameters<typeof runPreparedRecurrent>[1] = { modelBytes: opts.modelBytes, inputs: opts.inputs, engine: opts.engine === 'native' ? 'native' : 'onnxruntime', wasmDir: opts.wasmDir, modelKey: key };
+  if (opts.numThreads !== undefined) run.numThreads = opts.numThreads;
+  if (opts.signal) run.signal = opts.signal;
+  if (opts.wasmBinary) run.wasmBinary = opts.wasmBinary;
+  if (opts.executionProvider) run.executionProvider = opts.executionProvider;
+  const r = await runPreparedRecurrent(p.recurrent, run);
+  const t2 = performance.now();
+  const input: TraceInput = {
+    model: { name: opts.name ?? (p.graphName || 'ONNX model'), source: 'onnx', engine: r.engine },
+    layers: r.layers,
+    batch: r.batch,
+    steps: r.steps,
+    check: { reference: r.checkText, maxAbsError: r.maxAbsError },
+  };
+  const first = p.recurrent.nodes[0]!;
+  const W = first.W.kind === 'const' ? first.W.tensor.dims[2] : undefined;
+  if (W !== undefined) input.model.inputSize = W;
+  if (r.sequenceLengths) input.sequenceLengths = r.sequenceLengths;
+  const tokens = opts.tokens ?? tokensFor(p.vocab, p.recurrent.inputs, r.feeds, r.steps);
+  if (tokens) {
+    if (tokens.length !== r.steps) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${r.steps} steps; give exactly one label per step`);
+    input.tokens = tokens;
+  }
+  // The same verdict as GRU nodes: an error beyond the tolerance fails the run unless allowed
+  // (|Y| <= 1 for tanh outputs, so the absolute error bounds the scaled one used for GRU).
+  const verdict = mismatchVerdict(r.maxAbsError, r.maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance);
+  if (verdict.warning) r.warnings.push(verdict.warning);
+  if (r.warnings.length > 0) input.warnings = r.warnings;
+  if (opts.producer) input.producer = opts.producer;
+  input.createdAt = new Date().toISOString();
+  progress(0.9, 'gates');
+  return { input, timings: { prepareMs: t1 - t0, sessionMs: 0, runMs: t2 - t1, gatesMs: 0, encodeMs: 0 } };
+}
+
 /** A runner for the batched gate graph of one node direction, or undefined when its activations need the engine. */
-async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: { wasmDir: string; numThreads?: number }): Promise<GateGraphRunner | undefined> {
+async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: RuntimeOptions): Promise<GateGraphRunner | undefined> {
   const dir = v.model.layers[0]!.directions[d]!;
   if (!gateGraphSupports(dir.f, dir.g)) return undefined;
   const session = await getSession(key, () => gateGraphBytes(dir.weights, v.model, v.I, v.H), runtime);
   return async (x, hPrev, rows) => {
-    const out = await session.run({ X: new ort.Tensor('float32', x, [rows, v.I]), Hprev: new ort.Tensor('float32', hPrev, [rows, v.H]) });
+    const out = await session.run({ X: new ort.Tensor('float32', x, [rows, v.I]), Hprev: new ort.Tensor('float32', hPrev, [rows, v.H]) }, QUIET_RUN);
     const get = (k: string): Float32Array => {
       const t = out[k]!;
       const data = t.data as Float32Array;

@@ -18,6 +18,8 @@ export interface GateData {
   spec: DecodedGate;
   /** Steps per stored value: 1 at full detail, the bucket of the finest inline level otherwise. */
   bucket: number;
+  /** Units of this gate: the layer's hiddenSize, or a projected LSTM's projSize for h. */
+  units: number;
   /** [bucket][unit] values of this batch item (a view into the decoded level). */
   values: Float32Array;
   /** Finite extremes over the whole run (all batch items), for ranges taken from the data. */
@@ -71,9 +73,10 @@ export class LayerData {
       const stride = level.buckets * g.units;
       const values = level.mean!.subarray(batch * stride, (batch + 1) * stride);
       const k = Math.round(Math.log2(level.bucket));
+      const U = g.units;
       const pyramid: TimePyramid =
-        k === 0 ? startPyramid(values, this.valid, this.units) : { units: this.units, steps: this.valid, levels: Object.assign([], { [k]: values.subarray(0, bucketCount(this.valid, level.bucket) * this.units) }) };
-      gates[g.name] = { name: g.name, spec: g, bucket: level.bucket, values, extremes: gateExtremes(g, trace.batch, trace.sequenceLengths), maxError: level.maxError, pyramid };
+        k === 0 ? startPyramid(values, this.valid, U) : { units: U, steps: this.valid, levels: Object.assign([], { [k]: values.subarray(0, bucketCount(this.valid, level.bucket) * U) }) };
+      gates[g.name] = { name: g.name, spec: g, bucket: level.bucket, units: U, values, extremes: gateExtremes(g, trace.batch, trace.sequenceLengths), maxError: level.maxError, pyramid };
     }
     this.bucket = bucket;
     this.gates = gates;
@@ -108,7 +111,18 @@ export class LayerData {
    */
   value(g: string, step: number, unit: number): number {
     const d = this.gates[g]!;
-    return d.values[Math.floor(step / d.bucket) * this.units + unit]!;
+    if (unit >= d.units) return NaN;
+    return d.values[Math.floor(step / d.bucket) * d.units + unit]!;
+  }
+
+  /** The gates whose units are the layer's (all but a projected LSTM's h): what unit plots, statistics lines, orders and CSV rows cover. */
+  get unitNames(): readonly string[] {
+    return this.names.filter((g) => !this.ownUnits(g));
+  }
+
+  /** True when gate g has a unit count of its own (a projected LSTM's h), so the layer's unit order and zoom do not apply to it. */
+  ownUnits(g: string): boolean {
+    return this.gates[g]!.units !== this.units;
   }
 
   isMasked(step: number): boolean {
@@ -142,6 +156,7 @@ export class LayerData {
       const k = this.pairWanted;
       for (const g of this.names) {
         const d = this.gates[g]!;
+        if (d.units !== this.units) continue;
         const p = (d.paired ??= { units: Math.ceil(this.units / 2), steps: this.valid, levels: [] });
         if (!p.levels[k] && d.pyramid.levels[k]) {
           p.levels[k] = pairUnits(d.pyramid.levels[k]!, bucketsAt(this.valid, k), this.units, this.pairedOrder);
@@ -157,8 +172,8 @@ export class LayerData {
       const d = this.gates[g]!;
       if (!d.stats) {
         // Statistics over the stored rows: every step at full detail, bucket means otherwise.
-        const acc = (d.statsAcc ??= startStats(this.units));
-        const t1 = Math.min(validRows, acc.steps + Math.max(1, Math.floor(STATS_SLICE_CELLS / this.units)));
+        const acc = (d.statsAcc ??= startStats(d.units));
+        const t1 = Math.min(validRows, acc.steps + Math.max(1, Math.floor(STATS_SLICE_CELLS / d.units)));
         accumulateStats(acc, d.values, acc.steps, t1);
         if (acc.steps >= validRows) {
           d.stats = finishStats(acc);

@@ -81,7 +81,12 @@ export function pictureToSvg(p: Picture): string {
   return parts.join('\n');
 }
 
-function csvField(s: string): string {
+/**
+ * One CSV text field. A token that starts with =, +, -, @, tab or CR would be run as a formula by
+ * spreadsheets (CSV injection, OWASP): a leading apostrophe makes it text. Then quoted when needed.
+ */
+function csvField(text: string): string {
+  const s = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

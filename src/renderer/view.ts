@@ -4,6 +4,7 @@
 import type { GruConvention, ZMeaning } from '../core/trace/document';
 import type { DecodedTrace } from '../core/trace/decoded';
 import { identityOrder, orderByKey, similarityOrder, UNIT_ORDER_LABELS, type UnitOrderKind } from '../core/view/order';
+import { timescaleOf } from '../core/view/memory';
 import { bucketsAt, topLevel } from '../core/view/pyramid';
 import { cellAt, clampRange, panRange, revealCell, zoomRange, type Range } from '../core/view/range';
 import { levelFor } from '../core/view/raster';
@@ -91,7 +92,7 @@ export class TraceView {
   private frame = 0;
   private workPort: MessageChannel | undefined;
   private working = false;
-  private hover: { step: number; row: number } | undefined;
+  private hover: { step: number; row: number; own?: { gate: string; unit: number } } | undefined;
   private drawnLevel = -1;
   /** A heatmap draw waits for its pyramid level (the pump redraws when it lands). */
   private deferred = false;
@@ -329,12 +330,45 @@ export class TraceView {
     this.persist();
   }
 
+  /** The gate whose mean plays the forget role (LSTM f; GRU z, or 1 − z when z takes the new candidate), if any. */
+  private forgetGate(): { name: string; flip: boolean } | undefined {
+    const cell = this.trace.layers[this.state.layer]!.cell;
+    if (cell === 'lstm') return { name: 'f', flip: false };
+    if (cell === 'gru') return { name: 'z', flip: this.zStored() === 'take-new' };
+    return undefined;
+  }
+
+  /** τ = −1 / ln(mean forget) per unit (src/core/view/memory.ts), or undefined before statistics / without a forget gate. */
+  private timescales(): Float64Array | undefined {
+    const fg = this.forgetGate();
+    const s = fg ? this.data.gates[fg.name]?.stats : undefined;
+    if (!fg || !s) return undefined;
+    return Float64Array.from(s.mean, (m) => timescaleOf(fg.flip ? 1 - m : m));
+  }
+
   private applyOrder(): void {
     const kind = this.state.order;
-    const g = this.state.orderGate;
-    const d = this.data.gates[g];
+    // A layer without the chosen gate (a mixed model), or whose gate has units of its own (a projected
+    // LSTM's h), orders by its first gate with the layer's units.
+    const g = this.data.unitNames.includes(this.state.orderGate) ? this.state.orderGate : this.data.unitNames.includes('h') ? 'h' : this.data.unitNames[this.data.unitNames.length - 1]!;
+    const d = this.data.gates[g]!;
     if (kind === 'index') {
       this.order = identityOrder(this.data.units);
+    } else if (kind === 'timescale') {
+      if (!this.forgetGate()) {
+        this.order = identityOrder(this.data.units);
+        this.status.textContent = 'A vanilla RNN layer has no forget gate, so no memory timescale: units in index order.';
+        this.root.dataset['order'] = `${kind}:none`;
+        this.invalidate({ heatmaps: true, axes: true, overlay: true, plots: true });
+        return;
+      }
+      const tau = this.timescales();
+      if (!tau) {
+        this.status.textContent = `Ordering units by ${UNIT_ORDER_LABELS[kind]} once statistics are ready…`;
+        this.pump();
+        return;
+      }
+      this.order = orderByKey(tau);
     } else if (kind === 'similarity') {
       const k = Math.min(similarityLevel(this.data.valid), topLevel(this.data.valid));
       if (!d.pyramid.levels[k]) {
@@ -354,7 +388,7 @@ export class TraceView {
       this.order = orderByKey(key);
     }
     this.status.textContent = '';
-    this.root.dataset['order'] = `${kind}:${g}`;
+    this.root.dataset['order'] = kind === 'timescale' ? `${kind}:${this.forgetGate()!.name}` : `${kind}:${g}`;
     this.invalidate({ heatmaps: true, axes: true, overlay: true, plots: true });
   }
 
@@ -495,6 +529,12 @@ export class TraceView {
     let fineBucket = this.data.bucket;
     this.fine?.beginFrame();
     for (const g of this.data.names) {
+      if (this.data.ownUnits(g)) {
+        // A projected LSTM's h: all its units in index order (the layer's unit zoom and order are for hiddenSize units).
+        const own = this.data.gates[g]!.units;
+        this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, identityOrder(own), steps, { start: 0, end: own }, this.coloursOf(g));
+        continue;
+      }
       const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, need, this.order) : undefined;
       if (paired) {
         this.panels[g]!.draw(paired, this.data.steps, this.data.pairOrder, steps, half, this.coloursOf(g));
@@ -551,7 +591,11 @@ export class TraceView {
   private drawAxes(): void {
     const tokens = this.trace.tokens;
     drawStepAxis(this.stepAxis, this.stepsRange, this.plotWidth, tokens, (s) => this.originalStep(s));
-    for (const g of this.data.names) drawUnitAxis(this.panels[g]!.unitAxis, this.unitsRange, this.gateHeight, this.order);
+    for (const g of this.data.names) {
+      const own = this.data.ownUnits(g) ? this.data.gates[g]!.units : 0;
+      if (own) drawUnitAxis(this.panels[g]!.unitAxis, { start: 0, end: own }, this.gateHeight, identityOrder(own));
+      else drawUnitAxis(this.panels[g]!.unitAxis, this.unitsRange, this.gateHeight, this.order);
+    }
   }
 
   /** Positions of the plots inside the stack, read once per layout (reading them per hover would force a layout). */
@@ -599,7 +643,7 @@ export class TraceView {
       this.cursorBox.style.width = `${Math.max(2, pxS)}px`;
       this.cursorBox.style.height = `${Math.max(2, pxU)}px`;
     } else show(this.cursorBox, false);
-    fillTooltip(this.tooltip, this.cellReport(step, row));
+    fillTooltip(this.tooltip, this.cellReport(step, row, this.hover?.own));
     show(this.tooltip, true);
     // Right of the crosshair, or left of it past the middle (no measuring: a transform flips it).
     this.tooltip.style.left = `${x + 14}px`;
@@ -616,7 +660,7 @@ export class TraceView {
     const d = this.data;
     const H = d.units;
     const series = (fn: (g: GateName, i: number) => number) =>
-      d.names.map((g, index) => ({ gate: g, index, at: (i: number) => (g === 'z' && flip ? 1 - fn(g, i) : fn(g, i)) }));
+      d.unitNames.map((g, index) => ({ gate: g, index, at: (i: number) => (g === 'z' && flip ? 1 - fn(g, i) : fn(g, i)) }));
     const legend = `r blue solid · z orange dashed${flip ? ' (1 − z)' : ''} · n green dotted · h purple thick`;
     this.unitCaption.textContent = `Unit ${unit} over all ${d.steps} steps (${legend})`;
     this.unitPlot.setAttribute('aria-label', `Line plot of unit ${unit}: r, z, n, h over time`);
@@ -635,7 +679,7 @@ export class TraceView {
 
   private unitStatsLine(unit: number): string {
     const parts: string[] = [];
-    for (const g of this.data.names) {
+    for (const g of this.data.unitNames) {
       const s = this.data.gates[g]!.stats;
       if (!s) return 'Statistics: computing…';
       const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -646,6 +690,9 @@ export class TraceView {
       const mean = g === 'z' && this.zFlipped() ? 1 - s.mean[unit]! : s.mean[unit]!;
       parts.push(`${g}: mean ${mean.toFixed(3)}, var ${s.variance[unit]!.toFixed(3)}${sat}${s.nonFinite[unit] ? `, ${s.nonFinite[unit]} non-finite` : ''}`);
     }
+    const tau = this.timescales()?.[unit];
+    const fg = this.forgetGate();
+    if (tau !== undefined && fg) parts.push(`memory timescale τ = ${Number.isFinite(tau) ? tau.toPrecision(3) : tau > 0 ? '∞' : 'NaN'} steps (−1 / ln mean ${fg.flip ? '1 − z' : fg.name})`);
     return `Unit ${unit} over ${this.data.valid} valid steps — ${parts.join(' · ')}`;
   }
 
@@ -695,13 +742,15 @@ export class TraceView {
     return this.trace.downsample ? s * this.trace.downsample.stride : s;
   }
 
-  private cellReport(step: number, row: number): CellReport {
-    const unit = this.order[row]!;
+  private cellReport(step: number, row: number, own?: { gate: string; unit: number }): CellReport {
     const d = this.data;
+    // On a panel with units of its own (a projected LSTM's h): that unit, and the gates that have it.
+    const unit = own ? own.unit : this.order[row]!;
+    const names = own ? d.names.filter((g) => d.gates[g]!.units === d.gates[own.gate]!.units) : d.names.filter((g) => !d.ownUnits(g));
     const values: Record<GateName, number> = {};
     const maxError: Record<GateName, number> = {};
     let approx: string | undefined;
-    for (const g of d.names) {
+    for (const g of names) {
       const spec = d.gates[g]!.spec;
       const exact = this.fine?.exact(spec, step, unit);
       if (exact !== undefined) {
@@ -724,7 +773,7 @@ export class TraceView {
       unit,
       row,
       masked: d.isMasked(step),
-      names: d.names,
+      names,
       values,
       maxError,
       zFlipped: this.zFlipped(),
@@ -744,10 +793,19 @@ export class TraceView {
 
   // ---- input --------------------------------------------------------------------------------
 
-  private cellFromEvent(e: MouseEvent): { step: number; row: number; gate: GateName } | undefined {
+  private cellFromEvent(e: MouseEvent): { step: number; row: number; gate: GateName; own?: { gate: string; unit: number } } | undefined {
     for (const g of this.data.names) {
       const rect = this.panels[g]!.canvas.getBoundingClientRect();
       if (e.clientY >= rect.top && e.clientY < rect.bottom && e.clientX >= rect.left && e.clientX < rect.right) {
+        if (this.data.ownUnits(g)) {
+          const own = this.data.gates[g]!.units;
+          return {
+            step: cellAt(this.stepsRange, e.clientX - rect.left, rect.width, this.data.steps),
+            row: cellAt(this.unitsRange, e.clientY - rect.top, rect.height, this.data.units),
+            gate: g,
+            own: { gate: g, unit: cellAt({ start: 0, end: own }, e.clientY - rect.top, rect.height, own) },
+          };
+        }
         return {
           step: cellAt(this.stepsRange, e.clientX - rect.left, rect.width, this.data.steps),
           row: cellAt(this.unitsRange, e.clientY - rect.top, rect.height, this.data.units),
@@ -779,8 +837,8 @@ export class TraceView {
         return;
       }
       const c = this.cellFromEvent(e);
-      const next = c ? { step: c.step, row: c.row } : undefined;
-      if (next?.step !== this.hover?.step || next?.row !== this.hover?.row) {
+      const next = c ? { step: c.step, row: c.row, ...(c.own ? { own: c.own } : {}) } : undefined;
+      if (next?.step !== this.hover?.step || next?.row !== this.hover?.row || next?.own?.unit !== this.hover?.own?.unit) {
         this.hover = next;
         this.invalidate({ overlay: true });
       }
@@ -964,7 +1022,7 @@ export class TraceView {
         order: this.order,
         valid: this.data.valid,
         tokens: this.trace.tokens,
-        names: this.data.names,
+        names: this.data.unitNames,
         originalStep: (x) => this.originalStep(x),
         value: (g, st, un) => (g === 'z' && this.zFlipped() ? 1 - this.data.value(g, st, un) : this.data.value(g, st, un)),
       });

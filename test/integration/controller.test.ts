@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeTraceItem, demoModelIn, ERROR_MIME, mainItem, openIpynb, runCell, workspaceRoot } from './helpers/notebooks';
 
@@ -52,7 +56,7 @@ describe('notebook controller "Gatescope"', () => {
     assert.deepEqual(decodeTraceItem(mainItem(ok)).decoded.layers.map((l: { layer: number }) => l.layer), [0]);
     const bad = await runCell(editor, 1);
     assert.equal(bad.executionSummary?.success, false);
-    assert.match(errorOf(bad).message, /field `layers`: the model has no layer 3; its GRU layers are 0/);
+    assert.match(errorOf(bad).message, /field `layers`: the model has no layer 3; its recurrent layers are 0/);
   });
 
   it('compares two runs with `compare:`: the comparison trace marks the first step where the texts differ', async () => {
@@ -99,6 +103,48 @@ describe('notebook controller "Gatescope"', () => {
     assert.equal(cell.executionSummary?.success, false);
     const expected = vscode.Uri.joinPath(workspaceRoot(), 'controller', 'nowhere', 'none.onnx').fsPath;
     assert.equal(errorOf(cell).message, `field \`model\`: ${expected} not found`);
+  });
+
+  it('refuses a model outside the workspace (absolute path or symlink) unless the setting allows it', async () => {
+    const demo = vscode.Uri.joinPath(workspaceRoot(), 'controller', 'demo.onnx');
+    const outsideDir = mkdtempSync(path.join(tmpdir(), 'gatescope-outside-'));
+    const outside = path.join(outsideDir, 'elsewhere.onnx');
+    writeFileSync(outside, await vscode.workspace.fs.readFile(demo));
+    const link = path.join(workspaceRoot().fsPath, 'controller', 'link.onnx');
+    symlinkSync(outside, link);
+    const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'outside.ipynb'), [
+      { kind: 'code', source: `model: ${outside}\ninput: random` },
+      { kind: 'code', source: 'model: link.onnx\ninput: random' },
+    ]);
+    const real = realpathSync(outside);
+    for (const i of [0, 1]) {
+      const cell = await runCell(editor, i);
+      assert.equal(cell.executionSummary?.success, false);
+      assert.equal(errorOf(cell).message, `field \`model\`: the file is outside this workspace's folders (it resolves to ${real}); move it into the workspace, or allow such files with the setting gatescope.allowFilesOutsideWorkspace`);
+    }
+    const config = vscode.workspace.getConfiguration('gatescope');
+    await config.update('allowFilesOutsideWorkspace', true, vscode.ConfigurationTarget.Global);
+    try {
+      const cell = await runCell(editor, 1);
+      assert.equal(cell.executionSummary?.success, true);
+    } finally {
+      await config.update('allowFilesOutsideWorkspace', undefined, vscode.ConfigurationTarget.Global);
+      rmSync(link, { force: true });
+      rmSync(outsideDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a FIFO as the model at once instead of hanging', async () => {
+    const fifo = path.join(workspaceRoot().fsPath, 'controller', 'pipe.onnx');
+    spawnSync('mkfifo', [fifo]);
+    try {
+      const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'controller', 'fifo.ipynb'), [{ kind: 'code', source: 'model: pipe.onnx\ninput: random' }]);
+      const cell = await runCell(editor, 0);
+      assert.equal(cell.executionSummary?.success, false);
+      assert.match(errorOf(cell).message, /^field `model`: .*pipe\.onnx is not a regular file \(a pipe, socket or device\)/);
+    } finally {
+      rmSync(fifo, { force: true });
+    }
   });
 
   it('replaces an old output when a cell runs again', async () => {

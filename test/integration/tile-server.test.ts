@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { SidecarRef } from '../../src/core/trace/document';
 import { gateOf } from '../../src/core/trace/decoded';
 import { TileServer } from '../../src/host/tile-server';
+import { nodeTileSources } from '../../src/host/tile-sources-node';
 import { sidecarRefs } from '../../src/host/sidecar-refs';
 import { decodeTraceItem, demoModelIn, mainItem, openIpynb, runCell, withSetting, workspaceRoot } from './helpers/notebooks';
 
@@ -18,7 +19,7 @@ describe('sidecar tile server', () => {
   let tensor: string;
   let units: number;
   let tileSteps: number;
-  const server = new TileServer();
+  const server = new TileServer(nodeTileSources);
 
   before(async function () {
     this.timeout(180000);

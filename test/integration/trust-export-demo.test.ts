@@ -37,6 +37,22 @@ describe('Gatescope: Open Demo', () => {
     // The model was copied beside it, so the spec cell can run there.
     await vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, '..', 'model.onnx'));
   });
+
+  it('opens the GRU vs LSTM demo with both saved traces: a GRU layer (r, z, n, h) and an LSTM layer (i, f, g, o, c, h)', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('gatescope.openTwinDemo');
+    const editor = vscode.window.activeNotebookEditor;
+    assert.ok(editor);
+    assert.equal(editor.notebook.uri.toString(), uri.toString());
+    assert.ok(uri.path.endsWith('/twins.ipynb'), uri.path);
+    const specs = editor.notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    assert.equal(specs.length, 2);
+    const [gru, lstm] = specs.map((c) => decodeTraceItem(mainItem(c)).decoded);
+    assert.deepEqual(gru!.layers[0]!.gates.map((g) => g.name), ['r', 'z', 'n', 'h']);
+    assert.equal(lstm!.layers[0]!.cell, 'lstm');
+    assert.deepEqual(lstm!.layers[0]!.gates.map((g) => g.name), ['i', 'f', 'g', 'o', 'c', 'h']);
+    assert.equal(lstm!.tokens?.join(''), '(a(b "(" c)(a(b(c)a)b)) "))" a(b)');
+    await vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, '..', 'model-lstm.onnx'));
+  });
 });
 
 describe('renderer export through the save dialog', () => {
@@ -69,5 +85,17 @@ describe('renderer export through the save dialog', () => {
       { showSaveDialog: async () => undefined, writeFile: async () => assert.fail('nothing may be written') },
     );
     assert.deepEqual(reply, { type: 'exportResult', requestId: 8, ok: false, cancelled: true });
+  });
+
+  it('answers malformed requests (inherited format names, a non-string name) without opening a dialog', async () => {
+    const noDialog = { showSaveDialog: async () => assert.fail('no dialog for a malformed request'), writeFile: async () => assert.fail('nothing may be written') };
+    for (const bad of [{ format: 'toString' }, { format: '__proto__' }, { suggestedName: 7 }]) {
+      const msg = { type: 'export', requestId: 9, format: 'csv', suggestedName: 'g.csv', data: 'a\n', encoding: 'utf8', ...bad };
+      const reply = await handleExport(msg as never, undefined, noDialog);
+      assert.equal(reply.type, 'exportResult');
+      assert.equal(reply.requestId, 9);
+      assert.equal(reply.ok, false);
+      assert.match((reply as { error?: string }).error ?? '', /the export request is malformed/);
+    }
   });
 });

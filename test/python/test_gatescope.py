@@ -453,7 +453,8 @@ class SidecarTests(unittest.TestCase):
         os.mkdir(nb_dir)
         with FakeIPython({"__vsc_ipynb_file__": os.path.join(nb_dir, "my run.ipynb")}):
             doc = gatescope.trace(w, x, max_mb=0.008)
-        self.assertTrue(doc["sidecar"]["file"].startswith("my run-"))
+        # Named after the notebook file, as the extension names its sidecars (a save in VS Code cleans them up).
+        self.assertTrue(doc["sidecar"]["file"].startswith("my run.ipynb-"), doc["sidecar"]["file"])
         self.assertEqual(os.listdir(nb_dir), [doc["sidecar"]["file"]])
         cwd = os.getcwd()
         os.chdir(self.dir)

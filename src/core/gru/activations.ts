@@ -1,6 +1,9 @@
 // The activation functions of the ONNX RNN/GRU/LSTM operators, with their alpha/beta defaults.
-// Formulas: ONNX operator spec (GRU, "Activation functions"). Defaults are the ones of the
-// standalone ONNX operators of the same name, which onnxruntime's RNN kernels also use.
+// Formulas: ONNX operator spec (GRU, "Activation functions"). Defaults are onnxruntime's, whose RNN
+// kernels (GRU, LSTM, RNN) fill an omitted alpha/beta from a table that has only LeakyRelu (0.01),
+// HardSigmoid (0.2, 0.5) and Elu (1) and take 0 for every other function: so Affine, ThresholdedRelu
+// and ScaledTanh default to alpha = beta = 0, not to the defaults of the standalone ONNX operators
+// (measured against onnxruntime 1.30; test/fixtures/torch/make_fixtures.py 'omitted-*' models).
 // Sigmoid, Tanh, Softplus and Elu are evaluated so that no finite input overflows to NaN/Inf;
 // NaN inputs stay NaN (every branch below propagates NaN).
 
@@ -33,10 +36,10 @@ const TABLE: readonly ActInfo[] = [
   { kind: ActKind.Relu, name: 'Relu' },
   { kind: ActKind.Tanh, name: 'Tanh' },
   { kind: ActKind.Sigmoid, name: 'Sigmoid' },
-  { kind: ActKind.Affine, name: 'Affine', alpha: 1, beta: 0 },
+  { kind: ActKind.Affine, name: 'Affine', alpha: 0, beta: 0 },
   { kind: ActKind.LeakyRelu, name: 'LeakyRelu', alpha: 0.01 },
-  { kind: ActKind.ThresholdedRelu, name: 'ThresholdedRelu', alpha: 1 },
-  { kind: ActKind.ScaledTanh, name: 'ScaledTanh', alpha: 1, beta: 1 },
+  { kind: ActKind.ThresholdedRelu, name: 'ThresholdedRelu', alpha: 0 },
+  { kind: ActKind.ScaledTanh, name: 'ScaledTanh', alpha: 0, beta: 0 },
   { kind: ActKind.HardSigmoid, name: 'HardSigmoid', alpha: 0.2, beta: 0.5 },
   { kind: ActKind.Elu, name: 'Elu', alpha: 1 },
   { kind: ActKind.Softsign, name: 'Softsign' },

@@ -4,6 +4,7 @@
 
 import { activate, compileActivation, type CompiledActivation } from './activations';
 import type { GruDirectionWeights } from './model';
+import { clamp } from '../recurrent/clamp';
 import type { ActivationSpec, ZMeaning } from '../trace/document';
 
 /** One direction's constants for the elementwise math. */
@@ -36,10 +37,6 @@ export function cellParams(
     linearBeforeReset: conv.linearBeforeReset,
     takeNew: conv.zMeaning === 'take-new',
   };
-}
-
-function clamp(v: number, c: number): number {
-  return v < -c ? -c : v > c ? c : v;
 }
 
 /**

@@ -84,6 +84,8 @@ export function matvec(A: Float32Array, aOff: number, lda: number, rows: number,
 export class JsKernel implements MatKernel {
   readonly name = 'js' as const;
   G = 0;
+  Gr = 0;
+  blocks = 3;
   chunk = 0;
   xp: Float32Array = new Float32Array(0);
   hp: Float32Array = new Float32Array(0);
@@ -93,31 +95,35 @@ export class JsKernel implements MatKernel {
   private R: Float32Array = new Float32Array(0);
   private I = 0;
 
-  load(W: Float32Array, R: Float32Array, inputSize: number, hiddenSize: number, chunk: number): void {
+  load(W: Float32Array, R: Float32Array, inputSize: number, hiddenSize: number, chunk: number, blocks = 3, recurrentSize = hiddenSize): void {
     this.W = W;
     this.R = R;
     this.I = inputSize;
+    const sameShape = this.chunk === chunk && this.G === hiddenSize && this.Gr === recurrentSize && this.blocks === blocks;
     this.G = hiddenSize;
-    if (this.chunk !== chunk || this.xp.length !== chunk * 3 * hiddenSize) {
+    this.Gr = recurrentSize;
+    this.blocks = blocks;
+    if (!sameShape) {
       this.chunk = chunk;
-      this.xp = new Float32Array(chunk * 3 * hiddenSize);
-      this.hp = new Float32Array(chunk * 3 * hiddenSize);
-      this.vin = new Float32Array(chunk * hiddenSize);
-      this.vin2 = new Float32Array(chunk * hiddenSize);
+      this.xp = new Float32Array(chunk * blocks * hiddenSize);
+      this.hp = new Float32Array(chunk * blocks * hiddenSize);
+      this.vin = new Float32Array(chunk * recurrentSize);
+      this.vin2 = new Float32Array(chunk * recurrentSize);
     }
   }
 
   projectX(x: Float32Array, xOff: number, rows: number): void {
-    const H3 = 3 * this.G;
-    if (rows === 1) matvec(this.W, 0, this.I, H3, this.I, x, xOff, this.xp, 0);
-    else gemmNT(x, xOff, this.I, rows, this.W, 0, this.I, H3, this.I, this.xp, 0, H3);
+    const N = this.blocks * this.G;
+    if (rows === 1) matvec(this.W, 0, this.I, N, this.I, x, xOff, this.xp, 0);
+    else gemmNT(x, xOff, this.I, rows, this.W, 0, this.I, N, this.I, this.xp, 0, N);
   }
 
   projectV(useVin2: boolean, rows: number, block0: number, nBlocks: number): void {
     const H = this.G;
+    const Hr = this.Gr;
     const src = useVin2 ? this.vin2 : this.vin;
-    const rOff = block0 * H * H;
-    if (rows === 1) matvec(this.R, rOff, H, nBlocks * H, H, src, 0, this.hp, block0 * H);
-    else gemmNT(src, 0, H, rows, this.R, rOff, H, nBlocks * H, H, this.hp, block0 * H, 3 * H);
+    const rOff = block0 * H * Hr;
+    if (rows === 1) matvec(this.R, rOff, Hr, nBlocks * H, Hr, src, 0, this.hp, block0 * H);
+    else gemmNT(src, 0, Hr, rows, this.R, rOff, Hr, nBlocks * H, Hr, this.hp, block0 * H, this.blocks * H);
   }
 }

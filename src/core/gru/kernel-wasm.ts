@@ -4,7 +4,7 @@
 // runtime (new WebAssembly.Module on ~1 KB is allowed on every thread); one instance per kernel.
 
 import { decodeBase64 } from '../encoding/base64';
-import type { FusedStep, MatKernel } from './kernel';
+import type { FusedLstmStep, FusedStep, MatKernel } from './kernel';
 import { KERNEL_WASM_BASE64 } from './kernel.generated';
 
 interface KernelExports {
@@ -13,6 +13,7 @@ interface KernelExports {
   gemm(A: number, M: number, B: number, N: number, K: number, C: number, ldc: number): void;
   stepRZ(xp: number, hp: number, bW: number, bR: number, hprev: number, r: number, z: number, rh: number, G: number): void;
   stepNH(xp: number, hp: number, bW: number, bR: number, hprev: number, r: number, z: number, n: number, h: number, G: number, lbr: number, takeNew: number): void;
+  stepLSTM(xp: number, hp: number, bW: number, bR: number, i: number, f: number, g: number, o: number, c: number, h: number, G: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -44,8 +45,11 @@ const PAGE = 65536;
 const up4 = (n: number) => (n + 3) & ~3;
 
 export class WasmKernel implements MatKernel, FusedStep {
+  readonly fusedLstm: FusedLstmStep;
   readonly name = 'wasm' as const;
   G = 0;
+  Gr = 0;
+  blocks = 3;
   chunk = 0;
   xp: Float32Array = new Float32Array(0);
   hp: Float32Array = new Float32Array(0);
@@ -55,23 +59,38 @@ export class WasmKernel implements MatKernel, FusedStep {
   z: Float32Array = new Float32Array(0);
   n: Float32Array = new Float32Array(0);
   readonly fused: FusedStep = this;
+  /** LSTM step outputs (G floats each); c is the running cell state. */
+  lstm = { i: new Float32Array(0), f: new Float32Array(0), g: new Float32Array(0), o: new Float32Array(0), c: new Float32Array(0), h: new Float32Array(0) };
   private H = 0;
   private readonly ex: KernelExports;
   private I = 0;
   private Ip = 0;
   private xs: Float32Array = new Float32Array(0);
   /** Byte offsets of W, R, the x staging rows, xp, vin, vin2, hp. */
-  private at = { W: 0, R: 0, xs: 0, xp: 0, vin: 0, vin2: 0, hp: 0, bW: 0, bR: 0, r: 0, z: 0, n: 0 };
+  private at = { W: 0, R: 0, xs: 0, xp: 0, vin: 0, vin2: 0, hp: 0, bW: 0, bR: 0, r: 0, z: 0, n: 0, li: 0, lf: 0, lg: 0, lo: 0, lc: 0, lh: 0 };
 
   constructor(module: WebAssembly.Module) {
     this.ex = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    const self = this;
+    this.fusedLstm = {
+      get i() { return self.lstm.i; },
+      get f() { return self.lstm.f; },
+      get g() { return self.lstm.g; },
+      get o() { return self.lstm.o; },
+      get c() { return self.lstm.c; },
+      get h() { return self.lstm.h; },
+      setBiases: (bW, bR) => this.setBiases(bW, bR),
+      stepLstm: (row, feedBack) => this.stepLstm(row, feedBack),
+    };
   }
 
-  load(W: Float32Array, R: Float32Array, inputSize: number, hiddenSize: number, chunk: number): void {
+  load(W: Float32Array, R: Float32Array, inputSize: number, hiddenSize: number, chunk: number, blocks = 3, recurrentSize = hiddenSize): void {
     const H = hiddenSize;
+    const K = blocks;
     const G = up4(H);
+    const Gr = up4(recurrentSize);
     const Ip = up4(inputSize);
-    const sizes = { W: 3 * G * Ip, R: 3 * G * G, xs: chunk * Ip, xp: chunk * 3 * G, vin: chunk * G, vin2: chunk * G, hp: chunk * 3 * G, bW: 3 * G, bR: 3 * G, r: G, z: G, n: G };
+    const sizes = { W: K * G * Ip, R: K * G * Gr, xs: chunk * Ip, xp: chunk * K * G, vin: chunk * Gr, vin2: chunk * Gr, hp: chunk * K * G, bW: K * G, bR: K * G, r: G, z: G, n: G, li: G, lf: G, lg: G, lo: G, lc: G, lh: G };
     let offset = 0;
     for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
       this.at[key] = offset * 4;
@@ -82,11 +101,11 @@ export class WasmKernel implements MatKernel, FusedStep {
     if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / PAGE));
     const all = new Float32Array(mem.buffer);
     all.fill(0, 0, offset);
-    for (let row = 0; row < 3 * H; row++) {
+    for (let row = 0; row < K * H; row++) {
       const g = Math.floor(row / H);
       const i = row - g * H;
       all.set(W.subarray(row * inputSize, (row + 1) * inputSize), this.at.W / 4 + (g * G + i) * Ip);
-      all.set(R.subarray(row * H, (row + 1) * H), this.at.R / 4 + (g * G + i) * G);
+      all.set(R.subarray(row * recurrentSize, (row + 1) * recurrentSize), this.at.R / 4 + (g * G + i) * Gr);
     }
     const view = (key: keyof typeof sizes) => new Float32Array(mem.buffer, this.at[key], sizes[key]);
     this.xs = view('xs');
@@ -97,8 +116,11 @@ export class WasmKernel implements MatKernel, FusedStep {
     this.r = view('r');
     this.z = view('z');
     this.n = view('n');
+    this.lstm = { i: view('li'), f: view('lf'), g: view('lg'), o: view('lo'), c: view('lc'), h: view('lh') };
     this.H = H;
     this.G = G;
+    this.Gr = Gr;
+    this.blocks = K;
     this.I = inputSize;
     this.Ip = Ip;
     this.chunk = chunk;
@@ -111,19 +133,21 @@ export class WasmKernel implements MatKernel, FusedStep {
       const dst = m * Ip;
       for (let j = 0; j < I; j++) xs[dst + j] = x[src + j];
     }
-    this.ex.gemm(this.at.xs, rows, this.at.W, 3 * this.G, Ip, this.at.xp, 3 * this.G);
+    const N = this.blocks * this.G;
+    this.ex.gemm(this.at.xs, rows, this.at.W, N, Ip, this.at.xp, N);
   }
 
   projectV(useVin2: boolean, rows: number, block0: number, nBlocks: number): void {
-    const G = this.G;
+    const { G, Gr } = this;
     const src = useVin2 ? this.at.vin2 : this.at.vin;
-    this.ex.gemm(src, rows, this.at.R + block0 * G * G * 4, nBlocks * G, G, this.at.hp + block0 * G * 4, 3 * G);
+    this.ex.gemm(src, rows, this.at.R + block0 * G * Gr * 4, nBlocks * G, Gr, this.at.hp + block0 * G * 4, this.blocks * G);
   }
 
+  /** The fused steps' biases, [blocks * H] each in internal order. */
   setBiases(bW: Float32Array, bR: Float32Array): void {
     const { H, G } = this;
     const all = new Float32Array(this.ex.memory.buffer);
-    for (let g = 0; g < 3; g++) {
+    for (let g = 0; g < this.blocks; g++) {
       all.set(bW.subarray(g * H, (g + 1) * H), this.at.bW / 4 + g * G);
       all.set(bR.subarray(g * H, (g + 1) * H), this.at.bR / 4 + g * G);
     }
@@ -136,6 +160,13 @@ export class WasmKernel implements MatKernel, FusedStep {
     ex.stepRZ(xp, at.hp, at.bW, at.bR, at.vin, at.r, at.z, at.vin2, G);
     if (!linearBeforeReset) this.projectV(true, 1, 2, 1);
     ex.stepNH(xp, at.hp, at.bW, at.bR, at.vin, at.r, at.z, at.n, at.vin, G, linearBeforeReset ? 1 : 0, takeNew ? 1 : 0);
+  }
+
+  private stepLstm(row: number, feedBack: boolean): void {
+    const { ex, at, G } = this;
+    this.projectV(false, 1, 0, 4);
+    ex.stepLSTM(at.xp + row * 4 * G * 4, at.hp, at.bW, at.bR, at.li, at.lf, at.lg, at.lo, at.lc, at.lh, G);
+    if (feedBack) this.vin.set(this.lstm.h);
   }
 }
 

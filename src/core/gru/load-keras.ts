@@ -25,13 +25,15 @@ export interface KerasGruWeights {
   name?: string;
 }
 
-const RECURRENT: Record<KerasRecurrentActivation, ActivationSpec> = {
+/** Keras recurrent_activation names -> ONNX activations (shared with the LSTM loader). */
+export const KERAS_RECURRENT: Record<KerasRecurrentActivation, ActivationSpec> = {
   sigmoid: { name: 'Sigmoid' },
   hard_sigmoid: { name: 'HardSigmoid', alpha: 1 / 6, beta: 0.5 },
   hard_sigmoid_tf1: { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 },
 };
 
-const CANDIDATE: Record<KerasActivation, ActivationSpec> = {
+/** Keras activation names -> ONNX activations (shared with the LSTM loader). */
+export const KERAS_CANDIDATE: Record<KerasActivation, ActivationSpec> = {
   tanh: { name: 'Tanh' },
   sigmoid: { name: 'Sigmoid' },
   relu: { name: 'Relu' },
@@ -52,8 +54,8 @@ export function fromKeras(w: KerasGruWeights): GruModel {
   checkSize('Keras GRU units (kernel dims[1] / 3)', H);
   const recAct = w.recurrentActivation ?? 'sigmoid';
   const act = w.activation ?? 'tanh';
-  if (!(recAct in RECURRENT)) throw new RangeError(`Keras recurrent_activation '${recAct}' is not supported; expected ${Object.keys(RECURRENT).join(', ')}`);
-  if (!(act in CANDIDATE)) throw new RangeError(`Keras activation '${act}' is not supported; expected ${Object.keys(CANDIDATE).join(', ')}`);
+  if (!(recAct in KERAS_RECURRENT)) throw new RangeError(`Keras recurrent_activation '${recAct}' is not supported; expected ${Object.keys(KERAS_RECURRENT).join(', ')}`);
+  if (!(act in KERAS_CANDIDATE)) throw new RangeError(`Keras activation '${act}' is not supported; expected ${Object.keys(KERAS_CANDIDATE).join(', ')}`);
   const kernel = checkTensor('Keras GRU kernel', k, [I, 3 * H], 'input size x gates z, r, h');
   const rec = checkTensor('Keras GRU recurrent_kernel', w.recurrentKernel, [H, 3 * H], 'units x gates z, r, h');
   let bW: Float32Array = new Float32Array(3 * H);
@@ -82,8 +84,8 @@ export function fromKeras(w: KerasGruWeights): GruModel {
           {
             direction: 'forward',
             weights: { W: transposeColumns(kernel, I, H, KERAS_ORDER), R: transposeColumns(rec, H, H, KERAS_ORDER), bW, bR },
-            f: { ...RECURRENT[recAct] },
-            g: { ...CANDIDATE[act] },
+            f: { ...KERAS_RECURRENT[recAct] },
+            g: { ...KERAS_CANDIDATE[act] },
           },
         ],
       },

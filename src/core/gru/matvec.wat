@@ -203,4 +203,34 @@
           (f32x4.add (local.get $a) (f32x4.mul (v128.load (i32.add (local.get $z) (local.get $i))) (f32x4.sub (local.get $b) (local.get $a)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $l))))
+;; ---- Fused elementwise LSTM step for Sigmoid, Tanh, Tanh, no clip, no peepholes, no input_forget. ----
+  ;; Blocks i, f, g, o at 0, G, 2G, 3G in xp/hp/bW/bR: i = sig(xi + bWi + (hi + bRi)), likewise f, o;
+  ;; g = tanh(...); c = f c + i g (c updated in place); h = o tanh(c). Writes i, f, g, o, c, h (G floats each).
+  (func (export "stepLSTM") (param $xp i32) (param $hp i32) (param $bW i32) (param $bR i32)
+      (param $i i32) (param $f i32) (param $g i32) (param $o i32) (param $c i32) (param $h i32) (param $G i32)
+    (local $k i32) (local $end i32) (local $gb i32) (local $iv v128) (local $fv v128) (local $gv v128) (local $ov v128) (local $cv v128)
+    (local.set $gb (i32.shl (local.get $G) (i32.const 2)))
+    (local.set $end (local.get $gb))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $iv (call $sigmoid (call $pre (local.get $xp) (local.get $hp) (local.get $bW) (local.get $bR) (local.get $k))))
+        (local.set $fv (call $sigmoid (call $pre (local.get $xp) (local.get $hp) (local.get $bW) (local.get $bR) (i32.add (local.get $k) (local.get $gb)))))
+        (local.set $gv (call $tanh (call $pre (local.get $xp) (local.get $hp) (local.get $bW) (local.get $bR) (i32.add (local.get $k) (i32.shl (local.get $gb) (i32.const 1))))))
+        (local.set $ov (call $sigmoid (call $pre (local.get $xp) (local.get $hp) (local.get $bW) (local.get $bR) (i32.add (local.get $k) (i32.mul (local.get $gb) (i32.const 3))))))
+        (local.set $cv (f32x4.add (f32x4.mul (local.get $fv) (v128.load (i32.add (local.get $c) (local.get $k)))) (f32x4.mul (local.get $iv) (local.get $gv))))
+        (v128.store (i32.add (local.get $i) (local.get $k)) (local.get $iv))
+        (v128.store (i32.add (local.get $f) (local.get $k)) (local.get $fv))
+        (v128.store (i32.add (local.get $g) (local.get $k)) (local.get $gv))
+        (v128.store (i32.add (local.get $o) (local.get $k)) (local.get $ov))
+        (v128.store (i32.add (local.get $c) (local.get $k)) (local.get $cv))
+        (v128.store (i32.add (local.get $h) (local.get $k)) (f32x4.mul (local.get $ov) (call $tanh (local.get $cv))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $l))))
+
+  ;; Pre-activation at byte offset $at of every row buffer: xp + bW + (hp + bR), the order PyTorch adds them.
+  (func $pre (param $xp i32) (param $hp i32) (param $bW i32) (param $bR i32) (param $at i32) (result v128)
+    (f32x4.add
+      (f32x4.add (v128.load (i32.add (local.get $xp) (local.get $at))) (v128.load (i32.add (local.get $bW) (local.get $at))))
+      (f32x4.add (v128.load (i32.add (local.get $hp) (local.get $at))) (v128.load (i32.add (local.get $bR) (local.get $at))))))
 )

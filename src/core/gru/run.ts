@@ -18,8 +18,9 @@ import type { FusedStep, MatKernel } from './kernel';
 import { pickKernel, type KernelChoice } from './kernels';
 import { toBatchFirst } from './layout';
 import type { GruModel } from './model';
-import { MAX_OUTPUT_VALUES } from './tensor-checks';
-import { formatDims } from '../io/tensor';
+import { RunCancelledError } from '../recurrent/progress';
+import { checkInitialState, checkRunInputs as checkRecurrentInputs } from '../recurrent/run-inputs';
+import { concatDirections } from '../recurrent/stack';
 import { validateModel } from './validate-model';
 
 /** Gates of one layer and direction, each [B][T][H] row-major in input time order. */
@@ -55,9 +56,9 @@ export interface RunGruOptions {
 }
 
 /** Thrown when `signal.aborted` is seen during a run. */
-export class GruCancelledError extends Error {
+export class GruCancelledError extends RunCancelledError {
   constructor() {
-    super('GRU run cancelled');
+    super('GRU');
     this.name = 'GruCancelledError';
   }
 }
@@ -67,42 +68,10 @@ const CHUNK = 128;
 const CHECK_EVERY = 256;
 
 function checkRunInputs(model: GruModel, x: Float32Array, opts: RunGruOptions): Int32Array {
-  const { batch: B, steps: T } = opts;
-  if (!Number.isInteger(B) || B < 1) throw new RangeError(`batch is ${B}; expected a positive integer`);
-  if (!Number.isInteger(T) || T < 1) throw new RangeError(`steps is ${T}; expected a positive integer`);
-  let total = 0;
-  for (const layer of model.layers) total += 4 * layer.directions.length * B * T * layer.hiddenSize;
-  if (total > MAX_OUTPUT_VALUES) {
-    throw new RangeError(`GRU run would record ${total} gate values (${(total * 4 / 2 ** 30).toFixed(1)} GiB) for batch ${B}, steps ${T}; at most ${MAX_OUTPUT_VALUES} fit: run fewer steps or a smaller batch`);
-  }
-  const I = model.layers[0].inputSize;
-  const expected = opts.batchFirst === false ? [T, B, I] : [B, T, I];
-  if (!(x instanceof Float32Array) || x.length !== B * T * I) {
-    const got = x instanceof Float32Array ? `${x.length} values` : 'not a Float32Array';
-    throw new RangeError(`GRU input x has ${got}; expected ${B * T * I} float32 values, shape ${formatDims(expected)} (${opts.batchFirst === false ? 'steps, batch, input' : 'batch, steps, input'})`);
-  }
-  const lengths = new Int32Array(B).fill(T);
-  if (opts.sequenceLengths !== undefined) {
-    const s = opts.sequenceLengths;
-    if (s.length !== B) throw new RangeError(`sequenceLengths has shape [${s.length}]; expected [${B}] (one length per batch item)`);
-    for (let b = 0; b < B; b++) {
-      const v = s[b];
-      if (!Number.isInteger(v) || v < 0 || v > T) throw new RangeError(`sequenceLengths[${b}] is ${v}; expected an integer from 0 to ${T}`);
-      lengths[b] = v;
-    }
-  }
-  if (opts.initialH !== undefined) {
-    const L = model.layers;
-    const D = L[0].directions.length;
-    const H = L[0].hiddenSize;
-    if (L.some((l) => l.hiddenSize !== H || l.directions.length !== D)) {
-      throw new RangeError('initialH needs every layer to have the same hidden size and direction count; run layers separately');
-    }
-    const dims = [L.length * D, B, H];
-    if (!(opts.initialH instanceof Float32Array) || opts.initialH.length !== dims[0] * B * H) {
-      throw new RangeError(`initialH has ${opts.initialH?.length} values; expected shape ${formatDims(dims)} (layers x directions, batch, hidden)`);
-    }
-  }
+  let perStep = 0;
+  for (const layer of model.layers) perStep += 4 * layer.directions.length * layer.hiddenSize;
+  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, opts);
+  checkInitialState('initialH', opts.initialH, model.layers.map((l) => ({ width: l.hiddenSize, directions: l.directions.length })), opts.batch);
   return lengths;
 }
 
@@ -208,14 +177,4 @@ function tick(progress: Progress): void {
   progress.sinceCheck = 0;
   if (progress.opts.signal?.aborted) throw new GruCancelledError();
   progress.opts.onProgress?.(Math.min(1, progress.done / progress.total));
-}
-
-/** Two [rows, H] arrays -> [rows, 2H]: [forward h, reverse h] per step, the next layer's input. */
-function concatDirections(fwd: Float32Array, rev: Float32Array, rows: number, H: number): Float32Array {
-  const out = new Float32Array(rows * 2 * H);
-  for (let m = 0; m < rows; m++) {
-    out.set(fwd.subarray(m * H, (m + 1) * H), m * 2 * H);
-    out.set(rev.subarray(m * H, (m + 1) * H), m * 2 * H + H);
-  }
-  return out;
 }

@@ -1,5 +1,7 @@
 // A plain input tensor as read from a .npy or .json file, before it becomes a model input.
 
+import { oneLinePrintable } from './printable';
+
 export type InputDtype = 'float32' | 'int64' | 'int32';
 
 export interface InputTensor {
@@ -13,6 +15,9 @@ export interface InputTensor {
 /** A file that could not be read as a tensor; `message` says what was found and what to do. */
 export class InputFormatError extends Error {
   override name = 'InputFormatError';
+  constructor(message: string) {
+    super(oneLinePrintable(message));
+  }
 }
 
 export function elementCount(shape: readonly number[]): number {

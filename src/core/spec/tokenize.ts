@@ -36,12 +36,18 @@ export function tokenize(text: string, vocab: readonly string[]): Tokenized {
   return { ids, labels };
 }
 
-/** Labels for token ids; ids outside the vocabulary are shown as "#id". */
+/**
+ * Labels for token ids as the model reads them. ONNX Gather (the embedding lookup) accepts
+ * indices in [-V, V - 1] and reads a negative one as row V + id, so -1 is the last entry. Ids
+ * outside that range (onnxruntime rejects them) are shown as "#id". V is the vocabulary's length.
+ */
 export function labelsFor(ids: ArrayLike<number | bigint>, vocab: readonly string[]): string[] {
   const out: string[] = [];
+  const V = vocab.length;
   for (let i = 0; i < ids.length; i++) {
     const id = Number(ids[i]);
-    out.push(id >= 0 && id < vocab.length ? vocab[id]! : `#${id}`);
+    const row = id < 0 ? V + id : id;
+    out.push(row >= 0 && row < V ? vocab[row]! : `#${id}`);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Unit orders for the heatmap rows. Every order is a permutation: order[d] = unit shown at row d.
 
-export type UnitOrderKind = 'index' | 'mean' | 'variance' | 'saturation' | 'similarity';
+export type UnitOrderKind = 'index' | 'mean' | 'variance' | 'saturation' | 'similarity' | 'timescale';
 
 export const UNIT_ORDER_LABELS: Record<UnitOrderKind, string> = {
   index: 'index',
@@ -8,6 +8,7 @@ export const UNIT_ORDER_LABELS: Record<UnitOrderKind, string> = {
   variance: 'variance (high first)',
   saturation: 'saturation (most saturated first)',
   similarity: 'similarity (neighbours correlate)',
+  timescale: 'memory timescale τ (longest first; LSTM f, GRU z)',
 };
 
 export function identityOrder(units: number): Int32Array {

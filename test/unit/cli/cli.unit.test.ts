@@ -3,12 +3,14 @@
 // files listed in scripts/ort-files.js: so this also proves those two files are all the CLI loads.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { decodeTrace } from '../../../src/core/trace/decode';
+import { decodeModel, onnx } from '../../../src/onnx/proto';
 import { FIXTURES } from '../onnx/fixtures';
 import { gateOf } from '../../../src/core/trace/decoded';
+import { schemaErrors } from '../core/trace/schema.unit.test';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const esbuild = require('esbuild') as typeof import('esbuild');
@@ -74,8 +76,8 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     const r = run('trace', fx('gru1.onnx'), '--input', fx('gru1.input.npy'));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
-    // Version 2 (docs/trace-format.schema.json describes version 1 only until the v2 schema exists).
     assert.equal(JSON.parse(r.stdout).version, 2);
+    assert.equal(schemaErrors(JSON.parse(r.stdout)), '', 'the CLI writes what the JSON Schema accepts');
     const doc = decodeTrace(JSON.parse(r.stdout));
     assert.deepEqual(
       doc.layers[0]!.gates.map((g) => [g.name, g.units, g.levels.length, g.levels[0]!.dtype]),
@@ -140,7 +142,8 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     const r = run('trace', 'random.onnx', '--input', input);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^gatescope: random\.onnx: the model file (is not a valid ONNX protobuf|holds no ONNX graph|is not a complete ONNX model)[^\n]*export it again\n$/);
-    fails(1, `gatescope: ${fx('bad_lstm.onnx')}: the model has no GRU node; it has LSTM (not supported yet), RNN (not supported yet): Gatescope shows the gates of ONNX GRU nodes only (export nn.GRU with torch.onnx.export)`, 'trace', fx('bad_lstm.onnx'), '--input', input);
+    // An LSTM + RNN model is traced now; given the GRU fixture's input it fails at the input check.
+    fails(1, `gatescope: ${fx('bad_lstm.onnx')}: input 'X' has dims [7, 1, 5]; the model expects [4, 1, 3] (dim 0 must be 4, found 7)`, 'trace', fx('bad_lstm.onnx'), '--input', input);
   });
 
   it('rejects bad inputs with one line each', () => {
@@ -152,6 +155,37 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     fails(1, `gatescope: ${model}: input 'x' has dims [7, 1, 4]; the model expects [7, 1, 5] (dim 2 must be 5, found 4)`, 'trace', model, '--input', 'width4.json');
     fails(2, `gatescope: --input ${fx('h0input.input.npy')} has no name, but the model has 2 inputs ('x', 'h0'): give each as --input NAME=FILE`, 'trace', fx('h0input.onnx'), '--input', fx('h0input.input.npy'));
     fails(2, "gatescope: model input 'h0' (float32 [1, 2, 5]) has no value: add --input h0=FILE", 'trace', fx('h0input.onnx'), '--input', `x=${fx('h0input.input.npy')}`);
+  });
+
+  it('fails a short write to standard output (file size limit, as on a full disk) instead of exiting 0', () => {
+    const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8' });
+    // SIGXFSZ ignored: write(2) then returns a short count and EFBIG, as a filling disk does.
+    const model = fx('bigru.onnx');
+    const input = fx('bigru.input.npy');
+    const r = sh(`trap '' XFSZ; ulimit -f 2; exec "${process.execPath}" "${main}" trace "${model}" --input "${input}" > short.json`);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^gatescope: cannot write standard output: the file size limit was reached after 1024 bytes; free space or write elsewhere\n$/);
+    const o = sh(`trap '' XFSZ; ulimit -f 2; exec "${process.execPath}" "${main}" trace "${model}" --input "${input}" --out short-out.json`);
+    assert.equal(o.status, 1);
+    assert.match(o.stderr, /^gatescope: cannot write 'short-out\.json': the file size limit was reached/);
+    assert.ok(!existsSync(path.join(dir, 'short-out.json')), 'no partial --out file');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('refuses an --out that is one of the inputs, before reading anything', () => {
+    const copy = path.join(dir, 'in-copy.npy');
+    copyFileSync(fx('gru1.input.npy'), copy);
+    fails(2, `gatescope: --out '${copy}' is the input file '${copy}'; write the trace elsewhere so the input file is not overwritten`, 'trace', fx('gru1.onnx'), '--input', copy, '--out', copy);
+    assert.deepEqual(readFileSync(copy), readFileSync(fx('gru1.input.npy')));
+  });
+
+  it('prints no DEP0005 warning for a model with an empty bytes field (protobufjs, bundled)', () => {
+    const m = decodeModel(readFileSync(fx('onnx_lbr0.onnx')));
+    m.graph!.initializer!.push(onnx.TensorProto.create({ name: 'unused_empty', dataType: 1, dims: [0], rawData: new Uint8Array(0) }));
+    writeFileSync(path.join(dir, 'empty-bytes.onnx'), onnx.ModelProto.encode(m).finish());
+    const r = run('trace', 'empty-bytes.onnx', '--input', fx('onnx_lbr0.input.npy'));
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
   });
 
   it('rejects usage errors with status 2, and shows a stack only with --verbose', () => {

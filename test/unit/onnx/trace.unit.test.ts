@@ -154,7 +154,7 @@ describe('ONNX trace inputs and failures', function () {
     const tokens = fixtureInputs('tagger').tokens!;
     const asFloat = { dims: tokens.dims, dtype: 'float32' as const, data: Float32Array.from(tokens.data as BigInt64Array, Number) };
     assert.deepEqual((await trace('tagger', 'onnxruntime', { tokens: asFloat })).input.tokens![1], 'cat');
-    await assert.rejects(trace('tagger', 'onnxruntime', { tokens: { ...asFloat, data: asFloat.data.map((v) => v + 0.5) } }), /input 'tokens' holds float32 value 1\.5 at flat index 0, but the model expects int64/);
+    await assert.rejects(trace('tagger', 'onnxruntime', { tokens: { ...asFloat, data: asFloat.data.map((v) => v + 0.5) } }), /input 'tokens' holds a non-integer value at flat index 0 \(float32\), but the model expects int64/);
   });
 
   it('names the expected dims for a wrong rank or width', async () => {

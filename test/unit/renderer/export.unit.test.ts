@@ -23,6 +23,13 @@ describe('CSV of the visible selection', () => {
     );
   });
 
+  it('neutralises tokens a spreadsheet would run as formulas (=, +, -, @, tab, CR first)', () => {
+    const tokens = ['=HYPERLINK("http://x")', '+1', '-2+3', '@SUM(A1)', '\tx', '\rx', 'plain'];
+    const csv = visibleCsv({ steps: [0, tokens.length], rows: [0, 1], order: Int32Array.from([0]), valid: tokens.length, tokens, names: ['r', 'z', 'n', 'h'], originalStep: (s) => s, value: () => 0 });
+    const cells = csv.split('\n').slice(1, -1).map((line) => line.slice(line.indexOf(',') + 1, line.lastIndexOf(',0,0,0,0,0') - 2));
+    assert.deepEqual(cells, ['"\'=HYPERLINK(""http://x"")"', "'+1", "'-2+3", "'@SUM(A1)", "'\tx", '"\'\rx"', 'plain']);
+  });
+
   it('leaves masked cells empty and marks them, using original step numbers', () => {
     const csv = visibleCsv({ steps: [1, 2], rows: [0, 1], order: Int32Array.from([0, 1]), valid: 1, originalStep: (s) => s * 4, names, value });
     assert.equal(csv, 'step,token,unit,r,z,n,h,masked\n4,,0,,,,,1\n');

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { checkFile, importsOf, lint } = require('../../../scripts/lint-boundaries.js');
+const { checkFile, importsOf, lint, webClosureProblems } = require('../../../scripts/lint-boundaries.js');
 
 const SRC = path.resolve(__dirname, '../../../src');
 const at = (p: string) => path.join(SRC, p);
@@ -37,6 +38,24 @@ describe('runtime boundaries (scripts/lint-boundaries.js)', () => {
     assert.match(checkFile(SRC, at('core/gru/a.ts'), `import { x } from '../../host/b';`)[0], /src\/core may import only from src\/core/);
     assert.equal(checkFile(SRC, at('renderer/a.ts'), `import { x } from '../onnx/b';`).length, 1);
     assert.deepEqual(checkFile(SRC, at('renderer/a.ts'), `import { x } from '../core/trace/document';`), []);
+  });
+
+  it('rejects a Node built-in anywhere the web entry reaches, naming the import chain', () => {
+    // run-spec.ts as it was before the job runner was factored out: it imported the worker client.
+    const read = (f: string): string => (f === at('host/run-spec.ts') ? `import { traceInWorker } from './worker-client';` : readFileSync(f, 'utf8'));
+    const problems: string[] = webClosureProblems(SRC, read);
+    assert.ok(problems.length >= 1, 'expected a problem');
+    assert.ok(
+      problems.some((p) => /host-web\/extension\.ts -> .*host\/run-spec\.ts -> host\/worker-client\.ts: imports Node built-in 'node:worker_threads'/.test(p)),
+      problems.join('\n'),
+    );
+  });
+
+  it('rejects src/node code and Node-only packages reached from the web entry', () => {
+    const read = (f: string): string => (f === at('host/run-spec.ts') ? `import { a } from '../node/sidecar-file';\nimport b from 'playwright-core';` : readFileSync(f, 'utf8'));
+    const problems: string[] = webClosureProblems(SRC, read);
+    assert.ok(problems.some((p) => /host\/run-spec\.ts: imports '\.\.\/node\/sidecar-file' from src\/node/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /imports package 'playwright-core', not one the web entry may bundle/.test(p)), problems.join('\n'));
   });
 
   it('the source tree itself has no forbidden imports', () => {

@@ -16,11 +16,13 @@ const FORMULAS: Record<string, (x: number, a: number, b: number) => number> = {
   Softplus: (x) => Math.log(1 + Math.exp(x)),
 };
 
+// onnxruntime's RNN-kernel defaults: 0 for Affine, ThresholdedRelu and ScaledTanh (checked against
+// onnxruntime-web itself in onnx-ort.unit.test.ts, models 'omitted-*').
 const DEFAULTS: Record<string, { alpha?: number; beta?: number }> = {
-  Affine: { alpha: 1, beta: 0 },
+  Affine: { alpha: 0, beta: 0 },
   LeakyRelu: { alpha: 0.01 },
-  ThresholdedRelu: { alpha: 1 },
-  ScaledTanh: { alpha: 1, beta: 1 },
+  ThresholdedRelu: { alpha: 0 },
+  ScaledTanh: { alpha: 0, beta: 0 },
   HardSigmoid: { alpha: 0.2, beta: 0.5 },
   Elu: { alpha: 1 },
 };

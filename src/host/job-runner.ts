@@ -1,0 +1,41 @@
+// How the host runs a job (inspect a model, trace it) without caring where: the Node extension host
+// runs the pipeline in a worker thread (worker-client.ts), the web extension host in-process
+// (src/host-web/in-process-runner.ts). Both run the same pipeline (job-pipeline.ts). No Node import
+// here: the web entry's import closure passes through this file (scripts/lint-boundaries.js).
+
+import type { CancellationToken } from 'vscode';
+import type { TraceDocument } from '../core/trace/document';
+import type { ModelSummary, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
+
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/** A job that failed inside the pipeline; `message` is the pipeline's own error text. */
+export class JobError extends Error {
+  constructor(readonly kind: string, message: string) {
+    super(message);
+    this.name = kind;
+  }
+}
+
+export interface JobHooks {
+  token?: CancellationToken;
+  onProgress?: (message: string, fraction?: number) => void;
+}
+
+export interface TraceJobResult {
+  document: TraceDocument;
+  preview?: Uint8Array;
+  runtime: RuntimeReport;
+  /** The pipeline's stages, and workerMs: the whole job as the host saw it (ms). */
+  timings: TraceTimings & { workerMs: number };
+}
+
+export interface JobRunner {
+  inspect(modelBytes: Uint8Array, hooks?: JobHooks): Promise<ModelSummary>;
+  trace(job: TraceJob, hooks?: JobHooks): Promise<TraceJobResult>;
+}

@@ -1,0 +1,74 @@
+// The size of a trace from shapes alone, so a run that cannot finish is refused before onnxruntime
+// or the gate recompute start (issue 15: T = 10^7 ended in "Invalid string length" after a minute
+// and 5.6 GB). Checked twice: before the run for nodes whose X is a graph input (T and B are the
+// feed's dims), and after onnxruntime's run for every node (T and B from its X), before the gates.
+
+import { OnnxTraceError } from './errors';
+
+/** One GRU node's run: T steps, B batch items, H units, D directions. */
+export interface NodeShape {
+  name: string;
+  T: number;
+  B: number;
+  H: number;
+  D: number;
+}
+
+export interface TraceEstimate {
+  /** Gate values of the whole trace: r, z, n, h for every direction, step, batch item and unit. */
+  values: number;
+  /** Peak memory, bytes: the float32 gates, the same again for the per-node arrays the recompute
+   * holds (X, Y, h_{t-1} and the gate graph's chunks), and the encoded output beside them. */
+  memoryBytes: number;
+  /** JSON text of the gate tensors at `bytesPerValue`, base64 (4 characters per 3 bytes). */
+  outputBytes: number;
+}
+
+export interface TraceLimits {
+  /** Bytes per stored value: float32 4, float16 2, uint8 1. */
+  bytesPerValue: number;
+  maxMemoryBytes: number;
+  /** Longest JSON text the caller can write (one string), or undefined for no limit. */
+  maxOutputBytes?: number;
+  /** Longest JSON of one layer entry (a caller that streams the trace entry by entry: one string each). */
+  maxEntryBytes?: number;
+}
+
+/** V8's longest string (2^29 - 24 characters): JSON.stringify of a larger trace throws. */
+export const MAX_JSON_CHARS = 2 ** 29 - 24;
+
+/** Default memory cap of one trace: 4 GiB, far above any trace that fits a notebook or a file. */
+export const DEFAULT_MAX_MEMORY_BYTES = 4 * 2 ** 30;
+
+export function estimateTrace(shapes: readonly NodeShape[], bytesPerValue: number): TraceEstimate {
+  let values = 0;
+  for (const s of shapes) values += 4 * s.D * s.T * s.B * s.H;
+  const outputBytes = Math.ceil((values * bytesPerValue * 4) / 3);
+  return { values, memoryBytes: values * 4 * 2 + outputBytes, outputBytes };
+}
+
+function size(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** Throws OnnxTraceError, saying how large the trace would be and what to change, when it exceeds `limits`. */
+export function checkTraceEstimate(shapes: readonly NodeShape[], limits: TraceLimits): void {
+  const e = estimateTrace(shapes, limits.bytesPerValue);
+  const s = shapes[0];
+  if (!s) return;
+  const what = `${e.values} gate values (${shapes.length} GRU node${shapes.length === 1 ? '' : 's'}; the first: ${s.D} direction${s.D === 1 ? '' : 's'} x 4 gates x batch ${s.B} x ${s.T} steps x ${s.H} units)`;
+  if (e.memoryBytes > limits.maxMemoryBytes) {
+    throw new OnnxTraceError(`the trace would hold ${what}: about ${size(e.memoryBytes)} of memory, above the limit ${size(limits.maxMemoryBytes)}; trace fewer steps (a shorter input) or a smaller batch`);
+  }
+  const lower = limits.bytesPerValue > 1 ? ', or store it smaller (--precision uint8 quarters it)' : '';
+  if (limits.maxEntryBytes !== undefined) {
+    const big = shapes.reduce((a, b) => (b.T * b.B * b.H > a.T * a.B * a.H ? b : a));
+    const entryBytes = Math.ceil((4 * big.T * big.B * big.H * limits.bytesPerValue * 4) / 3);
+    if (entryBytes > limits.maxEntryBytes) {
+      throw new OnnxTraceError(`one layer entry would be about ${size(entryBytes)} of JSON (GRU node '${big.name}': 4 gates x batch ${big.B} x ${big.T} steps x ${big.H} units), beyond the ${size(limits.maxEntryBytes)} one string can hold; trace fewer steps (a shorter input) or a smaller batch${lower}`);
+    }
+  }
+  if (limits.maxOutputBytes !== undefined && e.outputBytes > limits.maxOutputBytes) {
+    throw new OnnxTraceError(`the trace would hold ${what}: about ${size(e.outputBytes)} of JSON, beyond the ${size(limits.maxOutputBytes)} one output can hold; trace fewer steps (a shorter input) or a smaller batch${lower}`);
+  }
+}

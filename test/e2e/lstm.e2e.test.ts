@@ -1,0 +1,156 @@
+// An LSTM trace in a real VS Code notebook (code-server + Chromium): six gate heatmaps (i, f, g, o,
+// c, h), the cell state's legend saying its range comes from the data, and a hover on c showing
+// the exact value. Values are known functions of (step, unit).
+import * as assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeTrace, encodeTrace } from '../../src/core/trace';
+import { formatFloat32 } from '../../src/core/view/format';
+import { openNotebook, ROOT as REPO, screenshot, traceOutput, writeNotebook } from './harness';
+import { vscodeSession } from './hooks';
+
+const T = 32;
+const H = 6;
+const ROOT = '[data-gatescope="trace"]';
+/** c at (t, u): up to ±3, beyond any fixed gate range. */
+const cAt = (t: number, u: number) => Math.fround(3 * Math.sin(t / 4 + u));
+
+function lstmTrace() {
+  const size = T * H;
+  const g = { i: new Float32Array(size), f: new Float32Array(size), g: new Float32Array(size), o: new Float32Array(size), c: new Float32Array(size), h: new Float32Array(size) };
+  for (let t = 0; t < T; t++) {
+    for (let u = 0; u < H; u++) {
+      const k = t * H + u;
+      g.i[k] = (t * H + u) / size;
+      g.f[k] = 1 - g.i[k]!;
+      g.g[k] = Math.cos(t / 3 - u);
+      g.o[k] = 0.5;
+      g.c[k] = cAt(t, u);
+      g.h[k] = 0.5 * Math.tanh(g.c[k]!);
+    }
+  }
+  const convention = { gateOrder: ['i', 'f', 'g', 'o'], activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' }, h: { name: 'Tanh' } } };
+  return encodeTrace(
+    {
+      model: { name: 'lstm fixture', source: 'pytorch', engine: 'e2e fixture' },
+      layers: [{ layer: 0, direction: 'forward', cell: 'lstm', hiddenSize: H, convention, gates: g }],
+      batch: 1,
+      steps: T,
+      tokens: Array.from({ length: T }, (_, t) => `w${t}`),
+    },
+    { precision: 'float32' },
+  ).document;
+}
+
+async function attr(frame: Frame, name: string): Promise<string | null> {
+  return frame.$eval(ROOT, (e, n) => e.getAttribute(n), name);
+}
+
+describe('an LSTM trace in a real VS Code notebook', () => {
+  let page: Page | undefined;
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+  });
+
+  it('draws i, f, g, o, c and h; c has a symmetric range from the data; hovering c shows its exact value', async () => {
+    const vscode = vscodeSession();
+    writeNotebook(vscode.workspace, 'lstm.ipynb', [[traceOutput(lstmTrace())]]);
+    const nb = await openNotebook(vscode, 'lstm.ipynb', `${ROOT} canvas[data-gate="c"]`);
+    page = nb.page;
+    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    const gates = await nb.frame.$$eval(`${ROOT} canvas[data-gate]`, (cs) => cs.map((c) => c.getAttribute('data-gate')));
+    assert.deepEqual(gates, ['i', 'f', 'g', 'o', 'c', 'h']);
+    const legend = await nb.frame.$eval(`${ROOT} .gs-gate[data-gate="c"]`, (e) => e.textContent ?? '');
+    assert.match(legend, /\(symmetric, from the data\)/);
+    const fixed = await nb.frame.$eval(`${ROOT} .gs-gate[data-gate="f"]`, (e) => e.textContent ?? '');
+    assert.doesNotMatch(fixed, /from the data/);
+    const box = await nb.frame.locator(`${ROOT} canvas[data-gate="c"]`).boundingBox();
+    assert.ok(box);
+    const s0 = Number(await attr(nb.frame, 'data-steps-start'));
+    const s1 = Number(await attr(nb.frame, 'data-steps-end'));
+    const u0 = Number(await attr(nb.frame, 'data-units-start'));
+    const u1 = Number(await attr(nb.frame, 'data-units-end'));
+    const step = 13;
+    const unit = 4;
+    await page.mouse.move(box.x + ((step + 0.5 - s0) / (s1 - s0)) * box.width, box.y + ((unit + 0.5 - u0) / (u1 - u0)) * box.height);
+    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-step') === '13', `${ROOT} .gs-tooltip`);
+    const text = (await nb.frame.locator(`${ROOT} .gs-tooltip`).textContent()) ?? '';
+    assert.ok(text.includes(formatFloat32(cAt(step, unit))), `tooltip ${JSON.stringify(text)} lacks c = ${formatFloat32(cAt(step, unit))}`);
+    await screenshot(page, 'renderer-lstm');
+  });
+
+  it('orders units by memory timescale τ = −1 / ln(mean f) and states each unit\'s τ', async () => {
+    const vscode = vscodeSession();
+    // Constant forget values per unit: τ = −1 / ln f, longest first: units 3, 1, 5, 2, 4, 0.
+    const forget = [0.5, 0.9, 0.7, 0.99, 0.6, 0.8];
+    const doc = lstmTrace();
+    const f = doc.layers[0]!.gates.find((g) => g.name === 'f')!;
+    const values = new Float32Array(T * H);
+    for (let t = 0; t < T; t++) for (let u = 0; u < H; u++) values[t * H + u] = forget[u]!;
+    f.levels[0]!.mean = { data: Buffer.from(values.buffer).toString('base64') };
+    writeNotebook(vscode.workspace, 'lstm-timescale.ipynb', [[traceOutput(doc)]]);
+    const nb = await openNotebook(vscode, 'lstm-timescale.ipynb', `${ROOT} canvas[data-gate="f"]`);
+    page = nb.page;
+    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-stats') === 'ready', ROOT);
+    await nb.frame.selectOption(`${ROOT} select[aria-label="unit order"]`, 'timescale');
+    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-order') === 'timescale:f', ROOT);
+    const box = await nb.frame.locator(`${ROOT} canvas[data-gate="f"]`).boundingBox();
+    assert.ok(box);
+    const rowY = (row: number) => box.y + ((row + 0.5) / H) * box.height;
+    const x = box.x + (2.5 / T) * box.width;
+    const unitsByRow: string[] = [];
+    for (let row = 0; row < H; row++) {
+      await page.mouse.move(x, rowY(row));
+      await nb.frame.waitForFunction(
+        ([sel, prev]) => {
+          const u = document.querySelector(sel as string)?.getAttribute('data-unit');
+          return u !== null && u !== undefined && !(prev as string[]).includes(u);
+        },
+        [`${ROOT} .gs-tooltip`, unitsByRow] as const,
+      );
+      unitsByRow.push((await nb.frame.locator(`${ROOT} .gs-tooltip`).getAttribute('data-unit'))!);
+    }
+    assert.deepEqual(unitsByRow, ['3', '1', '5', '2', '4', '0']);
+    // Selecting the top row states its τ = −1 / ln 0.99 ≈ 99.5 steps.
+    await page.mouse.click(x, rowY(0));
+    await nb.frame.waitForFunction((sel) => /τ = 99\.5 steps/.test(document.querySelector(sel)?.textContent ?? ''), `${ROOT} .gs-stats`);
+    await screenshot(page, 'renderer-lstm-timescale');
+  });
+
+  it('draws a projected LSTM\'s h with its own units (PyTorch proj_size), and hovering it shows that unit\'s exact value', async () => {
+    const vscode = vscodeSession();
+    // Written by the Python producer from torch.nn.LSTM(proj_size=2): c has 5 units, h has 2.
+    const doc = JSON.parse(fs.readFileSync(path.join(REPO, 'test/fixtures/trace/python/lstm-proj-bidir-lengths.float32.json'), 'utf8')) as unknown;
+    const decoded = decodeTrace(doc);
+    const layer = decoded.layers[0]!;
+    const h = layer.gates.find((g) => g.name === 'h')!;
+    assert.ok(h.units < layer.hiddenSize, 'the fixture projects h');
+    writeNotebook(vscode.workspace, 'lstm-proj.ipynb', [[traceOutput(doc)]]);
+    const nb = await openNotebook(vscode, 'lstm-proj.ipynb', `${ROOT} canvas[data-gate="h"]`);
+    page = nb.page;
+    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    // No NaN colour (magenta) anywhere in h: every pixel row is one of its own units.
+    const magenta = await nb.frame.$eval(`${ROOT} canvas[data-gate="h"]`, (c) => {
+      const px = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i] === 255 && px[i + 1] === 0 && px[i + 2] === 255) n++;
+      return n;
+    });
+    assert.equal(magenta, 0, 'h is drawn from its own units, never past them');
+    const box = await nb.frame.locator(`${ROOT} canvas[data-gate="h"]`).boundingBox();
+    assert.ok(box);
+    const step = 1;
+    const unit = h.units - 1;
+    await page.mouse.move(box.x + ((step + 0.5) / decoded.steps) * box.width, box.y + ((unit + 0.5) / h.units) * box.height);
+    await nb.frame.waitForFunction(
+      ([sel, u]) => document.querySelector(sel as string)?.getAttribute('data-unit') === String(u) && document.querySelector(sel as string)?.getAttribute('data-step') === '1',
+      [`${ROOT} .gs-tooltip`, unit] as const,
+    );
+    const text = (await nb.frame.locator(`${ROOT} .gs-tooltip`).textContent()) ?? '';
+    const v = h.levels[0]!.mean![step * h.units + unit]!;
+    assert.ok(text.includes(formatFloat32(v)), `tooltip ${JSON.stringify(text)} lacks h = ${formatFloat32(v)}`);
+    await screenshot(page, 'renderer-lstm-projected');
+  });
+});

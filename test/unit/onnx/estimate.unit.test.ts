@@ -1,0 +1,56 @@
+// The work and output of a trace estimated from shapes before anything is computed (issue 15:
+// T = 10^7 failed with "Invalid string length" after 59 s and 5.6 GB).
+import * as assert from 'node:assert/strict';
+import { OnnxTraceError } from '../../../src/onnx/errors';
+import { checkTraceEstimate, estimateTrace, MAX_JSON_CHARS } from '../../../src/onnx/estimate';
+import { decodeModel, onnx } from '../../../src/onnx/proto';
+import { runOnnxTrace } from '../../../src/onnx/trace';
+import { fixtureBytes, WASM_DIR } from './fixtures';
+
+describe('trace size estimate', function () {
+  this.timeout(60000);
+
+  it('counts 4 gates per direction, step, batch item and unit, and sizes memory and JSON', () => {
+    const e = estimateTrace([{ name: 'g', T: 10, B: 2, H: 3, D: 2 }], 4);
+    assert.equal(e.values, 4 * 2 * 10 * 2 * 3);
+    assert.equal(e.outputBytes, Math.ceil((e.values * 4 * 4) / 3));
+    assert.ok(e.memoryBytes >= e.values * 4);
+  });
+
+  it('refuses T = 10^7 at once, saying how big it would be and what to change', () => {
+    const t0 = performance.now();
+    assert.throws(
+      () => checkTraceEstimate([{ name: '/gru/GRU', T: 1e7, B: 1, H: 64, D: 1 }], { bytesPerValue: 4, maxMemoryBytes: 4 * 2 ** 30, maxOutputBytes: MAX_JSON_CHARS }),
+      (e: unknown) => e instanceof OnnxTraceError && /about 34\.1 GB of memory, above the limit 4\.3 GB/.test(e.message) && /fewer steps/.test(e.message),
+    );
+    assert.ok(performance.now() - t0 < 50);
+  });
+
+  it('refuses output beyond what one JSON string can hold, naming a lower precision', () => {
+    assert.throws(
+      () => checkTraceEstimate([{ name: 'g', T: 2e6, B: 1, H: 32, D: 1 }], { bytesPerValue: 4, maxMemoryBytes: 64 * 2 ** 30, maxOutputBytes: MAX_JSON_CHARS }),
+      (e: unknown) => e instanceof OnnxTraceError && /of JSON, beyond the .* one output can hold/.test(e.message) && /--precision uint8/.test(e.message),
+    );
+    checkTraceEstimate([{ name: 'g', T: 2e6, B: 1, H: 32, D: 1 }], { bytesPerValue: 1, maxMemoryBytes: 64 * 2 ** 30, maxOutputBytes: MAX_JSON_CHARS });
+  });
+
+  it('with streamed output, bounds each layer entry instead of the whole trace', () => {
+    const limits = { bytesPerValue: 4, maxMemoryBytes: 64 * 2 ** 30, maxEntryBytes: MAX_JSON_CHARS };
+    // 16 entries of 4 x 1e6 x 8 values: 2.7 GB of JSON in all (beyond one string), 171 MB per entry.
+    checkTraceEstimate(Array.from({ length: 8 }, (_, i) => ({ name: `g${i}`, T: 1e6, B: 1, H: 8, D: 2 })), limits);
+    assert.throws(() => checkTraceEstimate([{ name: 'g', T: 4e6, B: 1, H: 32, D: 1 }], limits), (e: unknown) => e instanceof OnnxTraceError && /one layer entry would be about 2\.7 GB of JSON/.test(e.message));
+  });
+
+  it('runOnnxTrace refuses before running onnxruntime when the input makes the trace too large', async () => {
+    // onnx_lbr0 (H = 5, 4 features) with X's T and B made symbolic; 2e6 steps of one batch item.
+    const m = decodeModel(fixtureBytes('onnx_lbr0.onnx'));
+    const dims = m.graph!.input![0]!.type!.tensorType!.shape!.dim!;
+    dims[0] = onnx.TensorShapeProto.Dimension.create({ dimParam: 'T' });
+    dims[1] = onnx.TensorShapeProto.Dimension.create({ dimParam: 'B' });
+    const T = 2_000_000;
+    const X = { dims: [T, 1, 4], dtype: 'float32' as const, data: new Float32Array(T * 4) };
+    const t0 = performance.now();
+    await assert.rejects(runOnnxTrace({ modelBytes: onnx.ModelProto.encode(m).finish(), inputs: { X }, wasmDir: WASM_DIR, maxMemoryBytes: 2 ** 28 }), (e: unknown) => e instanceof OnnxTraceError && /2000000 steps/.test(e.message));
+    assert.ok(performance.now() - t0 < 2000, `took ${performance.now() - t0} ms`);
+  });
+});
