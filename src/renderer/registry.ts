@@ -11,9 +11,12 @@ import { CSS } from './styles';
 import { ThemeWatcher } from './theme';
 import { TileChannel } from './tile-channel';
 import { TraceView } from './view';
+import { CompareView } from './compare-view';
 
 export class OutputRegistry {
   private readonly views = new Map<string, TraceView>();
+  /** The comparison view under a comparison trace's view (compare-view.ts). */
+  private readonly compares = new Map<string, CompareView>();
   private readonly theme = new ThemeWatcher();
   private readonly store: StateStore;
   private readonly exports: ExportChannel | undefined;
@@ -33,6 +36,7 @@ export class OutputRegistry {
     this.dispose(item.id);
     if (signal.aborted) return;
     let view: TraceView;
+    let compare: CompareView | undefined;
     try {
       stamp('gatescope:render-start');
       const json = parse(item);
@@ -45,24 +49,31 @@ export class OutputRegistry {
         saveState: (s) => this.store.save(item.id, s),
         subscribeTheme: (fn) => this.theme.subscribe(fn),
       });
+      compare = CompareView.for(trace);
     } catch (e) {
       showError(element, e);
       return;
     }
-    element.replaceChildren(view.root);
+    element.replaceChildren(view.root, ...(compare ? [compare.root] : []));
     this.views.set(item.id, view);
+    if (compare) this.compares.set(item.id, compare);
     signal.addEventListener('abort', () => this.dispose(item.id), { once: true });
     view.start();
+    compare?.start();
   }
 
   dispose(id?: string): void {
     if (id === undefined) {
       for (const v of this.views.values()) v.dispose();
+      for (const c of this.compares.values()) c.dispose();
       this.views.clear();
+      this.compares.clear();
       return;
     }
     this.views.get(id)?.dispose();
     this.views.delete(id);
+    this.compares.get(id)?.dispose();
+    this.compares.delete(id);
   }
 }
 
