@@ -217,7 +217,9 @@ export class CompareView {
     const root = this.root.getBoundingClientRect();
     this.tip.style.display = 'block';
     this.tip.style.left = `${Math.min(ev.clientX - root.left + 12, Math.max(0, root.width - 220))}px`;
-    this.tip.style.top = `${ev.clientY - root.top + 12}px`;
+    // Below the cursor, or above it in the lower half of the view (the panes end near the output's bottom).
+    const y = ev.clientY - root.top;
+    this.tip.style.top = y > root.height / 2 ? `${Math.max(0, y - 12 - this.tip.offsetHeight)}px` : `${y + 12}px`;
   }
 
   private unhover(): void {
