@@ -131,8 +131,8 @@ async function main() {
       await frame.waitForFunction(() => window.__gs.full > 0, undefined, { timeout: 60000 });
       const ms = await frame.evaluate(() => window.__gs.full - window.__gs.lastWheel);
       zooms.push(ms);
-      const rtt = await frame.$eval(SEL, (e) => e.getAttribute('data-tile-rtt-ms'));
-      log(`zoom ${i + 1}/${SAMPLES}: ${ms.toFixed(1)} ms to full detail (last tile request's round trip ${rtt} ms)`);
+      const [rtt, hostMs] = await frame.$eval(SEL, (e) => [e.getAttribute('data-tile-rtt-ms'), e.getAttribute('data-tile-host-ms')]);
+      log(`zoom ${i + 1}/${SAMPLES}: ${ms.toFixed(1)} ms to full detail (last tile request: round trip ${rtt} ms, of which the host ${hostMs} ms)`);
     }
     const tilesMb = Number(await frame.$eval(SEL, (e) => e.getAttribute('data-tiles-mb') ?? '0'));
     let heapMb = NaN;

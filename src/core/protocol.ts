@@ -39,5 +39,6 @@ export type HostToRenderer =
   | { type: 'exportResult'; requestId: number; ok: true; path: string }
   | { type: 'exportResult'; requestId: number; ok: false; cancelled: boolean; error?: string }
   /** data: base64 of the tile's raw little-endian bytes, checked against the sidecar's hashes. */
-  | { type: 'tilesResult'; requestId: number; ok: true; tiles: (TileKey & { data: string })[] }
+  /** hostMs: the host's own time on the request (checks, reads, hashes, base64), for diagnosis. */
+  | { type: 'tilesResult'; requestId: number; ok: true; tiles: (TileKey & { data: string })[]; hostMs?: number }
   | { type: 'tilesResult'; requestId: number; ok: false; error: string };

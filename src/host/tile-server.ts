@@ -33,6 +33,7 @@ export class TileServer implements vscode.Disposable {
   async handle(msg: unknown, notebook: vscode.NotebookDocument | undefined): Promise<TilesReply | undefined> {
     const m = msg as Partial<TilesRequest> | undefined;
     if (!m || m.type !== 'tiles') return undefined;
+    const t0 = performance.now();
     const requestId = typeof m.requestId === 'number' && Number.isSafeInteger(m.requestId) ? m.requestId : -1;
     const fail = (error: string): TilesReply => ({ type: 'tilesResult', requestId, ok: false, error });
     const why = checkRequest(m);
@@ -46,7 +47,7 @@ export class TileServer implements vscode.Disposable {
       const reader = await this.open(notebook.uri, req.sidecar);
       const tiles: (TileKey & { data: string })[] = [];
       for (const t of req.tiles) tiles.push({ ...t, data: this.sources.base64(await reader.tileBytes(t.tensor, t.b, t.i)) });
-      return { type: 'tilesResult', requestId, ok: true, tiles };
+      return { type: 'tilesResult', requestId, ok: true, tiles, hostMs: Math.round((performance.now() - t0) * 10) / 10 };
     } catch (e) {
       return fail(e instanceof Error ? e.message : String(e));
     }

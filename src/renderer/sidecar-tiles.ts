@@ -61,6 +61,11 @@ export class SidecarTiles {
     return this.channel.lastRoundTripMs;
   }
 
+  /** The host's own part of that round trip (ms). */
+  get hostMs(): number {
+    return this.channel.lastHostMs;
+  }
+
   /** Bytes of decoded tiles held now. */
   get cachedBytes(): number {
     return this.bytes;

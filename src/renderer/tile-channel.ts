@@ -16,6 +16,8 @@ export class TileChannel {
 
   /** Milliseconds of the last answered request, post to reply (for the status and the benchmark). */
   lastRoundTripMs = 0;
+  /** The host's own part of the last answered request (ms), when it says. */
+  lastHostMs = 0;
 
   constructor(private readonly post: (m: RendererToHost) => void) {}
 
@@ -33,6 +35,7 @@ export class TileChannel {
     });
     this.lastRoundTripMs = performance.now() - t0;
     if (!reply.ok) throw new Error(reply.error);
+    this.lastHostMs = reply.hostMs ?? 0;
     return reply.tiles.map((t) => ({ tensor: t.tensor, b: t.b, i: t.i, bytes: decodeBase64(t.data) }));
   }
 

@@ -574,6 +574,7 @@ export class TraceView {
       r['tilesPending'] = String(this.fine.pending);
       r['tilesMb'] = (this.fine.cachedBytes / 2 ** 20).toFixed(1);
       r['tileRttMs'] = this.fine.roundTripMs.toFixed(1);
+      r['tileHostMs'] = this.fine.hostMs.toFixed(1);
       if (this.fine.error) r['tilesError'] = this.fine.error;
       else delete r['tilesError'];
     }

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SidecarRef } from '../../src/core/trace/document';
+import { TRACE_MIME, type SidecarRef, type TraceDocument } from '../../src/core/trace/document';
 import { gateOf } from '../../src/core/trace/decoded';
 import { TileServer } from '../../src/host/tile-server';
 import { nodeTileSources } from '../../src/host/tile-sources-node';
@@ -16,6 +16,7 @@ import { decodeTraceItem, demoModelIn, mainItem, openIpynb, runCell, withSetting
 describe('sidecar tile server', () => {
   let notebook: vscode.NotebookDocument;
   let ref: SidecarRef;
+  let traceDoc: TraceDocument;
   let tensor: string;
   let units: number;
   let tileSteps: number;
@@ -31,6 +32,7 @@ describe('sidecar tile server', () => {
     const { doc, decoded } = decodeTraceItem(mainItem(cell));
     assert.ok(doc.sidecar, 'a 6,000-step float32 run beyond 1 MB writes a sidecar');
     ref = doc.sidecar;
+    traceDoc = doc;
     notebook = editor.notebook;
     const h = gateOf(decoded.layers[0]!, 'h')!;
     tensor = h.levels[0]!.remote!.mean.tensor;
@@ -75,10 +77,10 @@ describe('sidecar tile server', () => {
   it('refuses a sidecar that is a symlink out of the notebook folder, and a corrupt tile', async function () {
     this.timeout(60000);
     const dir = path.dirname(notebook.uri.fsPath);
-    await notebook.save();
     const copy = path.join(path.dirname(dir), 'tiles-copy');
     await fsp.mkdir(copy, { recursive: true });
-    await fsp.copyFile(notebook.uri.fsPath, path.join(copy, 'long.ipynb'));
+    // Notebooks in other folders holding the same output (written here: the first notebook may be closed by now).
+    await fsp.writeFile(path.join(copy, 'long.ipynb'), withOutput(traceDoc));
     // A symlink named like the sidecar, pointing at the real one in the other folder.
     await fsp.rm(path.join(copy, ref.file), { force: true });
     await fsp.symlink(path.join(dir, ref.file), path.join(copy, ref.file));
@@ -88,7 +90,7 @@ describe('sidecar tile server', () => {
     // A real copy with one byte of tile 0 flipped.
     const corrupt = path.join(path.dirname(dir), 'tiles-corrupt');
     await fsp.mkdir(corrupt, { recursive: true });
-    await fsp.copyFile(notebook.uri.fsPath, path.join(corrupt, 'long.ipynb'));
+    await fsp.writeFile(path.join(corrupt, 'long.ipynb'), withOutput(traceDoc));
     const bytes = await fsp.readFile(path.join(dir, ref.file));
     const headerEnd = 8 + Number(bytes.readBigUInt64LE(0));
     bytes[headerEnd + 5] ^= 0xff;
@@ -138,6 +140,12 @@ describe('sidecar cleanup on save', () => {
     await fsp.access(foreign);
   });
 });
+
+/** An .ipynb whose one cell holds a Gatescope output with this document. */
+function withOutput(doc: TraceDocument): string {
+  const cell = { cell_type: 'code', execution_count: 1, metadata: {}, source: ['# copy'], outputs: [{ output_type: 'display_data', data: { [TRACE_MIME]: doc }, metadata: {} }] };
+  return JSON.stringify({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+}
 
 const exists = (f: string) => fsp.access(f).then(() => true, () => false);
 
