@@ -123,7 +123,7 @@ export class TraceView {
     if (trace.layers.length > 1) {
       const layerSel = select(
         'layer and direction',
-        trace.layers.map((l, i) => [String(i), `layer ${l.layer} ${l.direction}${l.name ? ` · ${l.name}` : ''}`] as const),
+        trace.layers.map((l, i) => [String(i), `${runLabel(trace, l.run)}layer ${l.layer} ${l.direction}${l.name ? ` · ${l.name}` : ''}`] as const),
         String(this.state.layer),
       );
       layerSel.addEventListener('change', () => this.setLayer(Number(layerSel.value), this.state.batch));
@@ -1050,6 +1050,13 @@ export class TraceView {
       chrome: this.chrome,
     };
   }
+}
+
+/** "A (label) · " / "B (label) · " before a layer entry of a comparison, nothing for a plain trace. */
+function runLabel(t: DecodedTrace, run: 'a' | 'b' | undefined): string {
+  if (!t.compare) return '';
+  const r = run ?? 'a';
+  return `${r.toUpperCase()} (${t.compare[r].label}) · `;
 }
 
 function fmtCount(x: number): string {
