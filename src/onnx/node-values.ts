@@ -15,6 +15,16 @@ export interface RunTensor {
 
 export type ValueLookup = (name: string) => RunTensor | undefined;
 
+/** The tensors of one onnxruntime run by name: its outputs, else the feeds it was given. */
+export function runLookup(results: Record<string, { dims: readonly number[]; data: unknown }>, feeds: Record<string, RunTensor>): ValueLookup {
+  return (name) => {
+    const r = results[name];
+    if (r) return { dims: r.dims, data: r.data as RunTensor['data'] };
+    const f = feeds[name];
+    return f ? { dims: f.dims, data: f.data } : undefined;
+  };
+}
+
 export interface NodeValues {
   node: GruNodeInfo;
   model: GruModel;

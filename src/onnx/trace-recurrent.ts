@@ -12,13 +12,13 @@ import { gruLayerValues } from '../core/recurrent/gru-values';
 import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
 import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
 import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } from './inputs';
-import { gatherNodeValues, type RunTensor } from './node-values';
+import { gatherNodeValues, runLookup } from './node-values';
 import { decodeModel, type onnx } from './proto';
 import { compareWithY, recoverGates, runNative } from './recover';
 import { traceRecurrentNode, type RecurrentCheck } from './recover-recurrent';
 import { findRecurrentNodes, instrumentRecurrent, type RecurrentFetch, type RecurrentNodeInfo } from './recurrent-graph';
 import { recurrentWarnings } from './recurrent-warnings';
-import { getSession, modelKey, ort, type ExecutionProvider, type RuntimeOptions } from './session';
+import { getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
 import { modelWarnings } from './warnings';
 
 export interface RecurrentTraceOptions {
@@ -130,17 +130,13 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
   const fetchNames = [...new Set(instrumented.fetch.flatMap((f) => Object.values(f).filter((v): v is string => !!v)))].filter((n) => !(n in feeds));
   let results: Record<string, ort.Tensor>;
   try {
-    results = (await session.run(ortFeeds, fetchNames)) as Record<string, ort.Tensor>;
+    // onnxruntime's own log kept quiet, as on the GRU path (one line from Gatescope, never foreign logs).
+    results = (await session.run(ortFeeds, fetchNames, QUIET_RUN)) as Record<string, ort.Tensor>;
   } catch (e) {
     const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
     throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
   }
-  const lookup = (name: string): RunTensor | undefined => {
-    const r = results[name];
-    if (r) return { dims: r.dims, data: r.data as Float32Array | Int32Array | BigInt64Array };
-    const f = feeds[name];
-    return f ? { dims: f.dims, data: f.data } : undefined;
-  };
+  const lookup = runLookup(results, feeds);
   const engine = opts.engine ?? 'onnxruntime';
   const layers: RecurrentLayer[] = [];
   const summaries: RecurrentNodeSummary[] = [];

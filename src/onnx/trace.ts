@@ -16,7 +16,7 @@ import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
 import { instrumentModel, type InstrumentedModel } from './instrument';
 import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } from './inputs';
 import { readVocab } from './inspect';
-import { gatherNodeValues, type NodeValues, type RunTensor } from './node-values';
+import { gatherNodeValues, runLookup, type NodeValues } from './node-values';
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
@@ -206,12 +206,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const t3 = now();
   checkAborted(opts.signal);
   await progress(0.5, 'gates');
-  const lookup = (name: string): RunTensor | undefined => {
-    const r = results[name];
-    if (r) return { dims: r.dims, data: r.data as Float32Array | Int32Array | BigInt64Array };
-    const f = feeds[name];
-    return f ? { dims: f.dims, data: f.data } : undefined;
-  };
+  const lookup = runLookup(results, feeds);
   const engine = opts.engine ?? 'onnxruntime';
   const values: NodeValues[] = p.nodes.map((n) => gatherNodeValues(n, lookup));
   for (const t of Object.values(results)) t.dispose();
