@@ -23,6 +23,8 @@ const MAX_IN_FLIGHT = 2;
  * pan gesture come every ~16 ms, so only where the gesture ends is fetched.
  */
 const QUIET_MS = 40;
+/** A tile whose request failed is asked for again after this long, so a passing fault (a host restart, a timeout) heals. */
+const RETRY_MS = 5000;
 
 interface LevelTiles {
   gate: DecodedGate;
@@ -41,7 +43,8 @@ export class SidecarTiles {
   private readonly inflight = new Set<string>();
   /** In-flight requests: their tile keys and whether the latest frame still wants any of them. */
   private readonly requests = new Set<{ keys: string[]; current: boolean }>();
-  private readonly failed = new Set<string>();
+  /** Tile key -> when its request failed (performance.now()). */
+  private readonly failed = new Map<string, number>();
   private flushing = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The last error the host reported (shown in the status line), until a request succeeds. */
@@ -150,7 +153,10 @@ export class SidecarTiles {
       for (const r of this.requests) if (!r.current && r.keys.includes(key)) r.current = true;
       return;
     }
-    if (this.failed.has(key) || this.wanted.has(key)) return;
+    const failedAt = this.failed.get(key);
+    if (failedAt !== undefined && performance.now() - failedAt < RETRY_MS) return;
+    this.failed.delete(key);
+    if (this.wanted.has(key)) return;
     this.wanted.set(key, { lt, i });
     if (!this.flushing) {
       this.flushing = true;
@@ -198,7 +204,7 @@ export class SidecarTiles {
           this.error = e instanceof Error ? e.message : String(e);
           for (const [k] of part) {
             this.inflight.delete(k);
-            this.failed.add(k);
+            this.failed.set(k, performance.now());
           }
           this.requests.delete(req);
           this.flush();
