@@ -4,7 +4,7 @@
 // take them (ONNX GRU spec; onnxruntime does the same).
 
 import type { ActivationSpec } from '../trace/document';
-import { activationParams, normalizeActivation } from './activations';
+import { checkOnnxCommon, onnxDirections, recurrentActivations } from '../recurrent/onnx-attributes';
 import { ONNX_ORDER, reorderRows } from './gate-blocks';
 import type { GruLayerWeights, GruModel } from './model';
 import { checkSize, checkTensor, type Float32Tensor } from './tensor-checks';
@@ -26,38 +26,16 @@ export interface OnnxGruNode {
   name?: string;
 }
 
-/** Resolves an ONNX activations/activation_alpha/activation_beta triple into per-function specs. */
+/** The activations of a GRU with `count` / 2 directions: f (r, z) and g (candidate) per direction, default Sigmoid, Tanh. */
 export function onnxActivations(count: number, names?: string[], alphas?: number[], betas?: number[]): ActivationSpec[] {
-  const list = names && names.length ? names : [];
-  let resolved: string[];
-  if (list.length === 0) resolved = Array.from({ length: count }, (_, i) => (i % 2 === 0 ? 'Sigmoid' : 'Tanh'));
-  else if (list.length === count) resolved = list;
-  else if (list.length === 2 && count === 4) resolved = [...list, ...list];
-  else {
-    throw new RangeError(`GRU activations has ${list.length} names [${list.join(', ')}]; expected ${count} (f and g for each direction)`);
-  }
-  let ai = 0;
-  let bi = 0;
-  return resolved.map((name) => {
-    const takes = activationParams(name);
-    const spec: ActivationSpec = { name };
-    if (takes.alpha && alphas && ai < alphas.length) spec.alpha = alphas[ai++];
-    if (takes.beta && betas && bi < betas.length) spec.beta = betas[bi++];
-    return normalizeActivation(spec);
-  });
+  return recurrentActivations('GRU', 2, count / 2, ['Sigmoid', 'Tanh'], names, alphas, betas);
 }
 
 export function fromOnnx(node: OnnxGruNode): GruModel {
   const H = node.hiddenSize;
   checkSize('GRU hidden_size', H);
-  const dirs = node.direction === 'bidirectional' ? (['forward', 'reverse'] as const) : node.direction === 'reverse' ? (['reverse'] as const) : node.direction === 'forward' ? (['forward'] as const) : null;
-  if (!dirs) throw new RangeError(`GRU direction is '${String(node.direction)}'; expected forward, reverse or bidirectional`);
-  if (node.layout !== undefined && node.layout !== 0 && node.layout !== 1) {
-    throw new RangeError(`GRU layout is ${String(node.layout)}; expected 0 ([T, B, I]) or 1 ([B, T, I])`);
-  }
-  if (node.clip !== undefined && !(node.clip > 0 && Number.isFinite(node.clip))) {
-    throw new RangeError(`GRU clip is ${node.clip}; expected a finite positive number`);
-  }
+  const dirs = onnxDirections('GRU', node.direction);
+  checkOnnxCommon('GRU', node);
   const D = dirs.length;
   if (!node.W || !Array.isArray(node.W.dims) || node.W.dims.length !== 3) {
     throw new RangeError(`GRU input W has shape ${node.W ? formatDims(node.W.dims) : 'missing'}; expected [${D}, ${3 * H}, input_size]`);

@@ -4,6 +4,7 @@ export type { LstmDirection, LstmDirectionWeights, LstmLayerWeights, LstmModel }
 export { outputSize } from './model';
 export { runLstm, type LstmRun, type RunLstmOptions } from './run';
 export { lstmFromPytorch, type PytorchLstmOptions } from './load-pytorch';
-export { lstmFromOnnx, recurrentActivations, type OnnxLstmNode } from './load-onnx';
+export { lstmFromOnnx, type OnnxLstmNode } from './load-onnx';
+export { recurrentActivations } from '../recurrent/onnx-attributes';
 export { lstmFromKeras, type KerasLstmWeights } from './load-keras';
 export { validateLstm } from './validate-model';

@@ -3,7 +3,7 @@
 
 import { checkSize, checkTensor, type Float32Tensor } from '../gru/tensor-checks';
 import { formatDims } from '../io/tensor';
-import { checkOnnxCommon, onnxDirections, recurrentActivations } from '../lstm/load-onnx';
+import { checkOnnxCommon, onnxDirections, recurrentActivations } from '../recurrent/onnx-attributes';
 import type { RnnLayerWeights, RnnModel } from './model';
 
 export interface OnnxRnnNode {
