@@ -3,6 +3,8 @@
 //   src/core      pure: no vscode, no DOM entry points, no Node built-ins; imports only core and allowed pure packages
 //   src/renderer  webview (DOM): no vscode, no Node built-ins, no host/onnx/cli code
 //   src/onnx      runs in Node and web extension hosts: no vscode, no Node built-ins, no renderer/host/cli code
+//   src/pipeline  the one model-to-trace pipeline of every host (worker, web host, CLI): no vscode,
+//                 no Node built-ins; imports only pipeline, onnx and core code
 //   src/host      the only folder that may import vscode; no renderer/cli code
 //   src/cli       Node: no vscode, no renderer/host code
 //   src/host-web  the web extension host's entry (a Web Worker): vscode, host, core and onnx code, no
@@ -20,10 +22,11 @@ const RULES = {
   core: { folders: ['core'], packages: ['fast-png'], node: false, vscode: false },
   renderer: { folders: ['renderer', 'core'], packages: ['vscode-notebook-renderer'], node: false, vscode: false }, // that package is types only (@types), erased at build
   onnx: { folders: ['onnx', 'core'], packages: ['onnxruntime-web', 'onnx-proto', 'protobufjs'], node: false, vscode: false },
+  pipeline: { folders: ['pipeline', 'onnx', 'core'], packages: ['onnxruntime-web', 'onnx-proto', 'protobufjs', 'fast-png'], node: false, vscode: false },
   node: { folders: ['node', 'core'], packages: [], node: true, vscode: false },
-  host: { folders: ['host', 'core', 'onnx', 'node'], packages: ['*'], node: true, vscode: true },
-  cli: { folders: ['cli', 'core', 'onnx', 'node'], packages: ['*'], node: true, vscode: false },
-  'host-web': { folders: ['host-web', 'host', 'core', 'onnx'], packages: ['onnxruntime-web', 'onnx-proto', 'protobufjs', 'fast-png'], node: false, vscode: true },
+  host: { folders: ['host', 'pipeline', 'core', 'onnx', 'node'], packages: ['*'], node: true, vscode: true },
+  cli: { folders: ['cli', 'pipeline', 'core', 'onnx', 'node'], packages: ['*'], node: true, vscode: false },
+  'host-web': { folders: ['host-web', 'host', 'pipeline', 'core', 'onnx'], packages: ['onnxruntime-web', 'onnx-proto', 'protobufjs', 'fast-png'], node: false, vscode: true },
 };
 
 /** Packages a file reached from the web entry may import (those of core, onnx and host-web). */

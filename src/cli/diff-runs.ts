@@ -5,9 +5,7 @@
 import * as path from 'node:path';
 import { exportGates } from '../core/trace/export-gates';
 import type { TraceInput, TraceLayerInput } from '../core/trace/encode';
-import { VERSION } from '../core/version';
-import { inspectOnnxModel } from '../onnx/inspect';
-import { runOnnxTrace } from '../onnx/trace';
+import { runModel } from '../pipeline';
 import type { InputArg } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
@@ -62,8 +60,16 @@ export async function loadTraceRun(file: string): Promise<LoadedRun> {
 /** Runs an ONNX model on the given inputs (onnxruntime-web, gates recomputed and checked, float32). */
 export async function loadModelRun(file: string, inputArgs: readonly InputArg[]): Promise<LoadedRun> {
   const modelBytes = readFileOrFail(file, 'model file');
-  const info = inspectOnnxModel(modelBytes);
-  const inputs = readInputs(inputArgs, info.inputs);
-  const { input } = await runOnnxTrace({ modelBytes, inputs, engine: 'onnxruntime', wasmDir: ortDir(), numThreads: 1, name: path.basename(file), producer: `gatescope ${VERSION} (cli)` });
+  const { input } = await runModel(
+    {
+      type: 'trace',
+      modelName: path.basename(file),
+      modelBytes,
+      input: { kind: 'tensors', read: (inputs) => readInputs(inputArgs, inputs) },
+      settings: { engine: 'onnxruntime', precision: 'auto', maxBytes: Number.POSITIVE_INFINITY, numThreads: 1, pngPreview: false },
+      wasmDir: ortDir(),
+    },
+    { flavour: 'cli', progress: () => undefined },
+  );
   return { input, storageError: 0, dtypes: new Set(['float32']) };
 }

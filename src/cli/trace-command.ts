@@ -1,19 +1,17 @@
-// `gatescope trace MODEL.onnx --input FILE ...`: reads the model and inputs, runs the ONNX path,
-// writes the trace JSON to --out or stdout.
+// `gatescope trace MODEL.onnx --input FILE ...`: reads the model and inputs, runs the job pipeline
+// (src/pipeline/, the same as the editor's), writes the trace JSON to --out or stdout.
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { inspectOnnxModel } from '../onnx/inspect';
 import { OnnxTraceError } from '../onnx/errors';
-import { runOnnxTrace } from '../onnx/trace';
 import { MAX_JSON_CHARS } from '../onnx/estimate';
-import { DEFAULT_MAX_BYTES, encodeTrace } from '../core/trace/encode';
+import { DEFAULT_MAX_BYTES } from '../core/trace/encode';
+import { runPipeline, type PipelineJob } from '../pipeline';
 import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
 import { parseTokensFile } from './read-tokens';
 import { jsonChunks, refuseOutIsInput, streamStdout, writeFileAtomic, type Producer } from './write-output';
-import { VERSION } from '../core/version';
 import { writeSidecarFile } from '../node/sidecar-file';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
@@ -44,51 +42,32 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     refuseOutIsInput(args.out, read);
   }
   const modelBytes = readFileOrFail(args.model, 'model file');
-  const where = (e: unknown): never => {
-    if (e instanceof OnnxTraceError) throw new CliError(`${args.model}: ${e.message}`, 1, e);
-    throw e;
-  };
-  let info;
-  try {
-    info = inspectOnnxModel(modelBytes);
-  } catch (e) {
-    where(e);
-  }
-  const inputs = readInputs(args.inputs, info!.inputs);
-  const tokens = readTokens(args);
-  const opts: Parameters<typeof runOnnxTrace>[0] = {
-    modelBytes,
-    inputs,
-    engine: args.engine,
-    wasmDir: ortDir(),
-    numThreads: 1,
-    name: path.basename(args.model),
-    producer: `gatescope ${VERSION} (cli)`,
-    allowMismatch: args.allowMismatch,
-    // The trace is streamed entry by entry: refused before the run when one entry could not be one string.
-    precision: args.precision,
-    maxEntryBytes: MAX_JSON_CHARS,
-  };
-  if (tokens) opts.tokens = tokens;
-  let result;
-  try {
-    result = await runOnnxTrace(opts);
-  } catch (e) {
-    where(e);
-  }
-  const { input, timings } = result!;
-  const t0 = performance.now();
   // With --out, the trace gets a notebook's budget and levels beyond it go to a sidecar beside the
   // file (as in the editor); on stdout it is one document, whatever its size.
   const outDir = args.out ? path.dirname(path.resolve(args.out)) : undefined;
-  const { document: doc, sidecar } = encodeTrace(
-    input,
-    args.out
-      ? { precision: args.precision, maxBytes: DEFAULT_MAX_BYTES, sidecar: { stem: path.basename(args.out).replace(/\.json$/i, '') || 'trace' } }
-      : { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY },
-  );
-  if (sidecar) doc.sidecar = await writeSidecarFile(sidecar, outDir!);
-  timings.encodeMs = performance.now() - t0;
+  const job: PipelineJob = {
+    type: 'trace',
+    modelName: path.basename(args.model),
+    modelBytes,
+    // The input files are read once the model's inputs are known (their names and element types).
+    input: { kind: 'tensors', read: (inputs) => readInputs(args.inputs, inputs) },
+    settings: { engine: args.engine, precision: args.precision, maxBytes: args.out ? DEFAULT_MAX_BYTES : Number.POSITIVE_INFINITY, numThreads: 1, pngPreview: false },
+    wasmDir: ortDir(),
+    allowMismatch: args.allowMismatch,
+    // The trace is streamed entry by entry: refused before the run when one entry could not be one string.
+    maxEntryBytes: MAX_JSON_CHARS,
+  };
+  const tokens = readTokens(args);
+  if (tokens) job.tokens = tokens;
+  if (args.out) job.sidecar = { dir: outDir!, stem: path.basename(args.out).replace(/\.json$/i, '') || 'trace' };
+  let result;
+  try {
+    result = await runPipeline(job, { flavour: 'cli', progress: () => undefined, writeSidecar: writeSidecarFile });
+  } catch (e) {
+    if (e instanceof OnnxTraceError) throw new CliError(`${args.model}: ${e.message}`, 1, e);
+    throw e;
+  }
+  const { document: doc, timings } = result;
   let written = 0;
   const encoder = new TextEncoder();
   const produce: Producer = (put) =>
@@ -104,7 +83,7 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
   for (const w of doc.warnings ?? []) log(`gatescope: warning: ${w}`);
   if (args.verbose || args.out) {
     const dirs = doc.layers.length;
-    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${input.batch}, ${input.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${written} bytes to ${args.out}` : ''}`);
+    log(`gatescope: ${dirs} layer entr${dirs === 1 ? 'y' : 'ies'}, batch ${doc.batch}, ${doc.steps} steps, engine ${doc.model.engine}; max |h - Y| = ${doc.check?.maxAbsError.toExponential(2)}${args.out ? `; wrote ${written} bytes to ${args.out}` : ''}`);
   }
   if (args.verbose) {
     log(`gatescope: timings ms: prepare ${timings.prepareMs.toFixed(1)}, session ${timings.sessionMs.toFixed(1)}, run ${timings.runMs.toFixed(1)}, gates ${timings.gatesMs.toFixed(1)}, encode ${timings.encodeMs.toFixed(1)}`);

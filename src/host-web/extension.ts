@@ -20,11 +20,12 @@ import { webSidecarTarget } from './sidecar-target';
 
 export function activate(context: vscode.ExtensionContext): void {
   const ortDir = vscode.Uri.joinPath(context.extensionUri, 'dist', 'ort');
+  const runner = inProcessJobRunner({
+    loadWasm: async () => vscode.workspace.fs.readFile(vscode.Uri.joinPath(ortDir, ORT_WEB_WASM)),
+    writeFile: async (dir, name, bytes) => vscode.workspace.fs.writeFile(vscode.Uri.joinPath(vscode.Uri.parse(dir), name), bytes),
+  });
   const paths: HostPaths = {
-    runner: inProcessJobRunner({
-      loadWasm: async () => vscode.workspace.fs.readFile(vscode.Uri.joinPath(ortDir, ORT_WEB_WASM)),
-      writeFile: async (dir, name, bytes) => vscode.workspace.fs.writeFile(vscode.Uri.joinPath(vscode.Uri.parse(dir), name), bytes),
-    }),
+    runner,
     wasmDir: ortDir.toString(),
     sidecarTarget: webSidecarTarget,
   };
@@ -34,11 +35,13 @@ export function activate(context: vscode.ExtensionContext): void {
     createController(paths),
     registerExportMessaging(),
     registerTileServer(webTileSources),
+    // Decoded models and onnxruntime sessions kept between runs end with the extension.
+    { dispose: () => runner.dispose() },
   );
 }
 
 export function deactivate(): void {
-  // Jobs run in this worker and end with their promise; nothing is left to stop.
+  // The runner's cached models are disposed with the context's subscriptions (activate).
 }
 
 // For npm run test:web, which drives this bundle's pipeline in a Chromium worker (test/web/).

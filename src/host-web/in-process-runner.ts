@@ -1,14 +1,15 @@
 // The web extension host's job runner. The web host is itself a Web Worker with no worker_threads,
 // and nested workers break on vscode.dev (docs/web-extension.md), so the shared pipeline
-// (src/host/job-pipeline.ts) runs here, in-process: it gives the event loop a turn between stages
-// (progress reports and cancellation get through), one job at a time, onnxruntime-web on one thread.
+// (src/pipeline/) runs here, in-process: it gives the event loop a turn between stages (progress
+// reports and cancellation get through), one job at a time, onnxruntime-web on one thread. Being
+// in-process, it is always warm: decoded models and sessions stay in its ModelCache until dispose().
 
 import type { SidecarRef } from '../core/trace/document';
 import { writeSidecar, type SidecarPlan } from '../core/trace/encode';
 import type { JobHooks, JobRunner, TraceJobResult } from '../host/job-runner';
 import { CancelledError, JobError } from '../host/job-runner';
-import { PipelineCancelled, runPipelineJob, type PipelineIO } from '../host/job-pipeline';
-import type { ModelSummary, TraceJob, WorkerJob } from '../host/worker-protocol';
+import { inspectModel, ModelCache, runPipeline, type PipelineIO } from '../pipeline';
+import type { ModelIdentity, ModelSummary, PipelineResult, TraceJob, WorkerJob } from '../host/worker-protocol';
 
 export interface InProcessRunnerOptions {
   /** onnxruntime-web's .wasm bytes (read once, on the first trace, from the extension's own URI). */
@@ -55,45 +56,48 @@ function sidecarWriter(writeFile: NonNullable<InProcessRunnerOptions['writeFile'
 /** A macrotask turn: lets the host deliver messages (cancellation, UI requests) between stages. */
 const yieldToHost = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner {
+export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner & { dispose(): void } {
   let wasm: Promise<Uint8Array> | undefined;
+  const models = new ModelCache();
   // Jobs queue behind each other: onnxruntime-web (no proxy, one thread) runs one at a time anyway,
   // and a cancelled job must not leave the next one waiting on a half-finished run.
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function run(job: WorkerJob, hooks: JobHooks): Promise<Awaited<ReturnType<typeof runPipelineJob>>> {
+  async function run(job: WorkerJob, hooks: JobHooks): Promise<PipelineResult | ModelSummary> {
     const signal = { aborted: false };
     const sub = hooks.token?.onCancellationRequested(() => {
       signal.aborted = true;
     });
     const io: PipelineIO = {
       flavour: 'vscode web',
-      progress: (p) => hooks.onProgress?.(p.message, p.fraction),
+      progress: (message, fraction) => hooks.onProgress?.(message, fraction),
       signal,
       yieldToHost,
       maxMemoryBytes: WEB_MAX_MEMORY_BYTES,
+      models,
     };
     if (opts.writeFile) io.writeSidecar = sidecarWriter(opts.writeFile);
     const start = queue.catch(() => undefined);
     const done = start.then(async () => {
       if (hooks.token?.isCancellationRequested) signal.aborted = true;
       if (signal.aborted) throw new CancelledError();
-      if (job.type === 'trace') {
-        wasm ??= opts.loadWasm().catch((e: unknown) => {
-          wasm = undefined;
-          throw e;
-        });
-        // One thread whatever gatescope.onnxruntimeThreads says: threads need SharedArrayBuffer,
-        // which the web host (not cross-origin isolated) lacks.
-        job = { ...job, wasmBinary: job.wasmBinary ?? (await wasm), settings: { ...job.settings, numThreads: 1 } };
+      if (job.type === 'inspect') {
+        await yieldToHost();
+        return inspectModel(job, models);
       }
-      return runPipelineJob(job, io);
+      wasm ??= opts.loadWasm().catch((e: unknown) => {
+        wasm = undefined;
+        throw e;
+      });
+      // One thread whatever gatescope.onnxruntimeThreads says: threads need SharedArrayBuffer,
+      // which the web host (not cross-origin isolated) lacks.
+      return runPipeline({ ...job, wasmBinary: job.wasmBinary ?? (await wasm), settings: { ...job.settings, numThreads: 1 } }, io);
     });
     queue = done;
     try {
       return await done;
     } catch (e) {
-      if (signal.aborted || e instanceof PipelineCancelled || e instanceof CancelledError) throw new CancelledError();
+      if (signal.aborted || e instanceof CancelledError) throw new CancelledError();
       const err = e instanceof Error ? e : new Error(String(e));
       throw new JobError(err.name, err.message);
     } finally {
@@ -102,19 +106,19 @@ export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner {
   }
 
   return {
-    async inspect(modelBytes: Uint8Array, hooks: JobHooks = {}): Promise<ModelSummary> {
-      const reply = await run({ type: 'inspect', modelBytes }, hooks);
-      if (reply.type !== 'inspected') throw new Error(`unexpected pipeline reply ${reply.type}`);
-      return reply.summary;
+    async inspect(modelBytes: Uint8Array, hooks: JobHooks = {}, modelIdentity?: ModelIdentity): Promise<ModelSummary> {
+      return (await run(modelIdentity ? { type: 'inspect', modelBytes, modelIdentity } : { type: 'inspect', modelBytes }, hooks)) as ModelSummary;
     },
     async trace(job: TraceJob, hooks: JobHooks = {}): Promise<TraceJobResult> {
       const t0 = performance.now();
-      const reply = await run(job, hooks);
-      if (reply.type !== 'traced') throw new Error(`unexpected pipeline reply ${reply.type}`);
+      const reply = (await run(job, hooks)) as PipelineResult;
       const timings = { ...reply.timings, workerMs: performance.now() - t0 };
       const out: TraceJobResult = { document: reply.document, runtime: reply.runtime, timings };
       if (reply.preview) out.preview = reply.preview;
       return out;
+    },
+    dispose(): void {
+      void models.clear();
     },
   };
 }

@@ -8,12 +8,14 @@ import type { RunTimings } from './worker-protocol';
 /**
  * The trace output. With `run`, the output's metadata records where the run's time went
  * (`metadata.gatescope.timings`, RunTimings; the .ipynb serializer saves `metadata.metadata` as the
- * output's Jupyter metadata): what `npm run bench:notebook` reads, and a user can look up.
+ * output's Jupyter metadata): what `npm run bench:notebook` reads, and a user can look up; and
+ * `metadata.gatescope.modelCache`: 'hit' when the run found its model decoded and its onnxruntime
+ * session made by an earlier run of the same file (src/pipeline/model-cache.ts).
  */
 export function traceOutput(
   doc: TraceDocument,
   preview: Uint8Array | undefined,
-  run?: { startedAt: number; timings: Omit<RunTimings, 'serializeMs' | 'startedAt' | 'writtenAt'> },
+  run?: { startedAt: number; timings: Omit<RunTimings, 'serializeMs' | 'startedAt' | 'writtenAt'>; modelCache?: 'hit' | 'miss' },
 ): vscode.NotebookCellOutput {
   const t0 = performance.now();
   // The trace first; the PNG after it. Where Gatescope is installed, its contributed
@@ -25,7 +27,8 @@ export function traceOutput(
   for (const k of Object.keys(timings) as (keyof RunTimings)[]) {
     if (k !== 'startedAt' && k !== 'writtenAt') timings[k] = Math.round(timings[k] * 10) / 10;
   }
-  return new vscode.NotebookCellOutput(items, { metadata: { gatescope: { timings } } });
+  const gatescope = run.modelCache ? { timings, modelCache: run.modelCache } : { timings };
+  return new vscode.NotebookCellOutput(items, { metadata: { gatescope } });
 }
 
 export function errorOutput(name: string, message: string): vscode.NotebookCellOutput {

@@ -1,5 +1,6 @@
 // Extension entry: commands, the notebook controller and the renderer's export channel.
-// Models run in dist/host/worker.js (worker_threads), never on the extension host's main thread.
+// Models run in dist/host/worker.js (worker_threads, kept warm between runs), never on the extension
+// host's main thread.
 
 import * as vscode from 'vscode';
 import { createController } from './controller';
@@ -15,8 +16,9 @@ import { workerJobRunner } from './worker-client';
 import { outsideFolders } from './containment';
 
 export function activate(context: vscode.ExtensionContext): void {
+  const runner = workerJobRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath);
   const paths: HostPaths = {
-    runner: workerJobRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath),
+    runner,
     wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'ort').fsPath,
     outsideFolders,
   };
@@ -29,9 +31,11 @@ export function activate(context: vscode.ExtensionContext): void {
     registerExportMessaging(),
     registerTileServer(nodeTileSources),
     registerSidecarCleanup(),
+    // The warm worker, with its decoded models and onnxruntime sessions, ends with the extension.
+    { dispose: () => runner.dispose() },
   );
 }
 
 export function deactivate(): void {
-  // Workers are per job and end with their job or its cancellation; nothing is left to stop.
+  // The warm worker is disposed with the context's subscriptions (activate).
 }

@@ -16,7 +16,7 @@ import { DEFAULT_RANDOM_STEPS } from '../core/spec/spec';
 import { formatSpec } from '../core/spec/format-spec';
 import type { TraceDocument } from '../core/trace/document';
 import { SPEC_LANGUAGE, traceOutput } from './cell-output';
-import { runSpec, specBase, specPathFor, type HostPaths } from './run-spec';
+import { readVersioned, runSpec, specBase, specPathFor, type HostPaths } from './run-spec';
 import { holdCleanup } from './cleanup-hold';
 import { ensureTrusted } from './trust';
 import { workspaceTrust } from './trust-prompt';
@@ -71,9 +71,10 @@ function describeInputs(summary: ModelSummary): string {
 
 export async function readModelSummary(paths: HostPaths, model: vscode.Uri): Promise<ModelSummary> {
   const name = model.path.split('/').pop() ?? 'model';
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gatescope: reading ${name}`, cancellable: true }, async (_p, token) =>
-    paths.runner.inspect(await vscode.workspace.fs.readFile(model), { token }),
-  );
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gatescope: reading ${name}`, cancellable: true }, async (_p, token) => {
+    const { bytes, identity } = await readVersioned(model, 'model');
+    return paths.runner.inspect(bytes, { token }, identity);
+  });
 }
 
 export async function pickInput(summary: ModelSummary, title = 'Gatescope: input for the model'): Promise<InputArg | undefined> {

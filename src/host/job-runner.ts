@@ -1,18 +1,14 @@
 // How the host runs a job (inspect a model, trace it) without caring where: the Node extension host
-// runs the pipeline in a worker thread (worker-client.ts), the web extension host in-process
-// (src/host-web/in-process-runner.ts). Both run the same pipeline (job-pipeline.ts). No Node import
+// runs the pipeline in a warm worker thread (worker-client.ts), the web extension host in-process
+// (src/host-web/in-process-runner.ts). Both run the same pipeline (src/pipeline/). No Node import
 // here: the web entry's import closure passes through this file (scripts/lint-boundaries.js).
 
 import type { CancellationToken } from 'vscode';
 import type { TraceDocument } from '../core/trace/document';
-import type { ModelSummary, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
+import type { ModelIdentity, ModelSummary, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
 
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-  constructor() {
-    super('cancelled');
-  }
-}
+/** The one cancellation error (src/core/cancel.ts): a cancelled job rejects with it, whatever stage it was in. */
+export { CancelledError } from '../core/cancel';
 
 /** A job that failed inside the pipeline; `message` is the pipeline's own error text. */
 export class JobError extends Error {
@@ -36,6 +32,9 @@ export interface TraceJobResult {
 }
 
 export interface JobRunner {
-  inspect(modelBytes: Uint8Array, hooks?: JobHooks): Promise<ModelSummary>;
+  /** `modelIdentity`: the file's, so a run after the inspection finds the model decoded (model-cache.ts). */
+  inspect(modelBytes: Uint8Array, hooks?: JobHooks, modelIdentity?: ModelIdentity): Promise<ModelSummary>;
   trace(job: TraceJob, hooks?: JobHooks): Promise<TraceJobResult>;
+  /** Ends the runner's warm state (worker, decoded models, sessions): the extension's deactivation. */
+  dispose?(): void;
 }

@@ -9,7 +9,7 @@ import { readSettings } from './settings';
 import { ensureTrusted } from './trust';
 import { workspaceTrust } from './trust-prompt';
 import type { JobHooks, JobRunner } from './job-runner';
-import type { JobInput, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
+import type { JobInput, ModelIdentity, RuntimeReport, TraceJob, TraceTimings } from './worker-protocol';
 
 export class SpecPathError extends Error {
   override name = 'SpecPathError';
@@ -76,6 +76,15 @@ export function checkInsideWorkspace(uri: vscode.Uri, field: string, outsideFold
 const MAX_SPEC_FILE_BYTES = 2 ** 31 - 1;
 
 async function readFile(uri: vscode.Uri, field: string): Promise<Uint8Array> {
+  return (await readVersioned(uri, field)).bytes;
+}
+
+/**
+ * A file's bytes and its identity for the pipeline's warm model cache (src/pipeline/model-cache.ts):
+ * its URI, and size and mtime from the same stat that checked it, so an edited model never reuses a
+ * decoded copy or session of the old one.
+ */
+export async function readVersioned(uri: vscode.Uri, field: string): Promise<{ bytes: Uint8Array; identity: ModelIdentity }> {
   const where = uri.scheme === 'file' ? uri.fsPath : uri.toString();
   try {
     // Regular files only, size-capped, checked before reading: a FIFO would block the read until a
@@ -85,7 +94,8 @@ async function readFile(uri: vscode.Uri, field: string): Promise<Uint8Array> {
       throw new SpecPathError(`field \`${field}\`: ${where} is ${st.type & vscode.FileType.Directory ? 'a folder' : 'not a regular file (a pipe, socket or device)'}; name a .onnx, .npy or .json file`);
     }
     if (st.size > MAX_SPEC_FILE_BYTES) throw new SpecPathError(`field \`${field}\`: ${where} is ${st.size} bytes, above the ${MAX_SPEC_FILE_BYTES}-byte limit`);
-    return await vscode.workspace.fs.readFile(uri);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return { bytes, identity: { file: uri.toString(), version: `${bytes.length}-${st.mtime}` } };
   } catch (e) {
     if (e instanceof SpecPathError) throw e;
     const why = e instanceof vscode.FileSystemError && e.code === 'FileNotFound' ? 'not found' : `not readable (${(e as Error).message})`;
@@ -132,13 +142,14 @@ export async function runSpec(
   const model = resolveSpecPath(spec.model, base, 'model');
   if (!picked(model)) checkInsideWorkspace(model, 'model', paths.outsideFolders);
   await ensureTrusted(workspaceTrust, `the model ${model.path.split('/').pop()}`);
-  const modelBytes = await readFile(model, 'model');
+  const { bytes: modelBytes, identity: modelIdentity } = await readVersioned(model, 'model');
   const input = await jobInput(spec.input, base, 'file', picked, paths);
   const settings = readSettings();
   const job: TraceJob = {
     type: 'trace',
     modelName: model.path.split('/').pop() ?? 'model.onnx',
     modelBytes,
+    modelIdentity,
     input,
     settings: { ...settings, engine: spec.engine ?? settings.engine, precision: spec.precision ?? settings.precision },
     wasmDir: paths.wasmDir,
@@ -152,7 +163,9 @@ export async function runSpec(
       const other = resolveSpecPath(spec.compare.model, base, 'compare');
       if (!picked(other)) checkInsideWorkspace(other, 'compare', paths.outsideFolders);
       await ensureTrusted(workspaceTrust, `the model ${other.path.split('/').pop()}`);
-      c.modelBytes = await readFile(other, 'compare');
+      const read = await readVersioned(other, 'compare');
+      c.modelBytes = read.bytes;
+      c.modelIdentity = read.identity;
       c.modelName = other.path.split('/').pop() ?? 'model.onnx';
     }
     if (spec.compare.input) c.input = await jobInput(spec.compare.input, base, 'compare', picked, paths);

@@ -1,11 +1,15 @@
-// Runs one job in a fresh worker thread (dist/host/worker.js) so the extension host's main thread
-// never blocks on onnxruntime or the recompute. A fresh worker per job also gives each run the
-// onnxruntime thread count of its settings (onnxruntime reads it once per process/worker).
-// Cancelling terminates the worker; the promise settles only after the thread has exited.
+// Runs jobs in a worker thread (dist/host/worker.js) so the extension host's main thread never blocks
+// on onnxruntime or the recompute. One worker stays warm between jobs (idle for up to
+// WORKER_IDLE_MS), keeping decoded models and onnxruntime sessions for repeated runs of the same
+// model file (src/pipeline/model-cache.ts). onnxruntime reads its thread count once per worker, so a
+// job with another gatescope.onnxruntimeThreads (or other resource limits) gets a fresh warm worker;
+// a job that arrives while the warm one is busy gets a one-off worker of its own.
+// Cancelling terminates the worker running the job (the next job starts a fresh one); the promise
+// settles only after the thread has exited.
 
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { CancelledError, JobError, type JobHooks, type JobRunner } from './job-runner';
-import type { ModelSummary, RuntimeReport, TraceJob, InspectJob, TraceTimings, WorkerReply } from './worker-protocol';
+import type { ModelIdentity, ModelSummary, RuntimeReport, TraceJob, TraceTimings, WorkerJob, WorkerReply } from './worker-protocol';
 import type { TraceDocument } from '../core/trace/document';
 
 export { CancelledError, JobError, type JobHooks } from './job-runner';
@@ -24,6 +28,9 @@ export interface WorkerJobHooks extends JobHooks {
  */
 export const WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 64 };
 
+/** A warm worker with no job for this long is terminated (its decoded models and sessions go with it). */
+export const WORKER_IDLE_MS = 5 * 60 * 1000;
+
 /** The worker's own failure as the user should read it. */
 function workerFailure(e: Error, limits: ResourceLimits): Error {
   if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
@@ -32,29 +39,41 @@ function workerFailure(e: Error, limits: ResourceLimits): Error {
   return e;
 }
 
-function runJob(workerPath: string, job: TraceJob | InspectJob, hooks: WorkerJobHooks): Promise<WorkerReply> {
+/**
+ * Sends `job` to `worker` and settles with its final reply. Cancelling terminates the worker and
+ * rejects with CancelledError once it has exited; `onExit` is told whenever the thread ends.
+ */
+function runOn(worker: Worker, job: WorkerJob, hooks: JobHooks, limits: ResourceLimits, onExit: () => void): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
-    if (hooks.token?.isCancellationRequested) return reject(new CancelledError());
-    const limits = hooks.resourceLimits ?? WORKER_LIMITS;
-    const worker = new Worker(workerPath, { resourceLimits: limits });
-    let settled: { ok: true; reply: WorkerReply } | { ok: false; error: Error } | undefined;
-    const finish = (): void => {
+    let answered = false;
+    let cancelled = false;
+    let error: Error | undefined;
+    const cleanup = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onGone);
       sub?.dispose();
-      if (!settled) reject(new Error('the Gatescope worker exited without an answer'));
-      else if (settled.ok) resolve(settled.reply);
-      else reject(settled.error);
     };
-    worker.once('exit', finish);
-    worker.on('error', (e) => {
-      settled ??= { ok: false, error: workerFailure(e, limits) };
-    });
-    worker.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'progress') return hooks.onProgress?.(reply.message, reply.fraction);
-      settled ??= reply.type === 'failed' ? { ok: false, error: new JobError(reply.name, reply.message) } : { ok: true, reply };
-      void worker.terminate();
-    });
+    const onMessage = (reply: WorkerReply): void => {
+      if (reply.type === 'progress') return void hooks.onProgress?.(reply.message, reply.fraction);
+      answered = true;
+      cleanup();
+      if (reply.type === 'failed') reject(reply.name === 'CancelledError' ? new CancelledError() : new JobError(reply.name, reply.message));
+      else resolve(reply);
+    };
+    const onError = (e: Error): void => {
+      error ??= workerFailure(e, limits);
+    };
+    const onGone = (): void => {
+      cleanup();
+      onExit();
+      if (!answered) reject(cancelled ? new CancelledError() : (error ?? new Error('the Gatescope worker exited without an answer')));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.once('exit', onGone);
     const sub = hooks.token?.onCancellationRequested(() => {
-      settled ??= { ok: false, error: new CancelledError() };
+      cancelled = true;
       void worker.terminate();
     });
     // Cloned, not transferred: workspace.fs may hand back a view of a pooled Node buffer.
@@ -62,25 +81,101 @@ function runJob(workerPath: string, job: TraceJob | InspectJob, hooks: WorkerJob
   });
 }
 
-export async function inspectInWorker(workerPath: string, modelBytes: Uint8Array, hooks: WorkerJobHooks = {}): Promise<ModelSummary> {
-  const reply = await runJob(workerPath, { type: 'inspect', modelBytes }, hooks);
-  if (reply.type !== 'inspected') throw new Error(`unexpected worker reply ${reply.type}`);
-  return reply.summary;
+/** One job in a fresh worker, terminated after its reply (tests, and jobs beside a busy warm worker). */
+async function runOnce(workerPath: string, job: WorkerJob, hooks: WorkerJobHooks): Promise<WorkerReply> {
+  if (hooks.token?.isCancellationRequested) throw new CancelledError();
+  const limits = hooks.resourceLimits ?? WORKER_LIMITS;
+  const worker = new Worker(workerPath, { resourceLimits: limits });
+  try {
+    return await runOn(worker, job, hooks, limits, () => undefined);
+  } finally {
+    await worker.terminate();
+  }
 }
 
-/** timings: the worker's stages, and workerMs: the whole job from starting the thread to its reply. */
-export async function traceInWorker(workerPath: string, job: TraceJob, hooks: WorkerJobHooks = {}): Promise<{ document: TraceDocument; preview?: Uint8Array; runtime: RuntimeReport; timings: TraceTimings & { workerMs: number } }> {
-  const t0 = performance.now();
-  const reply = await runJob(workerPath, job, hooks);
+function traceResult(reply: WorkerReply, t0: number): { document: TraceDocument; preview?: Uint8Array; runtime: RuntimeReport; timings: TraceTimings & { workerMs: number } } {
   if (reply.type !== 'traced') throw new Error(`unexpected worker reply ${reply.type}`);
   const timings = { ...reply.timings, workerMs: performance.now() - t0 };
   return reply.preview ? { document: reply.document, preview: reply.preview, runtime: reply.runtime, timings } : { document: reply.document, runtime: reply.runtime, timings };
 }
 
-/** The Node extension host's runner: every job in a fresh worker thread (dist/host/worker.js). */
-export function workerJobRunner(workerPath: string): JobRunner {
+export async function inspectInWorker(workerPath: string, modelBytes: Uint8Array, hooks: WorkerJobHooks = {}): Promise<ModelSummary> {
+  const reply = await runOnce(workerPath, { type: 'inspect', modelBytes }, hooks);
+  if (reply.type !== 'inspected') throw new Error(`unexpected worker reply ${reply.type}`);
+  return reply.summary;
+}
+
+/** One trace in a fresh worker. timings: the worker's stages, and workerMs: the whole job from starting the thread to its reply. */
+export async function traceInWorker(workerPath: string, job: TraceJob, hooks: WorkerJobHooks = {}): Promise<ReturnType<typeof traceResult>> {
+  const t0 = performance.now();
+  return traceResult(await runOnce(workerPath, job, hooks), t0);
+}
+
+interface Warm {
+  worker: Worker;
+  /** What the worker was started for: onnxruntime's thread count (fixed once it has run) and its limits. */
+  fit: string;
+  busy: boolean;
+  idle?: ReturnType<typeof setTimeout>;
+}
+
+export interface WorkerRunnerOptions {
+  /** Overrides WORKER_IDLE_MS (tests). */
+  idleMs?: number;
+}
+
+/** The Node extension host's runner: jobs in one warm worker thread (dist/host/worker.js). dispose() ends it. */
+export function workerJobRunner(workerPath: string, opts: WorkerRunnerOptions = {}): JobRunner & { dispose(): void } {
+  const idleMs = opts.idleMs ?? WORKER_IDLE_MS;
+  let warm: Warm | undefined;
+
+  const retire = (w: Warm): void => {
+    if (w.idle) clearTimeout(w.idle);
+    if (warm === w) warm = undefined;
+    void w.worker.terminate();
+  };
+
+  async function run(job: WorkerJob, hooks: WorkerJobHooks): Promise<WorkerReply> {
+    if (hooks.token?.isCancellationRequested) throw new CancelledError();
+    const limits = hooks.resourceLimits ?? WORKER_LIMITS;
+    // An inspect job does not start onnxruntime, so any warm worker fits it.
+    const fit = JSON.stringify([job.type === 'trace' ? job.settings.numThreads : undefined, limits]);
+    if (warm?.busy) return runOnce(workerPath, job, hooks);
+    if (warm && job.type === 'trace' && warm.fit !== fit) retire(warm);
+    if (!warm) {
+      const worker = new Worker(workerPath, { resourceLimits: limits });
+      // An idle warm worker must not keep the extension host's process alive.
+      worker.unref();
+      warm = { worker, fit, busy: false };
+    }
+    const w = warm;
+    if (w.idle) clearTimeout(w.idle);
+    w.busy = true;
+    try {
+      return await runOn(w.worker, job, hooks, limits, () => {
+        if (warm === w) warm = undefined;
+      });
+    } finally {
+      w.busy = false;
+      if (warm === w) {
+        w.idle = setTimeout(() => retire(w), idleMs);
+        w.idle.unref?.();
+      }
+    }
+  }
+
   return {
-    inspect: (modelBytes, hooks) => inspectInWorker(workerPath, modelBytes, hooks),
-    trace: (job, hooks) => traceInWorker(workerPath, job, hooks),
+    async inspect(modelBytes: Uint8Array, hooks: JobHooks = {}, modelIdentity?: ModelIdentity): Promise<ModelSummary> {
+      const reply = await run(modelIdentity ? { type: 'inspect', modelBytes, modelIdentity } : { type: 'inspect', modelBytes }, hooks);
+      if (reply.type !== 'inspected') throw new Error(`unexpected worker reply ${reply.type}`);
+      return reply.summary;
+    },
+    async trace(job: TraceJob, hooks: JobHooks = {}) {
+      const t0 = performance.now();
+      return traceResult(await run(job, hooks), t0);
+    },
+    dispose(): void {
+      if (warm) retire(warm);
+    },
   };
 }

@@ -1,23 +1,39 @@
-// Worker thread (dist/host/worker.js): one job per worker, then the host terminates it. Runs the
-// shared job pipeline (job-pipeline.ts) so the extension host's main thread never waits on
-// onnxruntime-web or the gate recompute; sidecars are written with Node fs. Replies are defined in
-// worker-protocol.ts.
+// Worker thread (dist/host/worker.js): runs the job pipeline (src/pipeline/) so the extension host's
+// main thread never waits on onnxruntime-web or the gate recompute. The worker stays warm between
+// jobs, one at a time (worker-client.ts sends the next only after the last reply), and keeps the
+// decoded models and their onnxruntime sessions (ModelCache) for repeated runs of the same file.
+// The host terminates it to cancel a run, on idle, and on deactivation. Sidecars are written with
+// Node fs. Replies are defined in worker-protocol.ts.
 
 import { parentPort } from 'node:worker_threads';
 import { writeSidecarFile } from '../node/sidecar-file';
-import { runPipelineJob } from './job-pipeline';
+import { inspectModel, ModelCache, runPipeline } from '../pipeline';
 import type { WorkerJob, WorkerReply } from './worker-protocol';
 
 /** Gate arrays of one run in the extension host's worker: refused before computing beyond 2 GiB
  * (typed arrays live outside the worker's heap limit, WORKER_LIMITS in worker-client.ts). */
 const HOST_MAX_MEMORY_BYTES = 2 * 2 ** 30;
 
+const models = new ModelCache();
+
 function post(reply: WorkerReply): void {
   parentPort!.postMessage(reply);
 }
 
-parentPort!.once('message', (job: WorkerJob) => {
-  runPipelineJob(job, { flavour: 'vscode', progress: post, writeSidecar: writeSidecarFile, maxMemoryBytes: HOST_MAX_MEMORY_BYTES }).then(post, (e: unknown) => {
+async function run(job: WorkerJob): Promise<WorkerReply> {
+  if (job.type === 'inspect') return { type: 'inspected', summary: inspectModel(job, models) };
+  const io = {
+    flavour: 'vscode',
+    progress: (message: string, fraction: number) => post({ type: 'progress', message, fraction }),
+    writeSidecar: writeSidecarFile,
+    maxMemoryBytes: HOST_MAX_MEMORY_BYTES,
+    models,
+  };
+  return { type: 'traced', ...(await runPipeline(job, io)) };
+}
+
+parentPort!.on('message', (job: WorkerJob) => {
+  run(job).then(post, (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: 'failed', name: err.name, message: err.message });
   });

@@ -1,6 +1,6 @@
 // Public surface of the ONNX path, for the extension host's worker and the CLI.
-export { traceOnnxModel, runOnnxTrace, type TraceOnnxOptions, type TraceTimings } from './trace';
+export { traceOnnxModel, runOnnxTrace, prepareOnnx, type PreparedOnnx, type TraceOnnxOptions, type TraceTimings } from './trace';
 export { inspectOnnxModel, VOCAB_KEY, type OnnxModelInfo, type GruNodeSummary } from './inspect';
 export type { ModelInputInfo, UserTensor, UserDtype } from './inputs';
 export { OnnxTraceError } from './errors';
-export { releaseSessions, type ExecutionProvider } from './session';
+export { releaseSessions, releaseModelSessions, type ExecutionProvider } from './session';

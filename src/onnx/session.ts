@@ -131,3 +131,15 @@ export async function releaseSessions(): Promise<void> {
   sessions.clear();
   await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
 }
+
+/**
+ * Releases the sessions of one model identity (`key` as given to runOnnxTrace's modelKey: its
+ * instrumented model, gate graphs, and its load verdict), when its file changed or left the cache.
+ */
+export async function releaseModelSessions(key: string): Promise<void> {
+  const mine = [...sessions.keys()].filter((k) => k === key || k.startsWith(`${key}:`));
+  const all = mine.map((k) => sessions.get(k)!);
+  for (const k of mine) sessions.delete(k);
+  loadable.delete(key);
+  await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
+}

@@ -8,6 +8,7 @@
 import { gateSet, type CellKind, type GateSpec, type LayerGateValues } from '../core/cells/gate-sets';
 import type { ActivationSpec } from '../core/trace/document';
 import { formatDims } from '../core/io/tensor';
+import { throwIfCancelled } from '../core/cancel';
 import { gruLayerValues } from '../core/recurrent/gru-values';
 import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
 import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
@@ -145,7 +146,7 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
   let lengths: Int32Array | undefined;
   let kernel = '';
   for (const n of nodes) {
-    if (opts.signal?.aborted) throw new OnnxTraceError('the trace was cancelled');
+    throwIfCancelled(opts.signal);
     let entries: LayerGateValues[];
     let conventions: LayerConvention[];
     let check: RecurrentCheck;

@@ -17,11 +17,12 @@ import { instrumentModel, type InstrumentedModel } from './instrument';
 import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } from './inputs';
 import { readVocab } from './inspect';
 import { gatherNodeValues, runLookup, type NodeValues } from './node-values';
-import { decodeModel } from './proto';
+import { decodeModel, type onnx } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
 import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
-import { tokensFor } from './tokens';
+import { stepLabels } from './step-labels';
+import { throwIfCancelled } from '../core/cancel';
 import { mismatchVerdict } from './verify';
 import { checkTraceEstimate, DEFAULT_MAX_MEMORY_BYTES } from './estimate';
 import { findRecurrentNodes } from './recurrent-graph';
@@ -35,8 +36,12 @@ export interface TraceOnnxOptions {
   engine?: SpecEngine;
   precision?: TracePrecision;
   maxBytes?: number;
-  /** One label per step; default: the model's vocabulary (metadata `gatescope.vocab`) applied to token ids. */
+  /** One label per step; default: `vocab` applied to the token ids as fed (step-labels.ts). */
   tokens?: string[];
+  /** The vocabulary for step labels; default the model's (metadata `gatescope.vocab`). */
+  vocab?: string[];
+  /** The model already decoded and prepared (prepareOnnx): the bytes are then not decoded again. */
+  prepared?: PreparedOnnx;
   /** Folder (path or URL) with onnxruntime-web's runtime files (the extension's dist/ort/). */
   wasmDir: string;
   numThreads?: number;
@@ -93,25 +98,32 @@ interface RecurrentPrepared {
   graphName: string;
 }
 
-type Prepared = GruPrepared | RecurrentPrepared;
+/** What a decoded model needs before any run (its recurrent nodes, instrumented copy, inputs, warnings). */
+export type PreparedOnnx = GruPrepared | RecurrentPrepared;
+type Prepared = PreparedOnnx;
 
 const MAX_PREPARED = 4;
 const prepared = new Map<string, Prepared>();
 
-/** Decoding and instrumenting, cached by model identity like the sessions. */
+/** Decoding and instrumenting, cached by model identity like the sessions (direct callers; the job
+ * pipeline, src/pipeline/, keeps its own plans and passes them in). */
 function prepare(bytes: Uint8Array, key: string): Prepared {
   const hit = prepared.get(key);
   if (hit) return hit;
-  const model = decodeModel(bytes);
+  const p = prepareOnnx(decodeModel(bytes));
+  remember(key, p);
+  return p;
+}
+
+/** Finds and checks a decoded model's recurrent nodes and instruments it; throws OnnxTraceError for models onnxruntime cannot trace. */
+export function prepareOnnx(model: onnx.ModelProto): PreparedOnnx {
   const all = findRecurrentNodes(model);
   const opset = defaultOpset(model);
   if (opset > 0 && opset < 7) {
     throw new OnnxTraceError(`the model imports ONNX opset ${opset}; onnxruntime runs GRU, LSTM and RNN from opset 7 on (it has no kernel for the older ones): re-export it with opset_version >= 7 (14 recommended)`);
   }
   if (all.some((n) => n.cell !== 'gru')) {
-    const r: RecurrentPrepared = { kind: 'recurrent', recurrent: prepareRecurrent(model, all), vocab: readVocab(model), graphName: model.graph?.name ?? '' };
-    remember(key, r);
-    return r;
+    return { kind: 'recurrent', recurrent: prepareRecurrent(model, all), vocab: readVocab(model), graphName: model.graph?.name ?? '' };
   }
   const nodes = findGruNodes(model);
   for (const n of nodes) {
@@ -119,7 +131,7 @@ function prepare(bytes: Uint8Array, key: string): Prepared {
       throw new OnnxTraceError(`GRU node '${n.name}' has layout = ${n.attrs.layout} (batch-first X), which onnxruntime rejects ("only layout 0 is supported"): re-export the model with layout 0 (torch.onnx.export writes a Transpose around a layout-0 node)`);
     }
   }
-  const p: GruPrepared = {
+  return {
     kind: 'gru',
     nodes,
     instrumented: instrumentModel(model, nodes),
@@ -128,8 +140,6 @@ function prepare(bytes: Uint8Array, key: string): Prepared {
     vocab: readVocab(model),
     graphName: model.graph?.name ?? '',
   };
-  remember(key, p);
-  return p;
 }
 
 function remember(key: string, p: Prepared): void {
@@ -141,9 +151,7 @@ function remember(key: string, p: Prepared): void {
  * the encoder then picks or downsamples to fit its budget). */
 const BYTES_PER_VALUE: Record<TracePrecision, number> = { float32: 4, float16: 2, uint8: 1, auto: 1 };
 
-function checkAborted(signal: { aborted: boolean } | undefined): void {
-  if (signal?.aborted) throw new OnnxTraceError('the trace was cancelled');
-}
+const checkAborted = throwIfCancelled;
 
 function onnxruntimeVersion(): string {
   return ort.env.versions?.web ?? 'unknown';
@@ -165,7 +173,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     await opts.yieldToHost?.();
   };
   const key = opts.modelKey ?? modelKey(opts.modelBytes);
-  const p = prepare(opts.modelBytes, key);
+  const p = opts.prepared ?? prepare(opts.modelBytes, key);
   if (p.kind === 'recurrent') return runRecurrentTrace(p, opts, key, t0);
   const feeds = prepareFeeds(p.inputs, opts.inputs, p.nodes);
   const limits = {
@@ -283,7 +291,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   };
   const withLengths = values.find((v) => v.hasLengths);
   if (withLengths) input.sequenceLengths = [...withLengths.lengths];
-  const tokens = opts.tokens ?? tokensFor(p.vocab, p.inputs, feeds, first.T);
+  const tokens = opts.tokens ?? stepLabels(opts.vocab ?? p.vocab, p.inputs, feeds, first.T);
   if (tokens) {
     if (tokens.length !== first.T) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${first.T} steps; give exactly one label per step`);
     input.tokens = tokens;
@@ -322,7 +330,7 @@ async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, k
   const W = first.W.kind === 'const' ? first.W.tensor.dims[2] : undefined;
   if (W !== undefined) input.model.inputSize = W;
   if (r.sequenceLengths) input.sequenceLengths = r.sequenceLengths;
-  const tokens = opts.tokens ?? tokensFor(p.vocab, p.recurrent.inputs, r.feeds, r.steps);
+  const tokens = opts.tokens ?? stepLabels(opts.vocab ?? p.vocab, p.recurrent.inputs, r.feeds, r.steps);
   if (tokens) {
     if (tokens.length !== r.steps) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${r.steps} steps; give exactly one label per step`);
     input.tokens = tokens;

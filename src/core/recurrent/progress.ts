@@ -1,10 +1,12 @@
 // Progress and cancellation for a forward pass: steps are counted, and every CHECK_EVERY steps the
 // caller's signal is read and onProgress called (so a long run can be stopped between steps).
 
+import { CancelledError } from '../cancel';
+
 export const CHECK_EVERY = 256;
 
-/** Thrown when `signal.aborted` is seen during an LSTM or RNN run. */
-export class RunCancelledError extends Error {
+/** Thrown when `signal.aborted` is seen during an LSTM or RNN run (the one CancelledError, named for its cell). */
+export class RunCancelledError extends CancelledError {
   constructor(cell: string) {
     super(`${cell} run cancelled`);
     this.name = 'RunCancelledError';

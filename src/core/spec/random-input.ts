@@ -4,7 +4,8 @@
 /** A declared dimension: a positive number is fixed; a name, null, or a number <= 0 is dynamic. */
 export type DeclaredDim = number | string | null | undefined;
 
-const BATCH_NAME = /^(batch|batch_size|n|b|N|B)$|batch/i;
+/** A symbolic dimension name that marks a batch axis (random inputs, step labels). */
+export const BATCH_NAME = /^(batch|batch_size|n|b|N|B)$|batch/i;
 
 /**
  * Concrete shape for a declared one. Dynamic dims named like a batch get 1; other dynamic dims get

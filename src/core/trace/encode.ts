@@ -34,6 +34,7 @@ import {
   type TraceModel,
 } from './document';
 import { TraceSizeError } from './errors';
+import { CancelledError } from '../cancel';
 import { buildPyramid, bucketCount, chooseTileSteps, levelBuckets, PYRAMID_FANOUT, type LevelSummaries } from './pyramid';
 import { layOutSidecar, sidecarHeaderBytes, sidecarFileName, sidecarTensorName, tileByteRange, type SidecarLayout, type SidecarTensor } from './sidecar';
 import { BYTES_PER_VALUE } from './tensor';
@@ -246,7 +247,8 @@ export async function writeSidecar(
   return { file: sidecarFileName(plan.stem, headerSha256), bytes: layout.totalBytes, headerSha256 };
 }
 
-export class SidecarCancelled extends Error {
+/** The one CancelledError (src/core/cancel.ts), seen while writing a sidecar. */
+export class SidecarCancelled extends CancelledError {
   constructor() {
     super('sidecar writing cancelled');
     this.name = 'SidecarCancelled';

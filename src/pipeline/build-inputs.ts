@@ -1,12 +1,13 @@
-// Turns a user's input choice (text, file bytes, random) into the model's input tensors and step
-// labels. Runs in the worker (no vscode import). Which model input gets the user's data: the one
+// Turns a user's input choice (text, file bytes, random) into the model's input tensors. Step labels
+// are not made here: every run gets them after the run, from the tensors as fed, by one rule
+// (src/onnx/step-labels.ts). Runs in the pipeline (no vscode import). Which model input gets the user's data: the one
 // that feeds the GRU path, i.e. the first input; other inputs (e.g. initial_h) get zeros.
 
 import { elementCount } from '../core/io/tensor';
 import { randomIds, randomNormal, resolveShape } from '../core/spec/random-input';
-import { labelsFor, tokenize } from '../core/spec/tokenize';
+import { tokenize } from '../core/spec/tokenize';
 import { tensorFromFile, type UserTensor } from '../onnx/inputs';
-import type { JobInput, ModelInputSummary } from './worker-protocol';
+import type { JobInput, ModelInputSummary } from './job';
 
 export class InputChoiceError extends Error {
   override name = 'InputChoiceError';
@@ -14,8 +15,6 @@ export class InputChoiceError extends Error {
 
 export interface BuiltInputs {
   feeds: Record<string, UserTensor>;
-  /** Step labels when the input is token ids and a vocabulary is known. */
-  tokens?: string[];
 }
 
 const isInt = (dtype: string): boolean => dtype === 'int64' || dtype === 'int32';
@@ -24,23 +23,10 @@ function ints(ids: readonly number[], dtype: string): BigInt64Array | Int32Array
   return dtype === 'int32' ? Int32Array.from(ids) : BigInt64Array.from(ids, (v) => BigInt(v));
 }
 
-/** Token ids of a [B, T] (or [T, B]) integer tensor, batch item 0, in time order, for labels. */
-function firstSequence(t: UserTensor, declared: readonly (number | string)[]): number[] {
-  const data = t.data;
-  if (t.dims.length !== 2) return Array.from(data as ArrayLike<number | bigint>, (v) => Number(v));
-  const [d0, d1] = t.dims as [number, number];
-  const batchFirst = typeof declared[0] === 'string' ? /batch/i.test(declared[0]) || d0 === 1 : d0 === 1;
-  const out: number[] = [];
-  if (batchFirst) for (let i = 0; i < d1; i++) out.push(Number(data[i]!));
-  else for (let i = 0; i < d0; i++) out.push(Number(data[i * d1]!));
-  return out;
-}
-
 export function buildInputs(inputs: readonly ModelInputSummary[], choice: JobInput, vocab: readonly string[] | undefined): BuiltInputs {
   if (inputs.length === 0) throw new InputChoiceError('the model declares no runtime inputs; nothing to feed');
   const [main, ...rest] = inputs as [ModelInputSummary, ...ModelInputSummary[]];
   const feeds: Record<string, UserTensor> = {};
-  let tokens: string[] | undefined;
   let steps = 1;
 
   if (choice.kind === 'text') {
@@ -54,7 +40,6 @@ export function buildInputs(inputs: readonly ModelInputSummary[], choice: JobInp
       throw new InputChoiceError(`input '${main.name}' has dims [${main.dims.join(', ')}]; ${t.ids.length} tokens do not fit it (Gatescope feeds text as one sequence, batch 1)`);
     }
     feeds[main.name] = { dims, dtype: main.dtype as 'int64' | 'int32', data: ints(t.ids, main.dtype) };
-    tokens = t.labels;
     steps = t.ids.length;
   } else if (choice.kind === 'random') {
     steps = choice.steps;
@@ -63,9 +48,7 @@ export function buildInputs(inputs: readonly ModelInputSummary[], choice: JobInp
     if (isInt(main.dtype)) {
       if (!vocab) throw new InputChoiceError(`random token ids for input '${main.name}' need the vocabulary size: store gatescope.vocab in the model's metadata or give \`vocab:\` in the spec, or choose a file`);
       const ids = randomIds(count, vocab.length, choice.seed);
-      const t: UserTensor = { dims, dtype: main.dtype as 'int64' | 'int32', data: ints(ids, main.dtype) };
-      feeds[main.name] = t;
-      tokens = labelsFor(firstSequence(t, main.dims), vocab);
+      feeds[main.name] = { dims, dtype: main.dtype as 'int64' | 'int32', data: ints(ids, main.dtype) };
     } else if (main.dtype === 'float32') {
       feeds[main.name] = { dims, dtype: 'float32', data: randomNormal(count, choice.seed) };
     } else {
@@ -75,7 +58,6 @@ export function buildInputs(inputs: readonly ModelInputSummary[], choice: JobInp
     const tensor = tensorFromFile(choice.name, choice.bytes, isInt(main.dtype));
     if (!tensor) throw new InputChoiceError(`input file ${choice.name} must be a .npy or .json file`);
     feeds[main.name] = tensor;
-    if (isInt(tensor.dtype) && vocab) tokens = labelsFor(firstSequence(tensor, main.dims), vocab);
     steps = tensor.dims.length >= 2 ? Math.max(...tensor.dims.slice(0, 2)) : tensor.dims[0] ?? 1;
   }
 
@@ -86,5 +68,5 @@ export function buildInputs(inputs: readonly ModelInputSummary[], choice: JobInp
     else if (isInt(other.dtype)) feeds[other.name] = { dims, dtype: other.dtype as 'int64' | 'int32', data: ints(new Array<number>(count).fill(0), other.dtype) };
     else throw new InputChoiceError(`model input '${other.name}' has element type ${other.dtype}; Gatescope can feed float32, int64 and int32 only`);
   }
-  return tokens ? { feeds, tokens } : { feeds };
+  return { feeds };
 }

@@ -5,7 +5,7 @@
 // then holds the largest difference, so a saved output shows how far the GPU run can be trusted.
 
 import type { TraceInput } from '../core/trace/encode';
-import type { Backend } from './worker-protocol';
+import type { Backend } from './job';
 
 /**
  * |webgpu − wasm| allowed per gate value. GPU float32 kernels sum in another order and approximate

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { TraceInput } from '../../../src/core/trace/encode';
-import { checkAgainstWasm, chooseBackend, maxGateDifference, WEBGPU_TOLERANCE } from '../../../src/host/backend';
+import { checkAgainstWasm, chooseBackend, maxGateDifference, WEBGPU_TOLERANCE } from '../../../src/pipeline/backend';
 
 function run(values: number[], check = { reference: 'onnxruntime-web 1.30.0 (webgpu) Y of every GRU node (valid steps)', maxAbsError: 1e-7 }): TraceInput {
   const g = Float32Array.from(values);
@@ -13,7 +13,7 @@ function run(values: number[], check = { reference: 'onnxruntime-web 1.30.0 (web
   } as TraceInput;
 }
 
-describe('gatescope.backend (src/host/backend.ts)', () => {
+describe('gatescope.backend (src/pipeline/backend.ts)', () => {
   it('wasm is used as asked, with nothing to say', async () => {
     assert.deepEqual(await chooseBackend('wasm', undefined), { backend: 'wasm' });
     assert.deepEqual(await chooseBackend(undefined, { requestAdapter: async () => ({}) }), { backend: 'wasm' });
