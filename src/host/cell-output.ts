@@ -3,19 +3,20 @@
 
 import * as vscode from 'vscode';
 import { TRACE_MIME, type TraceDocument } from '../core/trace/document';
-import type { RunTimings } from './worker-protocol';
+import type { RunTimings, RuntimeReport } from './worker-protocol';
 
 /**
  * The trace output. With `run`, the output's metadata records where the run's time went
  * (`metadata.gatescope.timings`, RunTimings; the .ipynb serializer saves `metadata.metadata` as the
  * output's Jupyter metadata): what `npm run bench:notebook` reads, and a user can look up; and
- * `metadata.gatescope.modelCache`: 'hit' when the run found its model decoded and its onnxruntime
- * session made by an earlier run of the same file (src/pipeline/model-cache.ts).
+ * `metadata.gatescope.runtime` (RuntimeReport): onnxruntime's threads and backend, and modelCache
+ * 'hit' when the run found its model decoded and its sessions made by an earlier run of the same
+ * file (src/pipeline/model-cache.ts).
  */
 export function traceOutput(
   doc: TraceDocument,
   preview: Uint8Array | undefined,
-  run?: { startedAt: number; timings: Omit<RunTimings, 'serializeMs' | 'startedAt' | 'writtenAt'>; modelCache?: 'hit' | 'miss' },
+  run?: { startedAt: number; timings: Omit<RunTimings, 'serializeMs' | 'startedAt' | 'writtenAt'>; runtime?: RuntimeReport },
 ): vscode.NotebookCellOutput {
   const t0 = performance.now();
   // The trace first; the PNG after it. Where Gatescope is installed, its contributed
@@ -27,7 +28,7 @@ export function traceOutput(
   for (const k of Object.keys(timings) as (keyof RunTimings)[]) {
     if (k !== 'startedAt' && k !== 'writtenAt') timings[k] = Math.round(timings[k] * 10) / 10;
   }
-  const gatescope = run.modelCache ? { timings, modelCache: run.modelCache } : { timings };
+  const gatescope = run.runtime ? { timings, runtime: run.runtime } : { timings };
   return new vscode.NotebookCellOutput(items, { metadata: { gatescope } });
 }
 

@@ -35,7 +35,7 @@ async function execute(controller: vscode.NotebookController, paths: HostPaths, 
   const release = holdCleanup(cell.notebook.uri);
   try {
     const run = await runSpec(parsed.spec, specBase(cell.notebook.uri), paths, { token: execution.token }, { notebook: cell.notebook.uri });
-    await execution.replaceOutput([traceOutput(run.document, run.preview, run.runtime.modelCache ? { startedAt, timings: run.timings, modelCache: run.runtime.modelCache } : { startedAt, timings: run.timings })]);
+    await execution.replaceOutput([traceOutput(run.document, run.preview, { startedAt, timings: run.timings, runtime: run.runtime })]);
     release();
     execution.end(true, Date.now());
   } catch (e) {
