@@ -52,7 +52,8 @@ describe('warm worker and cached model', () => {
     const editor = await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'warm', 'cell.ipynb'), [{ kind: 'code', source: 'model: demo.onnx\ninput: random\nsteps: 30\nseed: 5' }]);
     const cacheOf = (cell: vscode.NotebookCell): unknown => {
       mainItem(cell);
-      return (cell.outputs[0]!.metadata as { gatescope?: { runtime?: { modelCache?: string } } } | undefined)?.gatescope?.runtime?.modelCache;
+      // The output's Jupyter metadata (cell-output.ts) sits under the output's `metadata` key.
+      return (cell.outputs[0]!.metadata as { metadata?: { gatescope?: { runtime?: { modelCache?: string } } } } | undefined)?.metadata?.gatescope?.runtime?.modelCache;
     };
     await runCell(editor, 0);
     const again = await runCell(editor, 0);
@@ -66,10 +67,12 @@ describe('warm worker and cached model', () => {
       // A small run first: the warm worker now runs onnxruntime on two threads, with the model cached.
       const warm = await run({ kind: 'random', seed: 1, steps: 20 }, 'threads-warm.ipynb');
       assert.equal(warm.runtime.numThreads, 2);
+      await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'warm', 'threads-cancel.ipynb'), []);
       const source = new vscode.CancellationTokenSource();
-      // 300k steps: several seconds of work (onnxruntime, gate recompute, encoding) when not cancelled.
-      const pending = inspect({ input: { kind: 'random', seed: 2, steps: 300_000 }, cancellation: source.token }, 'threads-cancel.ipynb');
-      await new Promise((r) => setTimeout(r, 700));
+      // 300k steps: several seconds of work (onnxruntime, gate recompute, encoding) when not cancelled;
+      // after 1 s the job is in the worker (the host's part, with the model file read, takes far less).
+      const pending = vscode.commands.executeCommand<InspectResult>('gatescope.inspectOnnx', { model, input: { kind: 'random', seed: 2, steps: 300_000 }, cancellation: source.token });
+      await new Promise((r) => setTimeout(r, 1000));
       const cancelledAt = Date.now();
       source.cancel();
       const r = await pending;
