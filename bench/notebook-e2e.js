@@ -10,8 +10,9 @@
 //   dispatch  the run button's mousedown in the workbench -> the controller's execution starts (host)
 //   host      reading the model, trust, settings, and what the worker timings do not cover
 //   worker    thread start, loading dist/host/worker.js, copying the job and the reply
-//   compute   worker: prepare (decode, instrument) + session (incl. compiling onnxruntime's .wasm:
-//             one fresh worker per run) + run (onnxruntime-web) + gates (recompute and check)
+//   compute   worker: prepare (decode, instrument; nothing on a warm run of the same model file) +
+//             session (compiling onnxruntime's .wasm and making the session: only when the worker
+//             is cold) + run (onnxruntime-web) + gates (recompute and check)
 //   encode    worker encodeTrace + host JSON serialisation of the output item
 //   transfer  output handed to VS Code (replaceOutput) -> renderer's renderOutputItem starts
 //   paint     renderOutputItem -> first heatmap draw -> pixels (one pixel read back, two animation
@@ -19,7 +20,8 @@
 // Host and worker timings come from the output's metadata (metadata.gatescope.timings, written by
 // src/host/cell-output.ts); the bench saves the notebook after each run and reads them from the file.
 // Run 1 of each notebook selects the kernel and loads the renderer: reported apart ("first run"),
-// then --samples runs (default 3) are the samples. Output: a table, then one JSON line per metric.
+// then --samples runs (default 3) are the samples. Output: a table, one JSON line per metric, and a
+// last line with the issue's summary {steps, units, downsampled, totalMs, compute, encode, transfer, paint, ...}.
 //   node esbuild.js && node bench/notebook-e2e.js [--samples 3] [--steps 10000] [--only default|full] [--keep]
 'use strict';
 const fs = require('node:fs');
@@ -174,7 +176,9 @@ async function saveAndReadTimings(page, file, since) {
         const json = JSON.stringify(doc);
         // Version 2: nothing is downsampled any more; levels beyond the budget live in a sidecar.
         const r = doc.layers[0].gates.find((g) => g.name === 'r');
-        return { timings: t, docInfo: { bytes: Buffer.byteLength(json), steps: doc.steps, dtype: r.levels[0].dtype, downsample: false, sidecar: doc.sidecar ?? null } };
+        // Every step in the output (level 0 inline) or only an overview, with the steps in the sidecar.
+        const inline = doc.layers.every((l) => l.gates.every((g) => 'data' in g.levels[0].mean));
+        return { timings: t, runtime: out.metadata.gatescope.runtime ?? null, docInfo: { bytes: Buffer.byteLength(json), steps: doc.steps, units: doc.layers[0].hiddenSize, dtype: r.levels[0].dtype, downsample: false, everyStepInline: inline, sidecar: doc.sidecar ?? null } };
       }
     } catch {
       // being written
@@ -212,8 +216,8 @@ async function oneRun(page, nbFile) {
     if (cellErr) throw new Error(`cell error: ${await cellErr.textContent()}`);
     await page.waitForTimeout(50);
   }
-  const { timings, docInfo } = await saveAndReadTimings(page, nbFile, runAt);
-  return { runAt, pickedKernel, marks, timings, docInfo };
+  const { timings, runtime, docInfo } = await saveAndReadTimings(page, nbFile, runAt);
+  return { runAt, pickedKernel, marks, timings, runtime, docInfo };
 }
 
 /** One run's split (ms). */
@@ -285,7 +289,7 @@ async function main() {
         const r = await oneRun(page, path.join(workspace, config.file));
         const s = split(r);
         log(`${config.id} run ${k}${k === 0 ? ' (first run)' : ''}: total ${s.total.toFixed(0)} ms; compute ${s.compute.toFixed(0)}, encode ${s.encode.toFixed(0)}, transfer ${s.transfer.toFixed(0)}, paint ${s.paint.toFixed(0)}; trace ${(r.docInfo.bytes / 1e6).toFixed(1)} MB ${r.docInfo.dtype}, ${r.docInfo.steps} steps${r.docInfo.downsample ? ` (stride ${r.docInfo.downsample.stride})` : ''}${r.pickedKernel ? '; kernel picked' : ''}`);
-        runs.push({ split: s, docInfo: r.docInfo, pickedKernel: r.pickedKernel });
+        runs.push({ split: s, docInfo: r.docInfo, runtime: r.runtime, pickedKernel: r.pickedKernel });
         await page.waitForTimeout(1500);
       }
       results[config.id] = runs;
@@ -322,6 +326,41 @@ function report(results, loads) {
   }
   console.log(`\nload average (1 min) during the run: ${load.min1.min.toFixed(2)}..${load.min1.max.toFixed(2)}; ${uptime}`);
   for (const l of lines) console.log(JSON.stringify(l));
+  console.log(JSON.stringify(summary(results, load)));
+}
+
+/**
+ * The issue's summary line (last line of stdout): the configuration that paints every step (the
+ * 'full' one when it ran), median of the samples; downsampled is true when the output held only an
+ * overview (level 0 in a sidecar), so the first paint could not show every step.
+ */
+function summary(results, load) {
+  const id = results.full ? 'full' : Object.keys(results)[0];
+  const runs = results[id];
+  const samples = runs.slice(1);
+  const info = runs[runs.length - 1].docInfo;
+  const med = (k) => Math.round(median(samples.map((r) => r.split[k])));
+  const out = {
+    steps: info.steps,
+    units: info.units,
+    downsampled: !info.everyStepInline || info.steps !== T,
+    totalMs: med('total'),
+    compute: med('compute'),
+    encode: med('encode'),
+    transfer: med('transfer'),
+    paint: med('paint'),
+    dispatch: med('dispatch'),
+    host: med('host'),
+    worker: med('worker'),
+    targetMs: TARGET_MS,
+    config: id,
+    samples: samples.length,
+    firstRunTotalMs: Math.round(runs[0].split.total),
+    // Whether the samples found the model warm (src/pipeline/model-cache.ts): the first run of a notebook cannot.
+    modelCacheHits: samples.filter((r) => r.runtime?.modelCache === 'hit').length,
+    load1: [Number(load.min1.min.toFixed(2)), Number(load.min1.max.toFixed(2))],
+  };
+  return out;
 }
 
 main().catch((e) => {
