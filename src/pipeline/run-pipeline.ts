@@ -94,7 +94,7 @@ export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, ch
     producer: `gatescope ${VERSION} (${io.flavour})`,
     executionProvider: choice.backend,
     precision: job.settings.precision,
-    onProgress: (fraction, s) => io.progress(stage(hit && s === 'session' ? 'session (warm)' : s), range.from + fraction * share),
+    onProgress: (fraction, s) => io.progress(stage(s), range.from + fraction * share),
   };
   if (vocab) options.vocab = vocab;
   if (job.tokens) options.tokens = job.tokens;
