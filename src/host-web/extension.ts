@@ -17,6 +17,7 @@ import { inProcessJobRunner, webSha256 } from './in-process-runner';
 import { ORT_WEB_WASM } from './ort-web-files';
 import { webTileSources } from './tile-sources-web';
 import { webSidecarTarget } from './sidecar-target';
+import { watchModels } from '../host/model-watch';
 
 export function activate(context: vscode.ExtensionContext): void {
   const ortDir = vscode.Uri.joinPath(context.extensionUri, 'dist', 'ort');
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTileServer(webTileSources),
     // Decoded models and onnxruntime sessions kept between runs end with the extension.
     { dispose: () => runner.dispose() },
+    watchModels(runner),
   );
 }
 

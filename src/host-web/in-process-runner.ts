@@ -56,7 +56,7 @@ function sidecarWriter(writeFile: NonNullable<InProcessRunnerOptions['writeFile'
 /** A macrotask turn: lets the host deliver messages (cancellation, UI requests) between stages. */
 const yieldToHost = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner & { dispose(): void } {
+export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner & { forget(file: string): void; dispose(): void } {
   let wasm: Promise<Uint8Array> | undefined;
   const models = new ModelCache();
   // Jobs queue behind each other: onnxruntime-web (no proxy, one thread) runs one at a time anyway,
@@ -116,6 +116,10 @@ export function inProcessJobRunner(opts: InProcessRunnerOptions): JobRunner & { 
       const out: TraceJobResult = { document: reply.document, runtime: reply.runtime, timings };
       if (reply.preview) out.preview = reply.preview;
       return out;
+    },
+    forget(file: string): void {
+      // Behind the queued jobs: never under a running one (its sessions are in use).
+      queue = queue.catch(() => undefined).then(() => models.forget(file));
     },
     dispose(): void {
       void models.clear();

@@ -14,6 +14,7 @@ import { compareWithCommand } from './compare-command';
 import type { HostPaths } from './run-spec';
 import { workerJobRunner } from './worker-client';
 import { outsideFolders } from './containment';
+import { watchModels } from './model-watch';
 
 export function activate(context: vscode.ExtensionContext): void {
   const runner = workerJobRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'host', 'worker.js').fsPath);
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSidecarCleanup(),
     // The warm worker, with its decoded models and onnxruntime sessions, ends with the extension.
     { dispose: () => runner.dispose() },
+    watchModels(runner),
   );
 }
 

@@ -35,6 +35,8 @@ export interface JobRunner {
   /** `modelIdentity`: the file's, so a run after the inspection finds the model decoded (model-cache.ts). */
   inspect(modelBytes: Uint8Array, hooks?: JobHooks, modelIdentity?: ModelIdentity): Promise<ModelSummary>;
   trace(job: TraceJob, hooks?: JobHooks): Promise<TraceJobResult>;
+  /** Drops what is kept warm of a model file (its URI as a string) that changed or went away. */
+  forget?(file: string): void;
   /** Ends the runner's warm state (worker, decoded models, sessions): the extension's deactivation. */
   dispose?(): void;
 }

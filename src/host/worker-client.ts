@@ -9,7 +9,7 @@
 
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { CancelledError, JobError, type JobHooks, type JobRunner } from './job-runner';
-import type { ModelIdentity, ModelSummary, RuntimeReport, TraceJob, TraceTimings, WorkerJob, WorkerReply } from './worker-protocol';
+import type { ModelIdentity, ModelSummary, RuntimeReport, TraceJob, TraceTimings, WorkerJob, WorkerMessage, WorkerReply } from './worker-protocol';
 import type { TraceDocument } from '../core/trace/document';
 
 export { CancelledError, JobError, type JobHooks } from './job-runner';
@@ -125,7 +125,7 @@ export interface WorkerRunnerOptions {
 }
 
 /** The Node extension host's runner: jobs in one warm worker thread (dist/host/worker.js). dispose() ends it. */
-export function workerJobRunner(workerPath: string, opts: WorkerRunnerOptions = {}): JobRunner & { dispose(): void } {
+export function workerJobRunner(workerPath: string, opts: WorkerRunnerOptions = {}): JobRunner & { forget(file: string): void; dispose(): void } {
   const idleMs = opts.idleMs ?? WORKER_IDLE_MS;
   let warm: Warm | undefined;
 
@@ -173,6 +173,10 @@ export function workerJobRunner(workerPath: string, opts: WorkerRunnerOptions = 
     async trace(job: TraceJob, hooks: JobHooks = {}) {
       const t0 = performance.now();
       return traceResult(await run(job, hooks), t0);
+    },
+    forget(file: string): void {
+      // The worker defers it until its running job (if any) is done.
+      warm?.worker.postMessage({ type: 'forget', file } satisfies WorkerMessage);
     },
     dispose(): void {
       if (warm) retire(warm);

@@ -15,6 +15,9 @@ export type TraceJob = PipelineJob<JobInput>;
 
 export type WorkerJob = TraceJob | InspectJob;
 
+/** What the host sends: a job (answered), or a model file to forget (it changed; no answer). */
+export type WorkerMessage = WorkerJob | { type: 'forget'; file: string };
+
 export type WorkerReply =
   | { type: 'progress'; message: string; fraction?: number }
   | { type: 'inspected'; summary: ModelSummary }

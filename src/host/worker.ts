@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { writeSidecarFile } from '../node/sidecar-file';
 import { inspectModel, ModelCache, runPipeline } from '../pipeline';
-import type { WorkerJob, WorkerReply } from './worker-protocol';
+import type { WorkerJob, WorkerMessage, WorkerReply } from './worker-protocol';
 
 /** Gate arrays of one run in the extension host's worker: refused before computing beyond 2 GiB
  * (typed arrays live outside the worker's heap limit, WORKER_LIMITS in worker-client.ts). */
@@ -32,9 +32,25 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
   return { type: 'traced', ...(await runPipeline(job, io)) };
 }
 
-parentPort!.on('message', (job: WorkerJob) => {
-  run(job).then(post, (e: unknown) => {
-    const err = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'failed', name: err.name, message: err.message });
-  });
+// A file the host saw change is forgotten between jobs, never under a running one (its sessions are in use).
+let running = 0;
+const toForget = new Set<string>();
+
+parentPort!.on('message', (message: WorkerMessage) => {
+  if (message.type === 'forget') {
+    if (running > 0) toForget.add(message.file);
+    else void models.forget(message.file);
+    return;
+  }
+  running++;
+  run(message)
+    .then(post, (e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e));
+      post({ type: 'failed', name: err.name, message: err.message });
+    })
+    .finally(() => {
+      if (--running > 0) return;
+      for (const file of toForget) void models.forget(file);
+      toForget.clear();
+    });
 });

@@ -1,8 +1,9 @@
 // Decoded models of recent runs, so a repeated run of the same model file skips decoding,
 // instrumenting and onnxruntime's session creation (src/onnx/session.ts caches sessions by the same
 // key). Keyed by the file's identity (path or URI + size and mtime) when the host gives one, else by
-// a hash of the bytes. A new version of a file drops its old plan and releases its sessions; so does
-// eviction (least recently used beyond MAX_MODELS) and clear() (the host's deactivation).
+// a hash of the bytes. A new version of a file drops its old plan and releases its sessions; so do
+// forget(file) (the host saw the file change), eviction (least recently used beyond MAX_MODELS) and
+// clear() (the host's deactivation).
 
 import { modelKey, releaseModelSessions } from '../onnx/session';
 import { planModel, type ModelPlan } from './model-plan';
@@ -39,6 +40,12 @@ export class ModelCache {
     this.entries.set(key, { file: identity?.file, plan });
     while (this.entries.size > this.max) this.drop(this.entries.keys().next().value as string);
     return { plan, hit: false };
+  }
+
+  /** Drops the plans of `file` (it changed or went away) and releases their sessions. */
+  forget(file: string): Promise<void> {
+    const keys = [...this.entries].filter(([, e]) => e.file === file).map(([k]) => k);
+    return Promise.all(keys.map((k) => this.drop(k))).then(() => undefined);
   }
 
   get size(): number {
