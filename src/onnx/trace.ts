@@ -363,7 +363,10 @@ async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: Runt
   };
 }
 
-/** The single entry for hosts: a trace document (and a sidecar plan when `sidecar` allows one) for the given model and inputs. */
+/**
+ * runOnnxTrace + encodeTrace in one call, for tests and tools. Hosts and the CLI go through the job
+ * pipeline (src/pipeline/run-pipeline.ts), whose encode stage is the one the editor uses.
+ */
 export async function traceOnnxModel(opts: TraceOnnxOptions & { sidecar?: SidecarOptions }): Promise<EncodedTrace> {
   const { input } = await runOnnxTrace(opts);
   const enc: EncodeOptions = {};
