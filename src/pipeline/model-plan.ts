@@ -15,12 +15,19 @@ export interface ModelPlan {
 }
 
 export function planModel(bytes: Uint8Array, key: string): ModelPlan {
-  const model: onnx.ModelProto = decodeModel(bytes);
+  let model: onnx.ModelProto | undefined = decodeModel(bytes);
   const info = inspectDecoded(model);
   let prepared: PreparedOnnx | undefined;
   return {
     key,
     info,
-    prepared: () => (prepared ??= prepareOnnx(model)),
+    prepared: () => {
+      if (!prepared) {
+        prepared = prepareOnnx(model!);
+        // Kept warm from here on: the preparation, not the decoded model (as large as the file).
+        model = undefined;
+      }
+      return prepared;
+    },
   };
 }
