@@ -50,7 +50,8 @@ export interface RunGruOptions {
   sequenceLengths?: Int32Array | number[];
   /** [layers * directions, B, H], like PyTorch's h0 and ONNX's initial_h (per layer). */
   initialH?: Float32Array;
-  kernel?: KernelChoice;
+  /** A kernel by name, or a ready kernel instance (e.g. the Node thread-pool kernel, src/node/gru-threads). */
+  kernel?: KernelChoice | MatKernel;
   onProgress?: (fraction: number) => void;
   signal?: { aborted: boolean };
 }
@@ -80,7 +81,7 @@ export function runGru(model: GruModel, x: Float32Array, opts: RunGruOptions): G
   const lengths = checkRunInputs(model, x, opts);
   const B = opts.batch;
   const T = opts.steps;
-  const kernel = pickKernel(opts.kernel ?? 'auto');
+  const kernel = typeof opts.kernel === 'object' ? opts.kernel : pickKernel(opts.kernel ?? 'auto');
   let input = x;
   if (opts.batchFirst === false && B > 1) input = toBatchFirst(x, T, B, model.layers[0].inputSize);
 
