@@ -71,7 +71,7 @@ const CHECK_EVERY = 256;
 function checkRunInputs(model: GruModel, x: Float32Array, opts: RunGruOptions): Int32Array {
   let perStep = 0;
   for (const layer of model.layers) perStep += 4 * layer.directions.length * layer.hiddenSize;
-  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, opts);
+  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, { ...opts, kernel: undefined });
   checkInitialState('initialH', opts.initialH, model.layers.map((l) => ({ width: l.hiddenSize, directions: l.directions.length })), opts.batch);
   return lengths;
 }
