@@ -33,6 +33,11 @@ function compiledModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+/** The compiled kernel module (shareable with worker threads), or null where it cannot run. */
+export function wasmKernelModule(): WebAssembly.Module | null {
+  return compiledModule();
+}
+
 export function wasmKernelAvailable(): boolean {
   return compiledModule() !== null;
 }
@@ -146,6 +151,17 @@ export class WasmKernel implements MatKernel, FusedStep, RowGates {
     const { G, Gr } = this;
     const src = useVin2 ? this.at.vin2 : this.at.vin;
     this.ex.gemm(src, rows, this.at.R + block0 * G * Gr * 4, nBlocks * G, Gr, this.at.hp + block0 * G * 4, this.blocks * G);
+  }
+
+  /** R as loaded: [blocks * G, Gr] row-major, padding zero (what a thread pool copies to its threads). */
+  protected loadedR(): Float32Array {
+    return new Float32Array(this.ex.memory.buffer, this.at.R, this.blocks * this.G * this.Gr);
+  }
+
+  /** One vector only: hp[from .. from + count) = R[from .. from + count) · src (global row index, count a multiple of 4). */
+  protected projectRows(useVin2: boolean, from: number, count: number): void {
+    if (count <= 0) return;
+    this.ex.matvec(this.at.R + from * this.Gr * 4, count, this.Gr, useVin2 ? this.at.vin2 : this.at.vin, this.at.hp + from * 4);
   }
 
   /** The fused steps' biases, [blocks * H] each in internal order. */
