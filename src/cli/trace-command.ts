@@ -14,6 +14,7 @@ import { readInputs } from './read-input';
 import { parseTokensFile } from './read-tokens';
 import { jsonChunks, refuseOutIsInput, streamStdout, writeFileAtomic, type Producer } from './write-output';
 import { VERSION } from '../core/version';
+import { GruThreadPool, resolveThreadCount } from '../node/gru-threads';
 import { writeSidecarFile } from '../node/sidecar-file';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
@@ -70,11 +71,16 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     maxEntryBytes: MAX_JSON_CHARS,
   };
   if (tokens) opts.tokens = tokens;
+  const threads = resolveThreadCount(args.threads);
+  const pool = threads > 1 ? new GruThreadPool(threads) : undefined;
+  if (pool) opts.gruThreads = pool;
   let result;
   try {
     result = await runOnnxTrace(opts);
   } catch (e) {
     where(e);
+  } finally {
+    pool?.close();
   }
   const { input, timings } = result!;
   const t0 = performance.now();

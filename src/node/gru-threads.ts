@@ -177,7 +177,7 @@ export class GruThreadPool {
   constructor(threads?: number) {
     this.threads = resolveThreadCount(threads);
     const module = wasmKernelModule();
-    if (!module) throw new Error(`gatescope: threads need the WebAssembly SIMD kernel, which is not available here (${wasmKernelError()}); run with threads 1`);
+    if (!module) throw new Error(`threads need the WebAssembly SIMD kernel, which is not available here (${wasmKernelError()}); run with threads 1`);
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (PARAMS + 2 * this.threads)));
     const source = `const __name = (f) => f;\n(${helperMain.toString()})();`;
     for (let index = 0; index < this.threads - 1; index++) {
@@ -192,7 +192,7 @@ export class GruThreadPool {
     while (Atomics.load(this.ctrl, READY) < this.helpers.length) {
       if (Date.now() > deadline) {
         this.close();
-        throw new Error('gatescope: the GRU helper threads did not start within 30 s; run with threads 1');
+        throw new Error('the GRU helper threads did not start within 30 s; run with threads 1');
       }
       Atomics.wait(this.ctrl, READY, Atomics.load(this.ctrl, READY), 50);
     }
@@ -288,7 +288,7 @@ export class GruThreadPool {
   }
 
   private check(): void {
-    if (this.closed) throw new Error('gatescope: the GRU thread pool was closed');
+    if (this.closed) throw new Error('the GRU thread pool was closed');
   }
 }
 

@@ -5,6 +5,7 @@
 
 import { gatesFromStates } from '../core/gru/gates-from-states';
 import { toBatchFirst } from '../core/gru/layout';
+import type { MatKernel } from '../core/gru/kernel';
 import { runGru } from '../core/gru/run';
 import type { NodeValues } from './node-values';
 
@@ -112,6 +113,18 @@ export async function recoverGates(v: NodeValues, recover: GateRecovery = gatesF
   return { dirs };
 }
 
+/**
+ * What a host with threads (Node: src/node/gru-threads.ts's GruThreadPool) lends the GRU path:
+ * a kernel whose per-step R·h is split across threads, and a gate recovery split across steps.
+ * Declared here because src/onnx runs without Node built-ins.
+ */
+export interface GruThreadHooks {
+  /** Compute threads, the caller included (1: the hooks are not used). */
+  readonly threads: number;
+  kernel(): MatKernel;
+  recover: GateRecovery;
+}
+
 /** gatesFromStates' signature without the kernel choice; may be asynchronous (a thread pool). */
 export type GateRecovery = (
   dir: Parameters<typeof gatesFromStates>[0], conv: Parameters<typeof gatesFromStates>[1], x: Float32Array, hPrev: Float32Array,
@@ -119,11 +132,13 @@ export type GateRecovery = (
 ) => ReturnType<typeof gatesFromStates> | Promise<ReturnType<typeof gatesFromStates>>;
 
 /** The node's recurrence run by the native engine from the X onnxruntime produced (engine "native"). */
-export function runNative(v: NodeValues, signal?: { aborted: boolean }): { dirs: DirectionGates[]; kernel: string } {
+export function runNative(v: NodeValues, signal?: { aborted: boolean }, threads?: GruThreadHooks): { dirs: DirectionGates[]; kernel: string } {
   const opts: Parameters<typeof runGru>[2] = { batch: v.B, steps: v.T, batchFirst: false };
+  if (threads && threads.threads > 1) opts.kernel = threads.kernel();
   if (v.hasLengths) opts.sequenceLengths = v.lengths;
   if (v.initialH) opts.initialH = v.initialH;
   if (signal) opts.signal = signal;
   const run = runGru(v.model, v.X, opts);
-  return { dirs: run.layers.map((l) => ({ direction: l.direction, r: l.r, z: l.z, n: l.n, h: l.h })), kernel: run.kernel };
+  const kernel = threads && threads.threads > 1 ? `${run.kernel}, ${threads.threads} threads` : run.kernel;
+  return { dirs: run.layers.map((l) => ({ direction: l.direction, r: l.r, z: l.z, n: l.n, h: l.h })), kernel };
 }

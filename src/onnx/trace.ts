@@ -18,7 +18,7 @@ import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } fr
 import { readVocab } from './inspect';
 import { gatherNodeValues, runLookup, type NodeValues } from './node-values';
 import { decodeModel } from './proto';
-import { compareWithY, recoverGates, runNative, type DirectionGates } from './recover';
+import { compareWithY, recoverGates, runNative, type DirectionGates, type GruThreadHooks } from './recover';
 import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
 import { tokensFor } from './tokens';
 import { mismatchVerdict } from './verify';
@@ -45,6 +45,8 @@ export interface TraceOnnxOptions {
   producer?: string;
   /** Identity for the session cache; default a hash of the bytes. */
   modelKey?: string;
+  /** Threads for the GRU engine and gate recovery (Node hosts: GruThreadPool, src/node/gru-threads.ts); absent: one thread. */
+  gruThreads?: GruThreadHooks;
   /** Keep a trace whose h disagrees with onnxruntime's Y beyond the tolerance (with a warning) instead of failing. */
   allowMismatch?: boolean;
   /** Refuse a trace whose estimated peak memory exceeds this (bytes); default DEFAULT_MAX_MEMORY_BYTES. */
@@ -229,11 +231,11 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     checkAborted(opts.signal);
     let dirs: DirectionGates[];
     if (engine === 'native') {
-      const run = runNative(v, opts.signal);
+      const run = runNative(v, opts.signal, opts.gruThreads);
       dirs = run.dirs;
       kernel = run.kernel;
     } else {
-      dirs = (await recoverGates(v)).dirs;
+      dirs = (opts.gruThreads && opts.gruThreads.threads > 1 ? await recoverGates(v, opts.gruThreads.recover) : await recoverGates(v)).dirs;
       recomputeEngines.add('gatescope gatesFromStates');
     }
     const check = compareWithY(v, dirs);
