@@ -5,6 +5,7 @@
 
 import { inspectOnnxModel, runOnnxTrace, type TraceOnnxOptions } from '../onnx';
 import { ort } from '../onnx/session';
+import type { GruThreadHooks } from '../onnx/recover';
 import { encodeTrace, type EncodeOptions, type SidecarPlan } from '../core/trace/encode';
 import type { SidecarRef } from '../core/trace/document';
 import { decodeTrace } from '../core/trace/decode';
@@ -28,6 +29,8 @@ export interface PipelineIO {
   signal?: { aborted: boolean };
   /** Refuse a run whose gate arrays would exceed this (bytes), before computing (src/onnx/estimate.ts). */
   maxMemoryBytes?: number;
+  /** Threads lent to the GRU engine and gate recovery (the Node worker's GruThreadPool); absent: one thread. */
+  gruThreads?: GruThreadHooks;
   /** Gives the host's event loop a turn between stages (the web host runs the pipeline in-process). */
   yieldToHost?: () => Promise<void>;
   /**
@@ -85,6 +88,7 @@ async function record(
     ...(job.wasmBinary ? { wasmBinary: job.wasmBinary } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.yieldToHost ? { yieldToHost: io.yieldToHost } : {}),
+    ...(io.gruThreads ? { gruThreads: io.gruThreads } : {}),
     onProgress: (fraction, s) => io.progress({ type: 'progress', message: stage(s), fraction: range.from + fraction * share }),
   };
   const { input, timings } = await runOnnxTrace(options);

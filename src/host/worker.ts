@@ -4,6 +4,7 @@
 // worker-protocol.ts.
 
 import { parentPort } from 'node:worker_threads';
+import { GruThreadPool, resolveThreadCount } from '../node/gru-threads';
 import { writeSidecarFile } from '../node/sidecar-file';
 import { runPipelineJob } from './job-pipeline';
 import type { WorkerJob, WorkerReply } from './worker-protocol';
@@ -17,8 +18,11 @@ function post(reply: WorkerReply): void {
 }
 
 parentPort!.once('message', (job: WorkerJob) => {
-  runPipelineJob(job, { flavour: 'vscode', progress: post, writeSidecar: writeSidecarFile, maxMemoryBytes: HOST_MAX_MEMORY_BYTES }).then(post, (e: unknown) => {
+  // gatescope.threads (0: available cores - 1); the pool's helpers are unref'd and end with this worker.
+  const threads = job.type === 'trace' ? resolveThreadCount(job.settings.gruThreads || undefined) : 1;
+  const gruThreads = threads > 1 ? new GruThreadPool(threads) : undefined;
+  runPipelineJob(job, { flavour: 'vscode', progress: post, writeSidecar: writeSidecarFile, maxMemoryBytes: HOST_MAX_MEMORY_BYTES, ...(gruThreads ? { gruThreads } : {}) }).then(post, (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: 'failed', name: err.name, message: err.message });
-  });
+  }).finally(() => gruThreads?.close());
 });
