@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
-import { fromOnnx, gatesFromStates, runGru, type GruModel } from '../../../src/core/gru';
+import { fromOnnx, gatesFromStates, GruCancelledError, runGru, type GruModel } from '../../../src/core/gru';
 import { defaultThreadCount, GruThreadPool, resolveThreadCount } from '../../../src/node/gru-threads';
 import { XorShift } from '../core/gru/fixtures';
 
@@ -69,6 +69,17 @@ describe('GRU thread pool (Node worker threads)', function () {
     const one = gatesFromStates(dir, m, x, hPrev, 1, T, I, H, 'wasm');
     const many = pool.recover(dir, m, x, hPrev, 1, T, I, H);
     for (const g of ['r', 'z', 'n', 'h'] as const) assertSame(many[g], one[g], g);
+  });
+
+  it('a cancelled threaded run stops with GruCancelledError, and the pool runs the next one correctly', () => {
+    const m = model(9, 8, 40, 'forward', true);
+    const T = 2000;
+    const x = new XorShift(2).uniform(T * 8, 1);
+    const signal = { aborted: false };
+    let reports = 0;
+    assert.throws(() => runGru(m, x, { batch: 1, steps: T, kernel: pool.kernel(), signal, onProgress: () => { if (++reports === 2) signal.aborted = true; } }), GruCancelledError);
+    const again = runGru(m, x.subarray(0, 50 * 8), { batch: 1, steps: 50, kernel: pool.kernel() }).layers[0];
+    assertSame(again.h, runGru(m, x.subarray(0, 50 * 8), { batch: 1, steps: 50, kernel: 'wasm' }).layers[0].h, 'h after a cancelled run');
   });
 
   it('defaults to the available cores minus one, at least 1, and refuses a bad count', () => {
