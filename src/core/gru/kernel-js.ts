@@ -4,7 +4,7 @@ import type { MatKernel } from './kernel';
 
 /**
  * C[m, n] = sum_k A[aOff + m*lda + k] * B[bOff + n*ldb + k]   (A · B^T), m < M, n < N, k < K.
- * 2 x 4 register blocking: each loaded value is used 4 (A) or 2 (B) times.
+ * 4 x 4 register blocking (then 2 x 4, then one row): each loaded value is used 4 times.
  */
 export function gemmNT(
   A: Float32Array, aOff: number, lda: number, M: number,
@@ -12,6 +12,59 @@ export function gemmNT(
   C: Float32Array, cOff: number, ldc: number,
 ): void {
   let m = 0;
+  // 4 x 4 blocks: 8 loads feed 16 products (each value used 4 times).
+  for (; m + 3 < M; m += 4) {
+    const a0 = aOff + m * lda;
+    const a1 = a0 + lda;
+    const a2 = a1 + lda;
+    const a3 = a2 + lda;
+    const c0 = cOff + m * ldc;
+    const c1 = c0 + ldc;
+    const c2 = c1 + ldc;
+    const c3 = c2 + ldc;
+    let n = 0;
+    for (; n + 3 < N; n += 4) {
+      const b0 = bOff + n * ldb;
+      const b1 = b0 + ldb;
+      const b2 = b1 + ldb;
+      const b3 = b2 + ldb;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let k = 0; k < K; k++) {
+        const w0 = B[b0 + k];
+        const w1 = B[b1 + k];
+        const w2 = B[b2 + k];
+        const w3 = B[b3 + k];
+        const x0 = A[a0 + k];
+        s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
+        const x1 = A[a1 + k];
+        s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
+        const x2 = A[a2 + k];
+        s20 += x2 * w0; s21 += x2 * w1; s22 += x2 * w2; s23 += x2 * w3;
+        const x3 = A[a3 + k];
+        s30 += x3 * w0; s31 += x3 * w1; s32 += x3 * w2; s33 += x3 * w3;
+      }
+      C[c0 + n] = s00; C[c0 + n + 1] = s01; C[c0 + n + 2] = s02; C[c0 + n + 3] = s03;
+      C[c1 + n] = s10; C[c1 + n + 1] = s11; C[c1 + n + 2] = s12; C[c1 + n + 3] = s13;
+      C[c2 + n] = s20; C[c2 + n + 1] = s21; C[c2 + n + 2] = s22; C[c2 + n + 3] = s23;
+      C[c3 + n] = s30; C[c3 + n + 1] = s31; C[c3 + n + 2] = s32; C[c3 + n + 3] = s33;
+    }
+    for (; n < N; n++) {
+      const b0 = bOff + n * ldb;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const w = B[b0 + k];
+        s0 += A[a0 + k] * w;
+        s1 += A[a1 + k] * w;
+        s2 += A[a2 + k] * w;
+        s3 += A[a3 + k] * w;
+      }
+      C[c0 + n] = s0;
+      C[c1 + n] = s1;
+      C[c2 + n] = s2;
+      C[c3 + n] = s3;
+    }
+  }
   for (; m + 1 < M; m += 2) {
     const a0 = aOff + m * lda;
     const a1 = a0 + lda;
