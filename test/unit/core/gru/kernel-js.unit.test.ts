@@ -42,7 +42,7 @@ describe('JS kernel products', () => {
     for (let i = 0; i < 9; i++) assert.ok(Math.abs(y[i] - want[i]) <= 1e-7, `row ${i}`);
   });
 
-  for (const [M, N, K] of [[1, 5, 3], [2, 4, 8], [5, 9, 7], [128, 1536, 128]]) {
+  for (const [M, N, K] of [[1, 5, 3], [2, 4, 8], [5, 9, 7], [6, 7, 5], [128, 1536, 128]]) {
     it(`gemmNT ${M}x${N}x${K} gives every row the matvec result`, () => {
       const rng = new XorShift(M + N + K);
       const A = rng.uniform(M * K, 1);
