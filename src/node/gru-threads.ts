@@ -4,12 +4,15 @@
 // instance of the same compiled module and computes its rows of R·h on every step.
 //
 // Hand-off per step, through SharedArrayBuffers and Atomics (no messages, no event loop, so the
-// run stays synchronous and runGru needs no change): the caller writes h_{t-1} into `vec`, bumps
-// the generation counter and wakes the helpers; each helper copies `vec` into its memory, runs the
-// kernel's matvec on its row block and writes those rows of the result into `out`, then counts
-// itself done. The caller computes its own block meanwhile, waits for the count, and copies the
-// helpers' rows into its hp. A helper spins briefly before sleeping in Atomics.wait, since a step
-// takes ~100 µs-1 ms and a sleep/wake costs tens of µs.
+// run stays synchronous and runGru needs no change): the caller writes h_{t-1} into `vec`, publishes
+// the step's row chunks and wakes the helpers. Each thread (caller included) owns a contiguous run
+// of chunks (its share of R stays in its own cache from step to step) and claims them one by one
+// with compareExchange; a thread that runs out of its own chunks claims another's. So a helper that
+// the OS has not scheduled (this machine is shared: 2 cores, often 10+ runnable processes) costs a
+// step nothing beyond its chunks being done by the others, instead of stalling the step at a
+// barrier. Helpers write their rows into `out`; the caller waits until every chunk is complete and
+// copies the helpers' rows into its hp. A helper spins briefly before sleeping in Atomics.wait,
+// since a step takes ~100 µs-1 ms and a sleep/wake costs tens of µs.
 //
 // Every row is computed by the same matvec routine on the same inputs as in one thread, so the
 // results are bit for bit those of one thread (test/unit/node/gru-threads.unit.test.ts).
@@ -40,17 +43,26 @@ export function resolveThreadCount(threads: number | undefined): number {
 // Control words (Int32Array over a SharedArrayBuffer).
 const GEN = 0; // bumped by the caller for each job
 const DONE = 1; // helpers finished with the current job
-const OP = 2;
 const READY = 3; // helpers started
-const PARAMS = 8; // per helper: from, count (rows) or, for recovery, first row and row count
+const PARAMS = 8; // per helper, recovery: first row and row count
 const OP_LOAD = 1;
 const OP_MATVEC = 2;
 const OP_MATVEC2 = 3; // same, source vector vin2 (only the caller distinguishes; helpers read vec)
 const OP_RECOVER = 4;
 const OP_EXIT = 9;
 const SPIN = 20000;
+// Chunk claims (Int32Array `claims`): a seqlock around the step's parameters, then per thread
+// (caller = 0) its claim counter and the counter values its own chunks span, and its first chunk.
+// Counters only grow, so a claim left over from an earlier step can never match a later one.
+const SEQ = 0;
+const FIRST = 1; // first row of the product
+const TOTAL = 2; // rows
+const CS = 3; // rows per chunk (multiple of 4)
+const COMPLETED = 4; // chunks finished in this step
+const PER = 8; // thread t: CNT at PER + 4t, BASE + 1, END + 2, HOME + 3
+const CHUNK_ROWS = 32;
 /** The same numbers for the helper program, which cannot see this module's scope. */
-const CODES = { PARAMS, GEN, DONE, OP, READY, OP_LOAD, OP_MATVEC, OP_MATVEC2, OP_RECOVER, OP_EXIT, SPIN };
+const CODES = { PARAMS, GEN, DONE, READY, OP_LOAD, OP_MATVEC, OP_MATVEC2, OP_RECOVER, OP_EXIT, SPIN, SEQ, FIRST, TOTAL, CS, COMPLETED, PER };
 
 /**
  * The helper thread's program, run with `eval` so that it needs no separate bundle entry. It must
@@ -60,9 +72,12 @@ const CODES = { PARAMS, GEN, DONE, OP, READY, OP_LOAD, OP_MATVEC, OP_MATVEC2, OP
 function helperMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const wt = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { ctrl: ctrlBuf, module, index, port, c } = wt.workerData as { ctrl: SharedArrayBuffer; module: WebAssembly.Module; index: number; port: MessagePort; c: typeof CODES };
-  const { PARAMS, GEN, DONE, OP, READY, OP_LOAD, OP_MATVEC, OP_MATVEC2, OP_RECOVER, OP_EXIT, SPIN } = c;
+  const { ctrl: ctrlBuf, claims: claimsBuf, threads, module, index, port, c } = wt.workerData as { ctrl: SharedArrayBuffer; claims: SharedArrayBuffer; threads: number; module: WebAssembly.Module; index: number; port: MessagePort; c: typeof CODES };
+  const { PARAMS, GEN, DONE, READY, OP_LOAD, OP_MATVEC, OP_MATVEC2, OP_RECOVER, OP_EXIT, SPIN, SEQ, FIRST, TOTAL, CS, COMPLETED, PER } = c;
   const ctrl = new Int32Array(ctrlBuf);
+  const claims = new Int32Array(claimsBuf);
+  const me = index + 1;
+  const params = new Int32Array(4 + 3 * threads);
   const ex = new WebAssembly.Instance(module, {}).exports as unknown as {
     memory: WebAssembly.Memory;
     matvec(A: number, rows: number, K: number, x: number, y: number): void;
@@ -85,15 +100,49 @@ function helperMain(): void {
     const mem = grow(s.NR * s.Gr + s.Gr + s.NR);
     mem.set(s.R, 0);
   };
+  // Reads the step's parameters under the seqlock: [first, total, cs, -, (base, end, home) per thread].
+  const readParams = (): boolean => {
+    for (let tries = 0; tries < 1000; tries++) {
+      const s1 = Atomics.load(claims, SEQ);
+      if (s1 & 1) continue;
+      params[0] = Atomics.load(claims, FIRST);
+      params[1] = Atomics.load(claims, TOTAL);
+      params[2] = Atomics.load(claims, CS);
+      for (let t = 0; t < threads; t++) {
+        params[4 + 3 * t] = Atomics.load(claims, PER + 4 * t + 1);
+        params[5 + 3 * t] = Atomics.load(claims, PER + 4 * t + 2);
+        params[6 + 3 * t] = Atomics.load(claims, PER + 4 * t + 3);
+      }
+      if (Atomics.load(claims, SEQ) === s1) return true;
+    }
+    return false;
+  };
   const matvec = (): void => {
     const s = shared!;
-    const from = ctrl[PARAMS + 2 * index]!;
-    const count = ctrl[PARAMS + 2 * index + 1]!;
-    if (count === 0) return;
-    const mem = new Float32Array(ex.memory.buffer);
-    mem.set(s.vec, at.vec / 4);
-    ex.matvec(at.R + from * s.Gr * 4, count, s.Gr, at.vec, at.out + from * 4);
-    s.out.set(mem.subarray(at.out / 4 + from, at.out / 4 + from + count), from);
+    if (!readParams()) return;
+    const first = params[0]!, total = params[1]!, cs = params[2]!;
+    let copied = false;
+    for (let k = 0; k < threads; k++) {
+      const t = (me + k) % threads;
+      const end = params[5 + 3 * t]!;
+      for (;;) {
+        const cur = Atomics.load(claims, PER + 4 * t);
+        if (cur >= end) break;
+        if (Atomics.compareExchange(claims, PER + 4 * t, cur, cur + 1) !== cur) continue;
+        const chunk = params[6 + 3 * t]! + cur - params[4 + 3 * t]!;
+        const from = first + chunk * cs;
+        const count = Math.min(cs, first + total - from);
+        const mem = new Float32Array(ex.memory.buffer);
+        if (!copied) {
+          mem.set(s.vec, at.vec / 4);
+          copied = true;
+        }
+        ex.matvec(at.R + from * s.Gr * 4, count, s.Gr, at.vec, at.out + from * 4);
+        s.out.set(mem.subarray(at.out / 4 + from, at.out / 4 + from + count), from);
+        Atomics.add(claims, COMPLETED, 1);
+      }
+    }
+    Atomics.notify(claims, COMPLETED);
   };
   type Job = { W: Float32Array; R: Float32Array; bW: Float32Array; bR: Float32Array; x: Float32Array; hPrev: Float32Array; out: Float32Array[]; I: number; H: number; lbr: number; takeNew: number; chunk: number };
   let job: Job | undefined;
@@ -156,10 +205,14 @@ function helperMain(): void {
     const gen = Atomics.load(ctrl, GEN);
     if (gen === seen) continue;
     seen = gen;
-    const op = Atomics.load(ctrl, OP);
+    // The operation travels in the low 4 bits of the generation word, so it is read with it.
+    const op = gen & 15;
     if (op === OP_EXIT) return;
+    if (op === OP_MATVEC || op === OP_MATVEC2) {
+      matvec(); // the caller waits for chunks, not for helpers
+      continue;
+    }
     if (op === OP_LOAD) load();
-    else if (op === OP_MATVEC || op === OP_MATVEC2) matvec();
     else if (op === OP_RECOVER) recover();
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
@@ -171,6 +224,8 @@ export class GruThreadPool {
   /** Compute threads, the caller included. */
   readonly threads: number;
   private readonly ctrl: Int32Array;
+  /** @internal Chunk claims of the current step (see CHUNK_ROWS). */
+  readonly claims: Int32Array;
   private readonly helpers: { worker: Worker; port: MessagePort }[] = [];
   private closed = false;
 
@@ -179,10 +234,11 @@ export class GruThreadPool {
     const module = wasmKernelModule();
     if (!module) throw new Error(`threads need the WebAssembly SIMD kernel, which is not available here (${wasmKernelError()}); run with threads 1`);
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (PARAMS + 2 * this.threads)));
+    this.claims = new Int32Array(new SharedArrayBuffer(4 * (PER + 4 * this.threads)));
     const source = `const __name = (f) => f;\n(${helperMain.toString()})();`;
     for (let index = 0; index < this.threads - 1; index++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl.buffer, module, index, port: port2, c: CODES }, transferList: [port2] });
+      const worker = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl.buffer, claims: this.claims.buffer, threads: this.threads, module, index, port: port2, c: CODES }, transferList: [port2] });
       worker.unref();
       port1.unref();
       this.helpers.push({ worker, port: port1 });
@@ -243,9 +299,7 @@ export class GruThreadPool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.ctrl, OP, OP_EXIT);
-    Atomics.add(this.ctrl, GEN, 1);
-    Atomics.notify(this.ctrl, GEN);
+    this.start(OP_EXIT);
     for (const h of this.helpers) {
       h.port.close();
       void h.worker.terminate();
@@ -257,12 +311,6 @@ export class GruThreadPool {
     return this.helpers.length;
   }
 
-  /** @internal Per-helper parameters. */
-  setParams(i: number, a: number, b: number): void {
-    this.ctrl[PARAMS + 2 * i] = a;
-    this.ctrl[PARAMS + 2 * i + 1] = b;
-  }
-
   /** @internal Sends a message each helper reads synchronously at the next job. */
   post(message: unknown): void {
     for (const h of this.helpers) h.port.postMessage(message);
@@ -271,8 +319,8 @@ export class GruThreadPool {
   /** @internal Starts a job on every helper. */
   start(op: number): void {
     Atomics.store(this.ctrl, DONE, 0);
-    Atomics.store(this.ctrl, OP, op);
-    Atomics.add(this.ctrl, GEN, 1);
+    const next = (((Atomics.load(this.ctrl, GEN) >>> 4) + 1) & 0x7ffffff) << 4;
+    Atomics.store(this.ctrl, GEN, next | op);
     Atomics.notify(this.ctrl, GEN);
   }
 
@@ -301,8 +349,8 @@ function sharedCopy(a: Float32Array): Float32Array {
 /** The WebAssembly kernel with each single-vector R product split by rows across the pool. */
 export class ThreadedWasmKernel extends WasmKernel {
   private shared: { R: Float32Array; vec: Float32Array; out: Float32Array; NR: number; Gr: number } | undefined;
-  /** Row blocks per thread for the last split, [from, count] per thread (thread 0 = caller). */
-  private split = { total: -1, first: -1, parts: [] as [number, number][] };
+  /** Chunks the caller computed itself in the current step. */
+  private mine = new Uint8Array(0);
 
   constructor(module: WebAssembly.Module, private readonly pool: GruThreadPool) {
     super(module);
@@ -323,7 +371,6 @@ export class ThreadedWasmKernel extends WasmKernel {
       this.pool.post(this.shared);
     }
     this.shared!.R.set(padded);
-    this.split.total = -1;
     this.pool.start(OP_LOAD);
     this.pool.finish();
   }
@@ -334,34 +381,56 @@ export class ThreadedWasmKernel extends WasmKernel {
       super.projectV(useVin2, rows, block0, nBlocks);
       return;
     }
+    const c = this.pool.claims;
+    const n = this.pool.threads;
     const first = block0 * this.G;
     const total = nBlocks * this.G;
-    const parts = this.parts(first, total);
+    const chunks = Math.ceil(total / CHUNK_ROWS);
     s.vec.set(useVin2 ? this.vin2.subarray(0, this.Gr) : this.vin.subarray(0, this.Gr));
-    for (let i = 1; i < parts.length; i++) this.pool.setParams(i - 1, parts[i]![0], parts[i]![1]);
+    // Publish the step under the seqlock: every chunk of the previous step is complete, so no
+    // helper can be claiming; counters continue from where they stand.
+    Atomics.add(c, SEQ, 1);
+    Atomics.store(c, FIRST, first);
+    Atomics.store(c, TOTAL, total);
+    Atomics.store(c, CS, CHUNK_ROWS);
+    Atomics.store(c, COMPLETED, 0);
+    const per = Math.ceil(chunks / n);
+    for (let t = 0; t < n; t++) {
+      const home = Math.min(chunks, t * per);
+      const cnt = Atomics.load(c, PER + 4 * t);
+      Atomics.store(c, PER + 4 * t + 1, cnt);
+      Atomics.store(c, PER + 4 * t + 2, cnt + Math.min(per, chunks - home));
+      Atomics.store(c, PER + 4 * t + 3, home);
+    }
+    Atomics.add(c, SEQ, 1);
     this.pool.start(useVin2 ? OP_MATVEC2 : OP_MATVEC);
-    this.projectRows(useVin2, parts[0]![0], parts[0]![1]);
-    this.pool.finish();
+    const mine = this.mine.length >= chunks ? this.mine : (this.mine = new Uint8Array(chunks));
+    mine.fill(0, 0, chunks);
+    for (let k = 0; k < n; k++) {
+      const end = Atomics.load(c, PER + 4 * k + 2);
+      for (;;) {
+        const cur = Atomics.load(c, PER + 4 * k);
+        if (cur >= end) break;
+        if (Atomics.compareExchange(c, PER + 4 * k, cur, cur + 1) !== cur) continue;
+        const chunk = Atomics.load(c, PER + 4 * k + 3) + cur - Atomics.load(c, PER + 4 * k + 1);
+        const from = first + chunk * CHUNK_ROWS;
+        this.projectRows(useVin2, from, Math.min(CHUNK_ROWS, first + total - from));
+        mine[chunk] = 1;
+        Atomics.add(c, COMPLETED, 1);
+      }
+    }
+    let spins = 0;
+    for (;;) {
+      const done = Atomics.load(c, COMPLETED);
+      if (done >= chunks) break;
+      if (++spins > SPIN) Atomics.wait(c, COMPLETED, done, 1000);
+    }
     const hp = this.hp;
-    for (let i = 1; i < parts.length; i++) {
-      const [from, count] = parts[i]!;
-      for (let k = from; k < from + count; k++) hp[k] = s.out[k]!;
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      if (mine[chunk]) continue;
+      const from = first + chunk * CHUNK_ROWS;
+      const to = Math.min(from + CHUNK_ROWS, first + total);
+      for (let k = from; k < to; k++) hp[k] = s.out[k]!;
     }
-  }
-
-  /** Rows [first, first + total) in blocks of multiples of 4 rows, one per thread (some may be empty). */
-  private parts(first: number, total: number): [number, number][] {
-    const sp = this.split;
-    if (sp.first === first && sp.total === total) return sp.parts;
-    const n = this.pool.threads;
-    const per = Math.ceil(total / n / 4) * 4;
-    sp.parts = [];
-    for (let i = 0; i < n; i++) {
-      const from = Math.min(total, i * per);
-      sp.parts.push([first + from, Math.min(per, total - from)]);
-    }
-    sp.first = first;
-    sp.total = total;
-    return sp.parts;
   }
 }

@@ -32,6 +32,7 @@ describe('GRU thread pool (Node worker threads)', function () {
     ['I=7 H=30 lbr=1 bidirectional, lengths', model(1, 7, 30, 'bidirectional', true), 3, 25],
     ['I=16 H=64 lbr=0 (two products per step)', model(2, 16, 64, 'forward', false), 1, 40],
     ['I=5 H=3 (fewer rows than threads x 4)', model(3, 5, 3, 'forward', true), 2, 9],
+    ['I=32 H=250 lbr=0 (many chunks per step, shared among the threads)', model(10, 32, 250, 'forward', false), 1, 60],
   ];
   for (const [name, m, B, T] of cases) {
     it(`${name}: every gate bit for bit as in one thread`, () => {
