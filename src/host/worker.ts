@@ -17,10 +17,19 @@ function post(reply: WorkerReply): void {
   parentPort!.postMessage(reply);
 }
 
+/** A thread pool, or none (one thread) where helpers cannot start: threads only speed the run up. */
+function poolOrNone(threads: number): GruThreadPool | undefined {
+  try {
+    return new GruThreadPool(threads);
+  } catch {
+    return undefined;
+  }
+}
+
 parentPort!.once('message', (job: WorkerJob) => {
   // gatescope.threads (0: available cores - 1); the pool's helpers are unref'd and end with this worker.
   const threads = job.type === 'trace' ? resolveThreadCount(job.settings.gruThreads || undefined) : 1;
-  const gruThreads = threads > 1 ? new GruThreadPool(threads) : undefined;
+  const gruThreads = threads > 1 ? poolOrNone(threads) : undefined;
   runPipelineJob(job, { flavour: 'vscode', progress: post, writeSidecar: writeSidecarFile, maxMemoryBytes: HOST_MAX_MEMORY_BYTES, ...(gruThreads ? { gruThreads } : {}) }).then(post, (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: 'failed', name: err.name, message: err.message });
