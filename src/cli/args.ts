@@ -22,6 +22,8 @@ export interface TraceArgs {
   out?: string;
   /** Keep a trace that fails verification against onnxruntime's Y, with a warning in it. */
   allowMismatch: boolean;
+  /** Compute threads for the GRU engine and gate recovery (undefined: available cores - 1, at least 1). */
+  threads?: number;
   verbose: boolean;
 }
 
@@ -71,6 +73,13 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgs {
       case '--out':
         out.out = takeValue();
         break;
+      case '--threads': {
+        const v = takeValue();
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 256) throw new UsageError(`--threads is '${v}'; use a whole number from 1 to 256 (default: available cores - 1)`);
+        out.threads = n;
+        break;
+      }
       case '--verbose':
         out.verbose = true;
         break;

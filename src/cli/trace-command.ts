@@ -13,6 +13,7 @@ import { readInputs } from './read-input';
 import { parseTokensFile } from './read-tokens';
 import { jsonChunks, refuseOutIsInput, streamStdout, writeFileAtomic, type Producer } from './write-output';
 import { writeSidecarFile } from '../node/sidecar-file';
+import { GruThreadPool, resolveThreadCount } from '../node/gru-threads';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
 export function ortDir(): string {
@@ -60,12 +61,16 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
   const tokens = readTokens(args);
   if (tokens) job.tokens = tokens;
   if (args.out) job.sidecar = { dir: outDir!, stem: path.basename(args.out).replace(/\.json$/i, '') || 'trace' };
+  const threads = resolveThreadCount(args.threads);
+  const pool = threads > 1 ? new GruThreadPool(threads) : undefined;
   let result;
   try {
-    result = await runPipeline(job, { flavour: 'cli', progress: () => undefined, writeSidecar: writeSidecarFile });
+    result = await runPipeline(job, { flavour: 'cli', progress: () => undefined, writeSidecar: writeSidecarFile, ...(pool ? { gruThreads: pool } : {}) });
   } catch (e) {
     if (e instanceof OnnxTraceError) throw new CliError(`${args.model}: ${e.message}`, 1, e);
     throw e;
+  } finally {
+    pool?.close();
   }
   const { document: doc, timings } = result;
   let written = 0;

@@ -31,6 +31,9 @@ trace options:
   --allow-mismatch           keep a trace whose recomputed h differs from onnxruntime's Y by more
                              than the tolerance (|h - Y| / max(1, |Y|) > 1e-3); the trace carries a
                              warning. Without it such a run fails with exit status 1.
+  --threads N                compute threads for the GRU engine's recurrence (each step's R·h split
+                             by rows) and the gate recompute (split by steps); default: available
+                             cores - 1, at least 1. onnxruntime itself runs on one thread.
   --verbose                  stack traces on errors, timings on standard error
 
 diff options (two traces of any version, with or without a sidecar, or two ONNX models):

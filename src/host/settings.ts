@@ -11,6 +11,7 @@ export function readSettings(): RunSettings {
   const precision = c.get<string>('precision', 'auto');
   const mb = c.get<number>('maxOutputMB', 8);
   const threads = c.get<number>('onnxruntimeThreads', 1);
+  const gruThreads = c.get<number>('threads', 0);
   const pngPreview = c.get<boolean>('pngPreview', true);
   const backend = c.get<string>('backend', 'wasm');
   return {
@@ -19,6 +20,7 @@ export function readSettings(): RunSettings {
     // Clamped to the ranges package.json declares (settings.json edits can bypass the schema).
     maxBytes: Math.round(Math.min(256, Math.max(1, Number.isFinite(mb) ? mb : 8)) * 1024 * 1024),
     numThreads: Math.min(16, Math.max(1, Number.isInteger(threads) ? threads : 1)),
+    gruThreads: Number.isInteger(gruThreads) ? Math.min(64, Math.max(0, gruThreads)) : 0,
     pngPreview: pngPreview !== false,
     backend: backend === 'webgpu' ? 'webgpu' : 'wasm',
   };

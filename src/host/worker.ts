@@ -6,6 +6,7 @@
 // Node fs. Replies are defined in worker-protocol.ts.
 
 import { parentPort } from 'node:worker_threads';
+import { GruThreadPool, resolveThreadCount } from '../node/gru-threads';
 import { writeSidecarFile } from '../node/sidecar-file';
 import { inspectModel, ModelCache, runPipeline } from '../pipeline';
 import type { WorkerJob, WorkerMessage, WorkerReply } from './worker-protocol';
@@ -20,9 +21,30 @@ function post(reply: WorkerReply): void {
   parentPort!.postMessage(reply);
 }
 
+/**
+ * The GRU engine's helper threads, kept with the warm worker (starting them costs 25–150 ms) and
+ * replaced when gatescope.threads changes; none (one thread) where helpers cannot start, since
+ * threads only speed the run up. The helpers are unref'd and end with this worker.
+ */
+let pool: GruThreadPool | undefined;
+function poolFor(threads: number): GruThreadPool | undefined {
+  if (threads <= 1) return undefined;
+  if (pool?.threads === threads) return pool;
+  pool?.close();
+  try {
+    pool = new GruThreadPool(threads);
+  } catch {
+    pool = undefined;
+  }
+  return pool;
+}
+
 async function run(job: WorkerJob): Promise<WorkerReply> {
   if (job.type === 'inspect') return { type: 'inspected', summary: inspectModel(job, models) };
+  // gatescope.threads (0: available cores - 1).
+  const gruThreads = poolFor(resolveThreadCount(job.settings.gruThreads || undefined));
   const io = {
+    ...(gruThreads ? { gruThreads } : {}),
     flavour: 'vscode',
     progress: (message: string, fraction: number) => post({ type: 'progress', message, fraction }),
     writeSidecar: writeSidecarFile,

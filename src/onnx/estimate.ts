@@ -18,7 +18,7 @@ export interface TraceEstimate {
   /** Gate values of the whole trace: r, z, n, h for every direction, step, batch item and unit. */
   values: number;
   /** Peak memory, bytes: the float32 gates, the same again for the per-node arrays the recompute
-   * holds (X, Y, h_{t-1} and the gate graph's chunks), and the encoded output beside them. */
+   * holds (X, Y, h_{t-1} and the recovered gates), and the encoded output beside them. */
   memoryBytes: number;
   /** JSON text of the gate tensors at `bytesPerValue`, base64 (4 characters per 3 bytes). */
   outputBytes: number;

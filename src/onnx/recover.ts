@@ -5,8 +5,8 @@
 
 import { gatesFromStates } from '../core/gru/gates-from-states';
 import { toBatchFirst } from '../core/gru/layout';
+import type { MatKernel } from '../core/gru/kernel';
 import { runGru } from '../core/gru/run';
-import { GATE_GRAPH_ROWS } from './gate-graph';
 import type { NodeValues } from './node-values';
 
 export interface DirectionGates {
@@ -89,50 +89,56 @@ export function compareWithY(v: NodeValues, dirs: readonly DirectionGates[]): No
   return { maxAbsError, maxScaledError, nanOnlyInH, nanOnlyInY };
 }
 
-/** Runs a gate graph (gate-graph.ts) over row chunks: x [M, I], hPrev [M, H] -> r, z, n, h [M, H]. */
-export type GateGraphRunner = (x: Float32Array, hPrev: Float32Array, rows: number) => Promise<Record<'r' | 'z' | 'n' | 'h', Float32Array>>;
-
 /**
- * Gates recomputed from onnxruntime's states (engine "onnxruntime"). Sigmoid/tanh directions run
- * as a batched graph in onnxruntime (`graphFor(d)`), others through the engine's gatesFromStates.
+ * Gates recomputed from onnxruntime's states (engine "onnxruntime"): every step's x_t and h_{t-1}
+ * are independent rows, so each direction is two blocked products over all steps plus the
+ * elementwise math, in the engine's WebAssembly SIMD kernel (gatesFromStates; Sigmoid/Tanh without
+ * clip run wholly in the kernel). `recover` replaces gatesFromStates for one direction (the Node
+ * thread pool splits the rows across threads, src/node/gru-threads); it must return the same values.
  */
-export async function recoverGates(v: NodeValues, graphFor: (d: number) => Promise<GateGraphRunner | undefined>): Promise<{ dirs: DirectionGates[]; viaGraph: boolean }> {
+export async function recoverGates(v: NodeValues, recover: GateRecovery = gatesFromStates): Promise<{ dirs: DirectionGates[] }> {
   const layer = v.model.layers[0]!;
   const x = toBatchFirst(v.X, v.T, v.B, v.I);
   const conv: { linearBeforeReset: boolean; zMeaning: 'keep-old'; clip?: number } = { linearBeforeReset: v.model.linearBeforeReset, zMeaning: 'keep-old' };
   if (v.model.clip !== undefined) conv.clip = v.model.clip;
-  const M = v.B * v.T;
   const { I, H } = v;
-  let viaGraph = true;
   const dirs: DirectionGates[] = [];
   for (let d = 0; d < layer.directions.length; d++) {
     const dir = layer.directions[d]!;
     const hPrev = previousStates(v, d, dir.direction === 'reverse');
-    const run = await graphFor(d);
-    let out: DirectionGates;
-    if (run) {
-      out = { direction: dir.direction, r: new Float32Array(M * H), z: new Float32Array(M * H), n: new Float32Array(M * H), h: new Float32Array(M * H) };
-      for (let m0 = 0; m0 < M; m0 += GATE_GRAPH_ROWS) {
-        const rows = Math.min(GATE_GRAPH_ROWS, M - m0);
-        const g = await run(x.subarray(m0 * I, (m0 + rows) * I), hPrev.subarray(m0 * H, (m0 + rows) * H), rows);
-        for (const k of ['r', 'z', 'n', 'h'] as const) out[k].set(g[k], m0 * H);
-      }
-    } else {
-      viaGraph = false;
-      out = { direction: dir.direction, ...gatesFromStates(dir, conv, x, hPrev, v.B, v.T, I, H) };
-    }
+    const out: DirectionGates = { direction: dir.direction, ...(await recover(dir, conv, x, hPrev, v.B, v.T, I, H)) };
     maskSteps(out, v);
     dirs.push(out);
   }
-  return { dirs, viaGraph };
+  return { dirs };
 }
 
+/**
+ * What a host with threads (Node: src/node/gru-threads.ts's GruThreadPool) lends the GRU path:
+ * a kernel whose per-step R·h is split across threads, and a gate recovery split across steps.
+ * Declared here because src/onnx runs without Node built-ins.
+ */
+export interface GruThreadHooks {
+  /** Compute threads, the caller included (1: the hooks are not used). */
+  readonly threads: number;
+  kernel(): MatKernel;
+  recover: GateRecovery;
+}
+
+/** gatesFromStates' signature without the kernel choice; may be asynchronous (a thread pool). */
+export type GateRecovery = (
+  dir: Parameters<typeof gatesFromStates>[0], conv: Parameters<typeof gatesFromStates>[1], x: Float32Array, hPrev: Float32Array,
+  batch: number, steps: number, inputSize: number, hiddenSize: number,
+) => ReturnType<typeof gatesFromStates> | Promise<ReturnType<typeof gatesFromStates>>;
+
 /** The node's recurrence run by the native engine from the X onnxruntime produced (engine "native"). */
-export function runNative(v: NodeValues, signal?: { aborted: boolean }): { dirs: DirectionGates[]; kernel: string } {
+export function runNative(v: NodeValues, signal?: { aborted: boolean }, threads?: GruThreadHooks): { dirs: DirectionGates[]; kernel: string } {
   const opts: Parameters<typeof runGru>[2] = { batch: v.B, steps: v.T, batchFirst: false };
+  if (threads && threads.threads > 1) opts.kernel = threads.kernel();
   if (v.hasLengths) opts.sequenceLengths = v.lengths;
   if (v.initialH) opts.initialH = v.initialH;
   if (signal) opts.signal = signal;
   const run = runGru(v.model, v.X, opts);
-  return { dirs: run.layers.map((l) => ({ direction: l.direction, r: l.r, z: l.z, n: l.n, h: l.h })), kernel: run.kernel };
+  const kernel = threads && threads.threads > 1 ? `${run.kernel}, ${threads.threads} threads` : run.kernel;
+  return { dirs: run.layers.map((l) => ({ direction: l.direction, r: l.r, z: l.z, n: l.n, h: l.h })), kernel };
 }

@@ -74,7 +74,7 @@ export function modelKey(bytes: Uint8Array): string {
   return `${bytes.length.toString(36)}-${(a >>> 0).toString(36)}-${(b >>> 0).toString(36)}`;
 }
 
-// An instrumented model plus one gate graph per GRU direction: room for a few models.
+// Instrumented models (and the plain models checked before them): room for a few.
 const MAX_SESSIONS = 16;
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 

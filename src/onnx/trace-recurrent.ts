@@ -155,7 +155,7 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
     if (n.cell === 'gru') {
       const info = gruInfo.find((g) => g.nodeIndex === n.nodeIndex)!;
       const v = gatherNodeValues({ ...info, Y: instrumented.fetch[n.index]!.Y }, lookup);
-      const dirs = engine === 'native' ? runNative(v, opts.signal).dirs : (await recoverGates(v, async () => undefined)).dirs;
+      const dirs = engine === 'native' ? runNative(v, opts.signal).dirs : (await recoverGates(v)).dirs;
       entries = dirs.map((d) => gruLayerValues({ layer: n.index, direction: d.direction, hiddenSize: v.H, r: d.r, z: d.z, n: d.n, h: d.h }, n.name));
       conventions = v.model.layers[0]!.directions.map((dir): LayerConvention => withClip<LayerConvention>({ gateOrder: ['z', 'r', 'n'], linearBeforeReset: v.model.linearBeforeReset, zMeaning: 'keep-old' as const, activations: { f: dir.f, g: dir.g } }, v.model.clip));
       check = { y: compareWithY(v, dirs).maxAbsError };

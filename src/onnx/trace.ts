@@ -18,8 +18,7 @@ import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } fr
 import { readVocab } from './inspect';
 import { gatherNodeValues, runLookup, type NodeValues } from './node-values';
 import { decodeModel, type onnx } from './proto';
-import { gateGraphBytes, gateGraphSupports } from './gate-graph';
-import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
+import { compareWithY, recoverGates, runNative, type DirectionGates, type GruThreadHooks } from './recover';
 import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
 import { stepLabels } from './step-labels';
 import { throwIfCancelled } from '../core/cancel';
@@ -51,6 +50,8 @@ export interface TraceOnnxOptions {
   producer?: string;
   /** Identity for the session cache; default a hash of the bytes. */
   modelKey?: string;
+  /** Threads for the GRU engine and gate recovery (Node hosts: GruThreadPool, src/node/gru-threads.ts); absent: one thread. */
+  gruThreads?: GruThreadHooks;
   /** Keep a trace whose h disagrees with onnxruntime's Y beyond the tolerance (with a warning) instead of failing. */
   allowMismatch?: boolean;
   /** Refuse a trace whose estimated peak memory exceeds this (bytes); default DEFAULT_MAX_MEMORY_BYTES. */
@@ -238,14 +239,12 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     checkAborted(opts.signal);
     let dirs: DirectionGates[];
     if (engine === 'native') {
-      const run = runNative(v, opts.signal);
+      const run = runNative(v, opts.signal, opts.gruThreads);
       dirs = run.dirs;
       kernel = run.kernel;
     } else {
-      const r = await recoverGates(v, (d) => gateGraphFor(v, d, `${key}:gates:${v.node.nodeIndex}:${d}`, runtime));
-      dirs = r.dirs;
-      if (!r.viaGraph) recomputeEngines.add('gatescope gatesFromStates');
-      else recomputeEngines.add('onnxruntime-web gate graph');
+      dirs = (opts.gruThreads && opts.gruThreads.threads > 1 ? await recoverGates(v, opts.gruThreads.recover) : await recoverGates(v)).dirs;
+      recomputeEngines.add('gatescope gatesFromStates');
     }
     const check = compareWithY(v, dirs);
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
@@ -344,23 +343,6 @@ async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, k
   input.createdAt = new Date().toISOString();
   progress(0.9, 'gates');
   return { input, timings: { prepareMs: t1 - t0, sessionMs: 0, runMs: t2 - t1, gatesMs: 0, encodeMs: 0 } };
-}
-
-/** A runner for the batched gate graph of one node direction, or undefined when its activations need the engine. */
-async function gateGraphFor(v: NodeValues, d: number, key: string, runtime: RuntimeOptions): Promise<GateGraphRunner | undefined> {
-  const dir = v.model.layers[0]!.directions[d]!;
-  if (!gateGraphSupports(dir.f, dir.g)) return undefined;
-  const session = await getSession(key, () => gateGraphBytes(dir.weights, v.model, v.I, v.H), runtime);
-  return async (x, hPrev, rows) => {
-    const out = await session.run({ X: new ort.Tensor('float32', x, [rows, v.I]), Hprev: new ort.Tensor('float32', hPrev, [rows, v.H]) }, QUIET_RUN);
-    const get = (k: string): Float32Array => {
-      const t = out[k]!;
-      const data = t.data as Float32Array;
-      t.dispose();
-      return data;
-    };
-    return { r: get('r'), z: get('z'), n: get('n'), h: get('h') };
-  };
 }
 
 /**

@@ -30,6 +30,8 @@ export interface RunSettings {
   /** Budget of the trace document, bytes of JSON (gatescope.maxOutputMB; Infinity: none). */
   maxBytes: number;
   numThreads: number;
+  /** gatescope.threads: compute threads for the GRU engine and gate recovery (0: available cores - 1, at least 1). The web host runs on one. */
+  gruThreads?: number;
   /** gatescope.pngPreview: add an image/png of the heatmaps beside the trace. */
   pngPreview: boolean;
   /** gatescope.backend: onnxruntime-web's execution provider, where the host offers it (backend.ts). */

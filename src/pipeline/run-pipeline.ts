@@ -11,6 +11,7 @@
 import { runOnnxTrace, type TraceOnnxOptions } from '../onnx/trace';
 import { ort } from '../onnx/session';
 import type { TraceInput } from '../core/trace/encode';
+import type { GruThreadHooks } from '../onnx/recover';
 import type { SidecarRef } from '../core/trace/document';
 import type { SidecarPlan } from '../core/trace/encode';
 import { decodeTrace } from '../core/trace/decode';
@@ -44,6 +45,8 @@ export interface PipelineIO {
   writeSidecar?: (plan: SidecarPlan, dir: string, progress: { onProgress: (fraction: number) => void; signal?: CancelSignal }) => Promise<SidecarRef>;
   /** Decoded models kept between runs (a warm host); default: none kept. */
   models?: ModelCache;
+  /** Threads lent to the GRU engine and gate recovery (the Node worker's GruThreadPool); absent: one thread. */
+  gruThreads?: GruThreadHooks;
 }
 
 /** The summary the host shows before a run (the Inspect command), from the same cached plan a run uses. */
@@ -104,6 +107,7 @@ export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, ch
   if (job.wasmBinary) options.wasmBinary = job.wasmBinary;
   if (io.signal) options.signal = io.signal;
   if (io.yieldToHost) options.yieldToHost = io.yieldToHost;
+  if (io.gruThreads) options.gruThreads = io.gruThreads;
   const { input, timings } = await runOnnxTrace(options);
   // Decoding and instrumenting (or finding them cached) belong to the prepare stage.
   timings.prepareMs += planMs;

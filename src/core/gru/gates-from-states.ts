@@ -1,9 +1,13 @@
 // Recomputes every step's gates from given previous states, e.g. onnxruntime's Y shifted by one
 // step (h_{t-1}). All B*T rows are independent, so this is blocked matrix products over chunks of
 // rows: X·W^T and Hprev·R^T (R_n · (r ⊙ Hprev) for reset-before-linear), then elementwise math.
+// With the WebAssembly kernel and Sigmoid/Tanh without clip (PyTorch's GRU, the ONNX default) all
+// of it runs in the kernel (kernel.rowGates); other activations do the elementwise part in cell.ts.
 
 import type { ActivationSpec, ZMeaning } from '../trace/document';
-import { candidateAfter, cellParams, gatesRow } from './cell';
+import { ActKind } from './activations';
+import { candidateAfter, cellParams, gatesRow, type CellParams } from './cell';
+import type { MatKernel, RowGates } from './kernel';
 import { pickKernel, type KernelChoice } from './kernels';
 import type { GruDirectionWeights } from './model';
 import { checkSize } from './tensor-checks';
@@ -21,7 +25,7 @@ export function gatesFromStates(
   steps: number,
   inputSize: number,
   hiddenSize: number,
-  kernelChoice: KernelChoice = 'auto',
+  kernelChoice: KernelChoice | MatKernel = 'auto',
 ): { r: Float32Array; z: Float32Array; n: Float32Array; h: Float32Array } {
   const I = inputSize;
   const H = hiddenSize;
@@ -41,12 +45,52 @@ export function gatesFromStates(
   if (!(hPrev instanceof Float32Array) || hPrev.length !== M * H) {
     throw new RangeError(`hPrev has ${hPrev?.length} values; expected shape ${formatDims([batch, steps, H])} (the state each step started from)`);
   }
-  const kernel = pickKernel(kernelChoice);
+  const kernel = typeof kernelChoice === 'object' ? kernelChoice : pickKernel(kernelChoice);
   kernel.load(dir.weights.W, dir.weights.R, I, H, Math.min(ROWS, M));
   const p = cellParams(dir.weights, dir.f, dir.g, conv, H, kernel.G);
-  const { xp, hp, vin, vin2, G } = kernel;
   const out = { r: new Float32Array(M * H), z: new Float32Array(M * H), n: new Float32Array(M * H), h: new Float32Array(M * H) };
-  const lbr = conv.linearBeforeReset;
+  const fast = kernel.rowGates && p.f.kind === ActKind.Sigmoid && p.g.kind === ActKind.Tanh && p.clip === Infinity ? kernel.rowGates : undefined;
+  if (fast) rowsInKernel(kernel, fast, p, x, hPrev, M, out);
+  else rowsInJs(kernel, p, x, hPrev, M, out);
+  return out;
+}
+
+type Gates = { r: Float32Array; z: Float32Array; n: Float32Array; h: Float32Array };
+
+/** The kernel's fused path: products and elementwise math in WebAssembly, rows copied out. */
+function rowsInKernel(kernel: MatKernel, fast: RowGates, p: CellParams, x: Float32Array, hPrev: Float32Array, M: number, out: Gates): void {
+  const { H, G } = p;
+  const I = x.length / M;
+  fast.setBiases(p.bW, p.bR);
+  for (let m0 = 0; m0 < M; m0 += kernel.chunk) {
+    const rows = Math.min(kernel.chunk, M - m0);
+    kernel.projectX(x, m0 * I, rows);
+    const vin = kernel.vin;
+    for (let m = 0; m < rows; m++) {
+      const src = (m0 + m) * H;
+      for (let i = 0; i < H; i++) vin[m * G + i] = hPrev[src + i];
+    }
+    fast.recoverRows(rows, p.linearBeforeReset, p.takeNew);
+    const g = fast.rows;
+    for (let m = 0; m < rows; m++) {
+      const o = (m0 + m) * H;
+      const s = m * G;
+      for (let i = 0; i < H; i++) {
+        out.r[o + i] = g.r[s + i];
+        out.z[o + i] = g.z[s + i];
+        out.n[o + i] = g.n[s + i];
+        out.h[o + i] = g.h[s + i];
+      }
+    }
+  }
+}
+
+/** Any activations and clip: products in the kernel, elementwise math in cell.ts. */
+function rowsInJs(kernel: MatKernel, p: CellParams, x: Float32Array, hPrev: Float32Array, M: number, out: Gates): void {
+  const { H } = p;
+  const I = x.length / M;
+  const { xp, hp, vin, vin2, G } = kernel;
+  const lbr = p.linearBeforeReset;
   for (let m0 = 0; m0 < M; m0 += kernel.chunk) {
     const rows = Math.min(kernel.chunk, M - m0);
     kernel.projectX(x, m0 * I, rows);
@@ -69,5 +113,4 @@ export function gatesFromStates(
       }
     }
   }
-  return out;
 }

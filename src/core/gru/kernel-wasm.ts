@@ -4,7 +4,7 @@
 // runtime (new WebAssembly.Module on ~1 KB is allowed on every thread); one instance per kernel.
 
 import { decodeBase64 } from '../encoding/base64';
-import type { FusedLstmStep, FusedStep, MatKernel } from './kernel';
+import type { FusedLstmStep, FusedStep, MatKernel, RowGates } from './kernel';
 import { KERNEL_WASM_BASE64 } from './kernel.generated';
 
 interface KernelExports {
@@ -33,6 +33,11 @@ function compiledModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+/** The compiled kernel module (shareable with worker threads), or null where it cannot run. */
+export function wasmKernelModule(): WebAssembly.Module | null {
+  return compiledModule();
+}
+
 export function wasmKernelAvailable(): boolean {
   return compiledModule() !== null;
 }
@@ -44,7 +49,7 @@ export function wasmKernelError(): string {
 const PAGE = 65536;
 const up4 = (n: number) => (n + 3) & ~3;
 
-export class WasmKernel implements MatKernel, FusedStep {
+export class WasmKernel implements MatKernel, FusedStep, RowGates {
   readonly fusedLstm: FusedLstmStep;
   readonly name = 'wasm' as const;
   G = 0;
@@ -59,6 +64,7 @@ export class WasmKernel implements MatKernel, FusedStep {
   z: Float32Array = new Float32Array(0);
   n: Float32Array = new Float32Array(0);
   readonly fused: FusedStep = this;
+  readonly rowGates: RowGates = this;
   /** LSTM step outputs (G floats each); c is the running cell state. */
   lstm = { i: new Float32Array(0), f: new Float32Array(0), g: new Float32Array(0), o: new Float32Array(0), c: new Float32Array(0), h: new Float32Array(0) };
   private H = 0;
@@ -67,7 +73,9 @@ export class WasmKernel implements MatKernel, FusedStep {
   private Ip = 0;
   private xs: Float32Array = new Float32Array(0);
   /** Byte offsets of W, R, the x staging rows, xp, vin, vin2, hp. */
-  private at = { W: 0, R: 0, xs: 0, xp: 0, vin: 0, vin2: 0, hp: 0, bW: 0, bR: 0, r: 0, z: 0, n: 0, li: 0, lf: 0, lg: 0, lo: 0, lc: 0, lh: 0 };
+  private at = { W: 0, R: 0, xs: 0, xp: 0, vin: 0, vin2: 0, hp: 0, bW: 0, bR: 0, r: 0, z: 0, n: 0, li: 0, lf: 0, lg: 0, lo: 0, lc: 0, lh: 0, gr: 0, gz: 0, gn: 0, gh: 0 };
+  /** Gates of a whole chunk of rows from recoverRows, [chunk, G] each (3-block loads only; else empty). */
+  rows = { r: new Float32Array(0), z: new Float32Array(0), n: new Float32Array(0), h: new Float32Array(0) };
 
   constructor(module: WebAssembly.Module) {
     this.ex = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
@@ -90,7 +98,8 @@ export class WasmKernel implements MatKernel, FusedStep {
     const G = up4(H);
     const Gr = up4(recurrentSize);
     const Ip = up4(inputSize);
-    const sizes = { W: K * G * Ip, R: K * G * Gr, xs: chunk * Ip, xp: chunk * K * G, vin: chunk * Gr, vin2: chunk * Gr, hp: chunk * K * G, bW: K * G, bR: K * G, r: G, z: G, n: G, li: G, lf: G, lg: G, lo: G, lc: G, lh: G };
+    const rowGates = K === 3 && Gr === G ? chunk * G : 0;
+    const sizes = { W: K * G * Ip, R: K * G * Gr, xs: chunk * Ip, xp: chunk * K * G, vin: chunk * Gr, vin2: chunk * Gr, hp: chunk * K * G, bW: K * G, bR: K * G, r: G, z: G, n: G, li: G, lf: G, lg: G, lo: G, lc: G, lh: G, gr: rowGates, gz: rowGates, gn: rowGates, gh: rowGates };
     let offset = 0;
     for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
       this.at[key] = offset * 4;
@@ -116,6 +125,7 @@ export class WasmKernel implements MatKernel, FusedStep {
     this.r = view('r');
     this.z = view('z');
     this.n = view('n');
+    this.rows = { r: view('gr'), z: view('gz'), n: view('gn'), h: view('gh') };
     this.lstm = { i: view('li'), f: view('lf'), g: view('lg'), o: view('lo'), c: view('lc'), h: view('lh') };
     this.H = H;
     this.G = G;
@@ -143,6 +153,17 @@ export class WasmKernel implements MatKernel, FusedStep {
     this.ex.gemm(src, rows, this.at.R + block0 * G * Gr * 4, nBlocks * G, Gr, this.at.hp + block0 * G * 4, this.blocks * G);
   }
 
+  /** R as loaded: [blocks * G, Gr] row-major, padding zero (what a thread pool copies to its threads). */
+  protected loadedR(): Float32Array {
+    return new Float32Array(this.ex.memory.buffer, this.at.R, this.blocks * this.G * this.Gr);
+  }
+
+  /** One vector only: hp[from .. from + count) = R[from .. from + count) · src (global row index, count a multiple of 4). */
+  protected projectRows(useVin2: boolean, from: number, count: number): void {
+    if (count <= 0) return;
+    this.ex.matvec(this.at.R + from * this.Gr * 4, count, this.Gr, useVin2 ? this.at.vin2 : this.at.vin, this.at.hp + from * 4);
+  }
+
   /** The fused steps' biases, [blocks * H] each in internal order. */
   setBiases(bW: Float32Array, bR: Float32Array): void {
     const { H, G } = this;
@@ -160,6 +181,24 @@ export class WasmKernel implements MatKernel, FusedStep {
     ex.stepRZ(xp, at.hp, at.bW, at.bR, at.vin, at.r, at.z, at.vin2, G);
     if (!linearBeforeReset) this.projectV(true, 1, 2, 1);
     ex.stepNH(xp, at.hp, at.bW, at.bR, at.vin, at.r, at.z, at.n, at.vin, G, linearBeforeReset ? 1 : 0, takeNew ? 1 : 0);
+  }
+
+  /**
+   * Gates of `rows` independent rows at once (GRU, f = Sigmoid, g = Tanh, no clip; biases set):
+   * xp rows from projectX, vin rows holding each row's h_{t-1}. Two blocked products over all rows
+   * (R_r, R_z and, with linearBeforeReset, R_n against vin; else R_n against r ⊙ h_{t-1} in vin2),
+   * then the fused elementwise math per row. Results land in `rows` ([rows, G] each).
+   */
+  recoverRows(rows: number, linearBeforeReset: boolean, takeNew: boolean): void {
+    const { ex, at, G } = this;
+    const row = 3 * G * 4;
+    const g = G * 4;
+    this.projectV(false, rows, 0, linearBeforeReset ? 3 : 2);
+    for (let m = 0; m < rows; m++) ex.stepRZ(at.xp + m * row, at.hp + m * row, at.bW, at.bR, at.vin + m * g, at.gr + m * g, at.gz + m * g, at.vin2 + m * g, G);
+    if (!linearBeforeReset) this.projectV(true, rows, 2, 1);
+    const lbr = linearBeforeReset ? 1 : 0;
+    const tn = takeNew ? 1 : 0;
+    for (let m = 0; m < rows; m++) ex.stepNH(at.xp + m * row, at.hp + m * row, at.bW, at.bR, at.vin + m * g, at.gr + m * g, at.gz + m * g, at.gn + m * g, at.gh + m * g, G, lbr, tn);
   }
 
   private stepLstm(row: number, feedBack: boolean): void {

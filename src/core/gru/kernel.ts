@@ -40,6 +40,8 @@ export interface MatKernel {
   projectV(useVin2: boolean, rows: number, block0: number, nBlocks: number): void;
   /** Present when the kernel can also run a whole GRU step for f = Sigmoid, g = Tanh, no clip (blocks 3, Hr = H only). */
   readonly fused?: FusedStep;
+  /** Present when the kernel can compute the gates of many independent rows at once (gatesFromStates; f = Sigmoid, g = Tanh, no clip). */
+  readonly rowGates?: RowGates;
   /** Present when the kernel can run a whole LSTM step for Sigmoid, Tanh, Tanh, no clip, peepholes or input_forget (blocks 4). */
   readonly fusedLstm?: FusedLstmStep;
 }
@@ -60,6 +62,18 @@ export interface FusedLstmStep {
   setBiases(bW: Float32Array, bR: Float32Array): void;
   /** Step using xp row `row`; `feedBack`: h becomes the next step's vin (false when the caller projects h first). */
   stepLstm(row: number, feedBack: boolean): void;
+}
+
+/**
+ * Gates of independent rows (each row: its own x_t and h_{t-1}), for recovering gates from given
+ * states. Call after load() (3 blocks, recurrent width H) and setBiases(); fill xp by projectX and
+ * vin rows (stride Gr) with each row's h_{t-1}.
+ */
+export interface RowGates {
+  /** r, z, n, h of the rows, [chunk, G] each (first H of each row meaningful). */
+  readonly rows: { r: Float32Array; z: Float32Array; n: Float32Array; h: Float32Array };
+  setBiases(bW: Float32Array, bR: Float32Array): void;
+  recoverRows(rows: number, linearBeforeReset: boolean, takeNew: boolean): void;
 }
 
 /**

@@ -50,7 +50,8 @@ export interface RunGruOptions {
   sequenceLengths?: Int32Array | number[];
   /** [layers * directions, B, H], like PyTorch's h0 and ONNX's initial_h (per layer). */
   initialH?: Float32Array;
-  kernel?: KernelChoice;
+  /** A kernel by name, or a ready kernel instance (e.g. the Node thread-pool kernel, src/node/gru-threads). */
+  kernel?: KernelChoice | MatKernel;
   onProgress?: (fraction: number) => void;
   signal?: { aborted: boolean };
 }
@@ -70,7 +71,7 @@ const CHECK_EVERY = 256;
 function checkRunInputs(model: GruModel, x: Float32Array, opts: RunGruOptions): Int32Array {
   let perStep = 0;
   for (const layer of model.layers) perStep += 4 * layer.directions.length * layer.hiddenSize;
-  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, opts);
+  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, { ...opts, kernel: undefined });
   checkInitialState('initialH', opts.initialH, model.layers.map((l) => ({ width: l.hiddenSize, directions: l.directions.length })), opts.batch);
   return lengths;
 }
@@ -80,7 +81,7 @@ export function runGru(model: GruModel, x: Float32Array, opts: RunGruOptions): G
   const lengths = checkRunInputs(model, x, opts);
   const B = opts.batch;
   const T = opts.steps;
-  const kernel = pickKernel(opts.kernel ?? 'auto');
+  const kernel = typeof opts.kernel === 'object' ? opts.kernel : pickKernel(opts.kernel ?? 'auto');
   let input = x;
   if (opts.batchFirst === false && B > 1) input = toBatchFirst(x, T, B, model.layers[0].inputSize);
 

@@ -100,6 +100,22 @@ describe('gatescope CLI (built bundle, spawned)', function () {
     assert.match(doc.model.engine, /^gatescope-native/);
   });
 
+  it('--threads 2 gives the same trace as --threads 1 with either engine (recurrence split by rows, recovery by steps)', () => {
+    const args = ['trace', fx('h0input.onnx'), '--input', `x=${fx('h0input.input.npy')}`, '--input', `h0=${fx('h0input.h0.npy')}`];
+    for (const engine of ['native', 'onnxruntime']) {
+      const one = run(...args, '--engine', engine, '--threads', '1');
+      const two = run(...args, '--engine', engine, '--threads', '2');
+      assert.equal(one.code, 0, one.stderr);
+      assert.equal(two.code, 0, two.stderr);
+      const a = JSON.parse(one.stdout);
+      const b = JSON.parse(two.stdout);
+      assert.deepEqual(b.layers, a.layers, engine);
+      assert.deepEqual(b.check, a.check, engine);
+      if (engine === 'native') assert.match(b.model.engine, /^gatescope-native \(wasm, 2 threads\)/);
+    }
+    fails(2, "gatescope: --threads is '0'; use a whole number from 1 to 256 (default: available cores - 1)", ...args, '--threads', '0');
+  });
+
   it('labels steps with --tokens, --tokens-file and the stored vocabulary (token ids from .npy or .json)', () => {
     const withVocab = JSON.parse(run('trace', fx('tagger.onnx'), '--input', fx('tagger.input.npy')).stdout);
     assert.deepEqual(withVocab.tokens, ['the', 'cat', 'sat', 'on', 'the', 'mat', '.']);

@@ -54,7 +54,7 @@ describe('ONNX trace vs torch gate references (PyTorch exports)', function () {
         });
         assert.ok(input.check!.maxAbsError <= 1e-6, `max |h - Y| = ${input.check!.maxAbsError}`);
         assert.match(input.check!.reference, /^onnxruntime-web 1\.30\.0 Y/);
-        assert.match(input.model.engine, engine === 'native' ? /^gatescope-native \((wasm|js)\) on X from onnxruntime-web/ : /^onnxruntime-web 1\.30\.0 \(wasm\) \+ gatescope gate recompute \(onnxruntime-web gate graph\)$/);
+        assert.match(input.model.engine, engine === 'native' ? /^gatescope-native \((wasm|js)\) on X from onnxruntime-web/ : /^onnxruntime-web 1\.30\.0 \(wasm\) \+ gatescope gate recompute \(gatescope gatesFromStates\)$/);
         assert.equal(input.warnings, undefined);
       });
     }
