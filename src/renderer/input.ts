@@ -9,6 +9,10 @@ import type { OwnUnit } from './cell-report';
 import type { Overlay } from './overlay';
 import type { ViewContext } from './view-context';
 
+/** The one line under a view that says all of the above. */
+export const INPUT_HELP =
+  'Hover for values · click a cell to plot its unit over time and its step across units · Ctrl+wheel zooms time (Shift: units) · drag pans · keys: arrows move, Enter selects, + − zoom, 0 resets, Esc clears';
+
 /** Zoom factor of one + or − key press. */
 const ZOOM_STEP = 1.25;
 /** Pixels a pressed pointer moves before a click becomes a drag. */

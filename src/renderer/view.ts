@@ -21,7 +21,7 @@ import type { ExportChannel } from './export';
 import { buildGatePanels, labelGates, type GatePanel } from './gate-panel';
 import { buildHeader } from './header';
 import { Heatmaps } from './heatmaps';
-import { wireInput } from './input';
+import { INPUT_HELP, wireInput } from './input';
 import { buildSpecialSwatches } from './legend';
 import { Overlay } from './overlay';
 import { BackgroundWork, FrameScheduler, workFor, type Dirty } from './scheduler';
@@ -34,6 +34,7 @@ import { unitOrder } from './unit-order';
 import type { ViewContext } from './view-context';
 import { exportView } from './view-export';
 
+/** CSS pixels beside each heatmap: the gate label and unit axis on the left, the legend on the right. */
 const LABEL_W = 96;
 const LEGEND_W = 118;
 
@@ -110,7 +111,7 @@ export class TraceView implements ViewContext {
     this.root.append(...this.text.elements);
     this.plots = new DetailPlots(this);
     this.root.append(this.plots.element);
-    this.root.append(el('div', 'gs-muted', 'Hover for values · click a cell to plot its unit over time and its step across units · Ctrl+wheel zooms time (Shift: units) · drag pans · keys: arrows move, Enter selects, + − zoom, 0 resets, Esc clears'));
+    this.root.append(el('div', 'gs-muted', INPUT_HELP));
 
     this.heatmaps = new Heatmaps(this, this.lod, () => this.text.updateSummary());
     this.frames = new FrameScheduler({
