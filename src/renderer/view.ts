@@ -320,13 +320,12 @@ export class TraceView implements ViewContext {
     const avail = this.root.clientWidth || 800;
     const width = Math.max(120, Math.floor(avail - LABEL_W - LEGEND_W - 16));
     const height = Math.max(56, Math.min(180, this.data.units * 6));
+    // A layer shows its own gates' panels (a layer of another cell kind may have the same size).
+    for (const g of this.allNames) this.panels[g]!.row.hidden = !this.data.names.includes(g);
     if (!force && width === this.plotWidth && height === this.gateHeight) return;
     this.plotWidth = width;
     this.gateHeight = height;
-    for (const g of this.allNames) {
-      this.panels[g]!.row.hidden = !this.data.names.includes(g);
-      this.panels[g]!.resize(width, height);
-    }
+    for (const g of this.allNames) this.panels[g]!.resize(width, height);
     this.axes.resize(width);
     this.plots.resize(width);
     this.heatmaps.drawnLevel = -1;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { decodeTrace, encodeTrace } from '../../src/core/trace';
 import { formatFloat32 } from '../../src/core/view/format';
 import { TOOLTIP, TOOLTIP_ATTR, TRACE_ROOT } from '../../src/core/view/status-contract';
-import { openNotebook, ROOT as REPO, screenshot, tooltipStatusOf, traceOutput, traceStatusOf, waitForDraws, waitForTooltip, waitForTraceStatus, writeNotebook } from './harness';
+import { openNotebook, PYTORCH_CONVENTION, ROOT as REPO, screenshot, tooltipStatusOf, traceOutput, traceStatusOf, waitForDraws, waitForTooltip, waitForTraceStatus, writeNotebook } from './harness';
 import { vscodeSession } from './hooks';
 
 const T = 32;
@@ -45,6 +45,26 @@ function lstmTrace() {
 }
 
 
+/** A model whose first layer is a GRU and second an LSTM of the same size (the LSTM fixture's gates). */
+function mixedTrace() {
+  const lstm = decodeTrace(lstmTrace()).layers[0]!;
+  const gates = Object.fromEntries(lstm.gates.map((g) => [g.name, g.levels[0]!.mean!]));
+  const fill = (v: number) => new Float32Array(T * H).fill(v);
+  const convention = { gateOrder: ['i', 'f', 'g', 'o'], activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' }, h: { name: 'Tanh' } } };
+  return encodeTrace(
+    {
+      model: { name: 'mixed fixture', source: 'pytorch', engine: 'e2e fixture' },
+      layers: [
+        { layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, convention: PYTORCH_CONVENTION, gates: { r: fill(0.25), z: fill(0.75), n: fill(0), h: fill(0.5) } },
+        { layer: 1, direction: 'forward', cell: 'lstm', hiddenSize: H, convention, gates },
+      ],
+      batch: 1,
+      steps: T,
+    },
+    { precision: 'float32' },
+  ).document;
+}
+
 describe('an LSTM trace in a real VS Code notebook', () => {
   let page: Page | undefined;
   afterEach(async () => {
@@ -77,6 +97,22 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     const text = (await nb.frame.locator(`${ROOT} .gs-tooltip`).textContent()) ?? '';
     assert.ok(text.includes(formatFloat32(cAt(step, unit))), `tooltip ${JSON.stringify(text)} lacks c = ${formatFloat32(cAt(step, unit))}`);
     await screenshot(page, 'renderer-lstm');
+  });
+
+  it('a model mixing GRU and LSTM layers of one size shows each layer\'s own gates after switching layers', async () => {
+    const vscode = vscodeSession();
+    writeNotebook(vscode.workspace, 'lstm-mixed.ipynb', [[traceOutput(mixedTrace())]]);
+    const nb = await openNotebook(vscode, 'lstm-mixed.ipynb', `${ROOT} canvas[data-gate="r"]`);
+    page = nb.page;
+    await waitForDraws(nb.frame);
+    const shown = async () => (await nb.frame.$$eval(`${ROOT} canvas[data-gate]`, (cs) => cs.filter((c) => !c.closest('[hidden]')).map((c) => c.getAttribute('data-gate') ?? ''))).sort();
+    assert.deepEqual(await shown(), ['h', 'n', 'r', 'z']);
+    await nb.frame.selectOption(`${ROOT} select[aria-label="layer and direction"]`, '1');
+    await waitForTraceStatus(nb.frame, 'layer', '1');
+    assert.deepEqual(await shown(), ['c', 'f', 'g', 'h', 'i', 'o']);
+    await nb.frame.selectOption(`${ROOT} select[aria-label="layer and direction"]`, '0');
+    await waitForTraceStatus(nb.frame, 'layer', '0');
+    assert.deepEqual(await shown(), ['h', 'n', 'r', 'z']);
   });
 
   it('orders units by memory timescale τ = −1 / ln(mean f) and states each unit\'s τ', async () => {
