@@ -70,6 +70,8 @@ export class TraceView implements ViewContext {
   private readonly axes: ViewAxes;
   private readonly disposers: (() => void)[] = [];
   private disposed = false;
+  /** The device pixel ratio the canvases were last sized for. */
+  private dpr = 0;
 
   constructor(
     readonly trace: DecodedTrace,
@@ -178,6 +180,9 @@ export class TraceView implements ViewContext {
   }
 
   invalidate(parts: Partial<Dirty>): void {
+    // Any redraw also notices a new device pixel ratio whose media-query event did not arrive (a
+    // webview iframe under devtools device emulation gets none).
+    if ((globalThis.devicePixelRatio || 1) !== this.dpr) this.layout(true);
     this.frames.invalidate(parts);
   }
 
@@ -316,6 +321,7 @@ export class TraceView implements ViewContext {
   /** Sizes the heatmaps to the root's width; `force`: re-size canvases even at the same CSS size (a new device pixel ratio). */
   private layout(force = false): void {
     if (this.disposed) return;
+    this.dpr = globalThis.devicePixelRatio || 1;
     this.overlay.forgetGeometry();
     const avail = this.root.clientWidth || 800;
     const width = Math.max(120, Math.floor(avail - LABEL_W - LEGEND_W - 16));

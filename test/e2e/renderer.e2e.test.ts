@@ -187,6 +187,35 @@ describe('renderer in a real VS Code notebook', () => {
     }
   });
 
+  it('a device pixel ratio change (browser zoom, another screen) re-sizes the heatmap canvases to stay sharp', async () => {
+    const vscode = vscodeSession();
+    writeNotebook(vscode.workspace, 'renderer-dpr.ipynb', [[traceOutput(knownTrace('dpr fixture'))]]);
+    const nb = await openNotebook(vscode, 'renderer-dpr.ipynb', `${ROOT} canvas[data-gate="r"]`);
+    page = nb.page;
+    await ready(nb.frame);
+    const size = () => nb.frame.$eval(`${ROOT} canvas[data-gate="r"]`, (c) => ({ backing: (c as HTMLCanvasElement).width, css: c.getBoundingClientRect().width, dpr: devicePixelRatio }));
+    const before = await size();
+    assert.equal(before.backing, Math.round(before.css * before.dpr));
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      await cdp.send('Emulation.setDeviceMetricsOverride', { width: 0, height: 0, deviceScaleFactor: 2 * before.dpr, mobile: false });
+      await nb.frame.waitForFunction((d) => devicePixelRatio === d, 2 * before.dpr);
+      // Under this emulation the webview iframe gets no media-query change event (measured), so the
+      // canvases follow at the next redraw: a hover.
+      const p = await cellPoint(nb.frame, 'r', 10, 2);
+      await page.mouse.move(p.x, p.y);
+      await nb.frame.waitForFunction(
+        ([sel, w]) => (document.querySelector(sel as string) as HTMLCanvasElement | null)?.width === w,
+        [`${ROOT} canvas[data-gate="r"]`, Math.round(before.css * 2 * before.dpr)] as const,
+      );
+      const after = await size();
+      assert.equal(after.css, before.css, 'the CSS size stays');
+    } finally {
+      await cdp.send('Emulation.clearDeviceMetricsOverride');
+      await cdp.detach();
+    }
+  });
+
   it('renders a hostile token as text, never as markup', async () => {
     const vscode = vscodeSession();
     writeNotebook(vscode.workspace, 'renderer-hostile.ipynb', [[traceOutput(knownTrace('hostile fixture'))]]);
