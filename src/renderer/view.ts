@@ -70,8 +70,8 @@ export class TraceView implements ViewContext {
   private readonly axes: ViewAxes;
   private readonly disposers: (() => void)[] = [];
   private disposed = false;
-  /** The device pixel ratio the canvases were last sized for. */
-  private dpr = 0;
+  /** The device pixel ratio the canvases were last sized for (start() sizes them). */
+  private dpr = globalThis.devicePixelRatio || 1;
 
   constructor(
     readonly trace: DecodedTrace,
