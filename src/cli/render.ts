@@ -8,6 +8,7 @@ import { CliError, readFileOrFail } from './errors';
 import { oneLinePrintable } from '../core/io/printable';
 import { refuseOutIsInput, writeFileAtomic } from './write-output';
 import { RENDER_THEMES, renderPage, type RenderTheme } from './render-themes';
+import { ANY_ROOT, TRACE_ATTR } from '../core/view/status-contract';
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -140,9 +141,14 @@ async function render(args: RenderArgs): Promise<void> {
 
 /**
  * Runs in the page (kept as source text, so that no bundler helper leaks into it): renders the trace
- * like a notebook output and waits for the heatmaps and statistics. Resolves to { error? }.
+ * like a notebook output and waits for the heatmaps and statistics (the root's status, as
+ * src/core/view/status-contract.ts names it). Resolves to { error? }.
  */
 const RENDER_IN_PAGE = `async (timeoutMs) => {
+  const ROOT = ${JSON.stringify(ANY_ROOT)};
+  const KIND = ${JSON.stringify(TRACE_ATTR.gatescope)};
+  const STATE = ${JSON.stringify(TRACE_ATTR.state)};
+  const STATS = ${JSON.stringify(TRACE_ATTR.stats)};
   const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
   const api = window.gatescopeRenderer({ setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true } });
   const out = document.getElementById('out');
@@ -154,9 +160,9 @@ const RENDER_IN_PAGE = `async (timeoutMs) => {
   );
   const t0 = performance.now();
   for (;;) {
-    const root = out.querySelector('[data-gatescope]');
-    if (root && root.dataset.gatescope === 'error') return { error: (root.querySelector('.gs-error') || root).textContent || 'unknown error' };
-    if (root && root.dataset.state === 'ready' && root.dataset.stats === 'ready') break;
+    const root = out.querySelector(ROOT);
+    if (root && root.getAttribute(KIND) === 'error') return { error: (root.querySelector('.gs-error') || root).textContent || 'unknown error' };
+    if (root && root.getAttribute(STATE) === 'ready' && root.getAttribute(STATS) === 'ready') break;
     if (performance.now() - t0 > timeoutMs) return { error: 'timed out waiting for the heatmaps to draw' };
     await new Promise((r) => setTimeout(r, 25));
   }

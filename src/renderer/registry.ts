@@ -3,6 +3,7 @@
 import type { OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import type { RendererToHost } from '../core/protocol';
 import { decodeTrace } from '../core/trace/decode';
+import { TRACE_ATTR } from '../core/view/status-contract';
 import { TraceFormatError } from '../core/trace/errors';
 import { el } from './dom';
 import { ExportChannel } from './export';
@@ -93,7 +94,7 @@ function parse(item: OutputItem): unknown {
 
 /** A short error in the output's own element; other outputs are untouched. */
 function showError(element: HTMLElement, e: unknown): void {
-  const root = el('div', 'gs-root', undefined, { 'data-gatescope': 'error' });
+  const root = el('div', 'gs-root', undefined, { [TRACE_ATTR.gatescope]: 'error' });
   root.append(el('style', undefined, CSS));
   const msg = e instanceof Error ? e.message : String(e);
   const text = e instanceof TraceFormatError ? `Gatescope cannot show this trace: ${msg}` : `Gatescope failed to draw this trace: ${msg}`;

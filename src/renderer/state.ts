@@ -1,21 +1,9 @@
 // What of a view survives a re-render (VS Code re-creates outputs when cells scroll away or the
-// notebook reloads): kept through the renderer context's setState/getState, keyed by output id.
-import type { ZMeaning } from '../core/trace/document';
-import type { Range } from '../core/view/range';
-import type { UnitOrderKind } from '../core/view/order';
+// notebook reloads; src/core/view/view-state.ts): kept through the renderer context's
+// setState/getState, keyed by output id.
+import type { ViewState } from '../core/view/view-state';
 
-export interface ViewState {
-  layer: number;
-  batch: number;
-  steps?: Range;
-  units?: Range;
-  order: UnitOrderKind;
-  /** Name of the gate the unit order is computed on. */
-  orderGate: string;
-  zShown?: ZMeaning;
-  cursor?: { step: number; row: number };
-  selected?: { step: number; unit: number };
-}
+export type { ViewState };
 
 export interface StateStore {
   load(id: string): ViewState | undefined;

@@ -1,6 +1,8 @@
 // Hover tooltip text, built from text nodes only: step, token, unit and the exact values of all four gates.
 type GateName = string;
 import { formatValue } from '../core/view/format';
+import { tooltipStatus } from '../core/view/status-contract';
+import { flips, shownValue, type ZFlip } from '../core/view/z-flip';
 import { el } from './dom';
 
 export interface CellReport {
@@ -15,7 +17,8 @@ export interface CellReport {
   names: readonly GateName[];
   values: Record<GateName, number>;
   maxError: Record<GateName, number>;
-  zFlipped: boolean;
+  /** How z is read (shown as 1 − z when flipped). */
+  zFlip: ZFlip;
   zShownMeaning: string;
   /** Set when the values are bucket means, not the cell's own (a sidecar trace before its tile arrives). */
   approx?: string;
@@ -40,7 +43,7 @@ export function cellSentence(c: CellReport): string {
   if (c.masked) return `${where}: masked (past this sequence's length)`;
   const parts = c.names.map((g) => {
     const v = valueText(c.values[g]!, c.maxError[g]!);
-    return g === 'z' && c.zFlipped ? `z ${v} (shown as 1 − z = ${valueText(1 - c.values[g]!, c.maxError[g]!)})` : `${g} ${v}`;
+    return flips(c.zFlip, g) ? `z ${v} (shown as 1 − z = ${valueText(shownValue(c.zFlip, g, c.values[g]!), c.maxError[g]!)})` : `${g} ${v}`;
   });
   return `${where}: ${c.approx ? `${c.approx}: ` : ''}${parts.join(', ')}`;
 }
@@ -70,7 +73,7 @@ export function fillTooltip(tip: HTMLElement, c: CellReport): void {
     for (const g of c.names) {
       const v = c.values[g]!;
       const e = c.maxError[g]!;
-      if (g === 'z' && c.zFlipped) add('z', valueText(1 - v, e), `shown as 1 − z (${c.zShownMeaning}); stored z = ${valueText(v, e)}`);
+      if (flips(c.zFlip, g)) add('z', valueText(shownValue(c.zFlip, g, v), e), `shown as 1 − z (${c.zShownMeaning}); stored z = ${valueText(v, e)}`);
       else if (g === 'z' && c.zShownMeaning) add('z', valueText(v, e), c.zShownMeaning);
       else add(g, valueText(v, e));
     }
@@ -78,7 +81,8 @@ export function fillTooltip(tip: HTMLElement, c: CellReport): void {
   }
   if (c.approx) tip.append(el('div', 'gs-muted', `values: ${c.approx}`));
   else if (c.aggregation) tip.append(el('div', 'gs-muted', `colour: ${c.aggregation}; values: the cell under the pointer`));
-  tip.dataset['exact'] = c.approx ? 'false' : 'true';
-  tip.dataset['step'] = String(c.step);
-  tip.dataset['unit'] = String(c.unit);
+  const status = tooltipStatus(tip.dataset);
+  status.exact = c.approx ? 'false' : 'true';
+  status.step = String(c.step);
+  status.unit = String(c.unit);
 }

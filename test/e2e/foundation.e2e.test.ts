@@ -8,7 +8,8 @@ import { SEQUENTIAL_LUT, DIVERGING_LUT } from '../../src/core/color/maps';
 import { encodeTrace } from '../../src/core/trace';
 import { decodeTrace } from '../../src/core/trace';
 import { renderPreviewPng } from '../../src/core/preview/render-png';
-import { openNotebook, screenshot, PYTORCH_CONVENTION, traceOutput, writeNotebook } from './harness';
+import { ANY_ROOT, TRACE_ROOT } from '../../src/core/view/status-contract';
+import { openNotebook, screenshot, PYTORCH_CONVENTION, traceOutput, waitForDraws, writeNotebook } from './harness';
 import { vscodeSession } from './hooks';
 
 const B = 1;
@@ -36,9 +37,9 @@ const lutRgb = (lut: Uint8ClampedArray, i: number): number[] => [lut[i * 4], lut
 
 /** For each gate canvas in the output: the fraction of its pixels within ±3 of `expected[gate]`. */
 async function gateColourFractions(frame: import('playwright-core').Frame, expected: Record<string, number[]>) {
-  return frame.evaluate((exp) => {
+  return frame.evaluate(({ exp, root }) => {
     const out: Record<string, { fraction: number; width: number; height: number }> = {};
-    for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-gatescope="trace"] canvas[data-gate]'))) {
+    for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>(`${root} canvas[data-gate]`))) {
       const gate = canvas.dataset.gate!;
       if (!(gate in exp) || out[gate]) continue;
       const ctx = canvas.getContext('2d');
@@ -55,15 +56,15 @@ async function gateColourFractions(frame: import('playwright-core').Frame, expec
       out[gate] = { fraction: hits / (px.length / 4), width: canvas.width, height: canvas.height };
     }
     return out;
-  }, expected);
+  }, { exp: expected, root: TRACE_ROOT });
 }
 
 describe('foundation: Gatescope installed from its .vsix renders in a real notebook', () => {
   it('draws each gate in its colour map', async function () {
     const vscode = vscodeSession();
     writeNotebook(vscode.workspace, 'foundation.ipynb', [[traceOutput(constantTrace('constant gates'))]]);
-    const { page, frame } = await openNotebook(vscode, 'foundation.ipynb', '[data-gatescope="trace"] canvas[data-gate]');
-    await frame.waitForFunction(() => Number(document.querySelector('[data-gatescope="trace"]')?.getAttribute('data-draws') ?? 0) > 0);
+    const { page, frame } = await openNotebook(vscode, 'foundation.ipynb', `${TRACE_ROOT} canvas[data-gate]`);
+    await waitForDraws(frame);
     const expected = {
       r: lutRgb(SEQUENTIAL_LUT, 255),
       z: lutRgb(SEQUENTIAL_LUT, 0),
@@ -85,7 +86,7 @@ describe('foundation: Gatescope installed from its .vsix renders in a real noteb
     const png = Buffer.from(renderPreviewPng(decodeTrace(doc))).toString('base64');
     const htmlOnly = { 'text/html': ['<b id="plain-html-output">plain html</b>'], 'image/png': png };
     writeNotebook(vscode.workspace, 'display-order.ipynb', [[{ ...traceOutput(doc), 'image/png': png }], [htmlOnly]]);
-    const { page, frame } = await openNotebook(vscode, 'display-order.ipynb', '[data-gatescope="trace"]');
+    const { page, frame } = await openNotebook(vscode, 'display-order.ipynb', TRACE_ROOT);
     // The other output keeps VS Code's own order (text/html above image/png): our default only adds our type.
     await frame.waitForSelector('#plain-html-output');
     const images = await frame.$$eval('img', (imgs) => imgs.length);
@@ -104,7 +105,7 @@ describe('foundation: Gatescope installed from its .vsix renders in a real noteb
     try {
       await new Promise((r) => setTimeout(r, 3000)); // VS Code reloads settings.json on change
       const { page, frame } = await openNotebook(vscode, 'user-order.ipynb', 'img');
-      assert.equal(await frame.$('[data-gatescope]'), null, 'the user asked for image/png first, but Gatescope rendered');
+      assert.equal(await frame.$(ANY_ROOT), null, 'the user asked for image/png first, but Gatescope rendered');
       await screenshot(page, 'foundation-user-display-order');
     } finally {
       fs.writeFileSync(vscode.userSettingsPath, original);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { TRACE_MIME, type TraceConvention } from '../../src/core/trace/document';
+import { ANY_ROOT, TOOLTIP, TOOLTIP_ATTR, TRACE_ATTR, TRACE_ROOT, type TooltipStatus, type TraceStatus } from '../../src/core/view/status-contract';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const offline = require('../../scripts/vscode-offline.js');
@@ -155,7 +156,7 @@ export async function openNotebook(vscode: VsCode, relPath: string, selector: st
     sharedPage = await openWorkbench(vscode);
   } else {
     await runCommand(sharedPage, 'View: Close All Editors');
-    await waitForNoFrameWith(sharedPage, '[data-gatescope]');
+    await waitForNoFrameWith(sharedPage, ANY_ROOT);
   }
   const page = sharedPage;
   if (opts.theme) await setTheme(page, opts.theme);
@@ -220,4 +221,55 @@ export const PYTORCH_CONVENTION: TraceConvention = {
 /** The MIME bundle of one Gatescope output. */
 export function traceOutput(doc: unknown): Record<string, unknown> {
   return { [TRACE_MIME]: doc, 'text/plain': ['<Gatescope trace>'] };
+}
+
+// ---- the rendered output's status (src/core/view/status-contract.ts) ----------------------------
+
+/** A status field of the first trace view in `frame`; null while unset. */
+export function traceStatusOf(frame: Frame, key: keyof TraceStatus): Promise<string | null> {
+  return frame.$eval(TRACE_ROOT, (e, a) => e.getAttribute(a), TRACE_ATTR[key]);
+}
+
+/** Waits until status field `key` of the first trace view equals `value`. */
+export async function waitForTraceStatus(frame: Frame, key: keyof TraceStatus, value: string, opts?: { timeout?: number }): Promise<void> {
+  await frame.waitForFunction(([sel, a, v]) => document.querySelector(sel)?.getAttribute(a) === v, [TRACE_ROOT, TRACE_ATTR[key], value] as const, opts);
+}
+
+/** Waits until the first trace view has drawn its heatmaps at least once. */
+export async function waitForDraws(frame: Frame, opts?: { timeout?: number }): Promise<void> {
+  await frame.waitForFunction(([sel, a]) => Number(document.querySelector(sel)?.getAttribute(a) ?? 0) > 0, [TRACE_ROOT, TRACE_ATTR.draws] as const, opts);
+}
+
+/** The visible step span [stepsStart, stepsEnd) of the first trace view. */
+export async function stepSpanOf(frame: Frame): Promise<number> {
+  return Number(await traceStatusOf(frame, 'stepsEnd')) - Number(await traceStatusOf(frame, 'stepsStart'));
+}
+
+/** Waits until the first trace view shows fewer than `span` steps. */
+export async function waitForStepSpanBelow(frame: Frame, span: number): Promise<void> {
+  await frame.waitForFunction(
+    ([sel, start, end, was]) => {
+      const e = document.querySelector(sel as string)!;
+      return Number(e.getAttribute(end as string)) - Number(e.getAttribute(start as string)) < (was as number);
+    },
+    [TRACE_ROOT, TRACE_ATTR.stepsStart, TRACE_ATTR.stepsEnd, span] as const,
+  );
+}
+
+/** Waits until the hover tooltip describes a cell whose fields match `want` (step, unit, exact). */
+export async function waitForTooltip(frame: Frame, want: Partial<Record<keyof TooltipStatus, string>>, opts?: { timeout?: number }): Promise<void> {
+  const pairs = Object.entries(want).map(([k, v]) => [TOOLTIP_ATTR[k as keyof TooltipStatus], v] as const);
+  await frame.waitForFunction(
+    ([sel, ps]) => {
+      const t = document.querySelector(sel as string);
+      return !!t && (ps as (readonly [string, string])[]).every(([a, v]) => t.getAttribute(a) === v);
+    },
+    [TOOLTIP, pairs] as const,
+    opts,
+  );
+}
+
+/** A status field of the hover tooltip; null while unset. */
+export function tooltipStatusOf(frame: Frame, key: keyof TooltipStatus): Promise<string | null> {
+  return frame.locator(TOOLTIP).getAttribute(TOOLTIP_ATTR[key]);
 }

@@ -2,17 +2,18 @@
 // c, h), the cell state's legend saying its range comes from the data, and a hover on c showing
 // the exact value. Values are known functions of (step, unit).
 import * as assert from 'node:assert/strict';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeTrace, encodeTrace } from '../../src/core/trace';
 import { formatFloat32 } from '../../src/core/view/format';
-import { openNotebook, ROOT as REPO, screenshot, traceOutput, writeNotebook } from './harness';
+import { TOOLTIP, TOOLTIP_ATTR, TRACE_ROOT } from '../../src/core/view/status-contract';
+import { openNotebook, PYTORCH_CONVENTION, ROOT as REPO, screenshot, tooltipStatusOf, traceOutput, traceStatusOf, waitForDraws, waitForTooltip, waitForTraceStatus, writeNotebook } from './harness';
 import { vscodeSession } from './hooks';
 
 const T = 32;
 const H = 6;
-const ROOT = '[data-gatescope="trace"]';
+const ROOT = TRACE_ROOT;
 /** c at (t, u): up to ±3, beyond any fixed gate range. */
 const cAt = (t: number, u: number) => Math.fround(3 * Math.sin(t / 4 + u));
 
@@ -43,8 +44,25 @@ function lstmTrace() {
   ).document;
 }
 
-async function attr(frame: Frame, name: string): Promise<string | null> {
-  return frame.$eval(ROOT, (e, n) => e.getAttribute(n), name);
+
+/** A model whose first layer is a GRU and second an LSTM of the same size (the LSTM fixture's gates). */
+function mixedTrace() {
+  const lstm = decodeTrace(lstmTrace()).layers[0]!;
+  const gates = Object.fromEntries(lstm.gates.map((g) => [g.name, g.levels[0]!.mean!]));
+  const fill = (v: number) => new Float32Array(T * H).fill(v);
+  const convention = { gateOrder: ['i', 'f', 'g', 'o'], activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' }, h: { name: 'Tanh' } } };
+  return encodeTrace(
+    {
+      model: { name: 'mixed fixture', source: 'pytorch', engine: 'e2e fixture' },
+      layers: [
+        { layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, convention: PYTORCH_CONVENTION, gates: { r: fill(0.25), z: fill(0.75), n: fill(0), h: fill(0.5) } },
+        { layer: 1, direction: 'forward', cell: 'lstm', hiddenSize: H, convention, gates },
+      ],
+      batch: 1,
+      steps: T,
+    },
+    { precision: 'float32' },
+  ).document;
 }
 
 describe('an LSTM trace in a real VS Code notebook', () => {
@@ -59,7 +77,7 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     writeNotebook(vscode.workspace, 'lstm.ipynb', [[traceOutput(lstmTrace())]]);
     const nb = await openNotebook(vscode, 'lstm.ipynb', `${ROOT} canvas[data-gate="c"]`);
     page = nb.page;
-    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    await waitForDraws(nb.frame);
     const gates = await nb.frame.$$eval(`${ROOT} canvas[data-gate]`, (cs) => cs.map((c) => c.getAttribute('data-gate')));
     assert.deepEqual(gates, ['i', 'f', 'g', 'o', 'c', 'h']);
     const legend = await nb.frame.$eval(`${ROOT} .gs-gate[data-gate="c"]`, (e) => e.textContent ?? '');
@@ -68,17 +86,33 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     assert.doesNotMatch(fixed, /from the data/);
     const box = await nb.frame.locator(`${ROOT} canvas[data-gate="c"]`).boundingBox();
     assert.ok(box);
-    const s0 = Number(await attr(nb.frame, 'data-steps-start'));
-    const s1 = Number(await attr(nb.frame, 'data-steps-end'));
-    const u0 = Number(await attr(nb.frame, 'data-units-start'));
-    const u1 = Number(await attr(nb.frame, 'data-units-end'));
+    const s0 = Number(await traceStatusOf(nb.frame, 'stepsStart'));
+    const s1 = Number(await traceStatusOf(nb.frame, 'stepsEnd'));
+    const u0 = Number(await traceStatusOf(nb.frame, 'unitsStart'));
+    const u1 = Number(await traceStatusOf(nb.frame, 'unitsEnd'));
     const step = 13;
     const unit = 4;
     await page.mouse.move(box.x + ((step + 0.5 - s0) / (s1 - s0)) * box.width, box.y + ((unit + 0.5 - u0) / (u1 - u0)) * box.height);
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-step') === '13', `${ROOT} .gs-tooltip`);
+    await waitForTooltip(nb.frame, { step: '13' });
     const text = (await nb.frame.locator(`${ROOT} .gs-tooltip`).textContent()) ?? '';
     assert.ok(text.includes(formatFloat32(cAt(step, unit))), `tooltip ${JSON.stringify(text)} lacks c = ${formatFloat32(cAt(step, unit))}`);
     await screenshot(page, 'renderer-lstm');
+  });
+
+  it('a model mixing GRU and LSTM layers of one size shows each layer\'s own gates after switching layers', async () => {
+    const vscode = vscodeSession();
+    writeNotebook(vscode.workspace, 'lstm-mixed.ipynb', [[traceOutput(mixedTrace())]]);
+    const nb = await openNotebook(vscode, 'lstm-mixed.ipynb', `${ROOT} canvas[data-gate="r"]`);
+    page = nb.page;
+    await waitForDraws(nb.frame);
+    const shown = async () => (await nb.frame.$$eval(`${ROOT} canvas[data-gate]`, (cs) => cs.filter((c) => !c.closest('[hidden]')).map((c) => c.getAttribute('data-gate') ?? ''))).sort();
+    assert.deepEqual(await shown(), ['h', 'n', 'r', 'z']);
+    await nb.frame.selectOption(`${ROOT} select[aria-label="layer and direction"]`, '1');
+    await waitForTraceStatus(nb.frame, 'layer', '1');
+    assert.deepEqual(await shown(), ['c', 'f', 'g', 'h', 'i', 'o']);
+    await nb.frame.selectOption(`${ROOT} select[aria-label="layer and direction"]`, '0');
+    await waitForTraceStatus(nb.frame, 'layer', '0');
+    assert.deepEqual(await shown(), ['h', 'n', 'r', 'z']);
   });
 
   it('orders units by memory timescale τ = −1 / ln(mean f) and states each unit\'s τ', async () => {
@@ -93,9 +127,9 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     writeNotebook(vscode.workspace, 'lstm-timescale.ipynb', [[traceOutput(doc)]]);
     const nb = await openNotebook(vscode, 'lstm-timescale.ipynb', `${ROOT} canvas[data-gate="f"]`);
     page = nb.page;
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-stats') === 'ready', ROOT);
+    await waitForTraceStatus(nb.frame, 'stats', 'ready');
     await nb.frame.selectOption(`${ROOT} select[aria-label="unit order"]`, 'timescale');
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-order') === 'timescale:f', ROOT);
+    await waitForTraceStatus(nb.frame, 'order', 'timescale:f');
     const box = await nb.frame.locator(`${ROOT} canvas[data-gate="f"]`).boundingBox();
     assert.ok(box);
     const rowY = (row: number) => box.y + ((row + 0.5) / H) * box.height;
@@ -104,13 +138,13 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     for (let row = 0; row < H; row++) {
       await page.mouse.move(x, rowY(row));
       await nb.frame.waitForFunction(
-        ([sel, prev]) => {
-          const u = document.querySelector(sel as string)?.getAttribute('data-unit');
+        ([sel, a, prev]) => {
+          const u = document.querySelector(sel as string)?.getAttribute(a as string);
           return u !== null && u !== undefined && !(prev as string[]).includes(u);
         },
-        [`${ROOT} .gs-tooltip`, unitsByRow] as const,
+        [TOOLTIP, TOOLTIP_ATTR.unit, unitsByRow] as const,
       );
-      unitsByRow.push((await nb.frame.locator(`${ROOT} .gs-tooltip`).getAttribute('data-unit'))!);
+      unitsByRow.push((await tooltipStatusOf(nb.frame, 'unit'))!);
     }
     assert.deepEqual(unitsByRow, ['3', '1', '5', '2', '4', '0']);
     // Selecting the top row states its τ = −1 / ln 0.99 ≈ 99.5 steps.
@@ -130,7 +164,7 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     writeNotebook(vscode.workspace, 'lstm-proj.ipynb', [[traceOutput(doc)]]);
     const nb = await openNotebook(vscode, 'lstm-proj.ipynb', `${ROOT} canvas[data-gate="h"]`);
     page = nb.page;
-    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    await waitForDraws(nb.frame);
     // No NaN colour (magenta) anywhere in h: every pixel row is one of its own units.
     const magenta = await nb.frame.$eval(`${ROOT} canvas[data-gate="h"]`, (c) => {
       const px = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
@@ -144,10 +178,7 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     const step = 1;
     const unit = h.units - 1;
     await page.mouse.move(box.x + ((step + 0.5) / decoded.steps) * box.width, box.y + ((unit + 0.5) / h.units) * box.height);
-    await nb.frame.waitForFunction(
-      ([sel, u]) => document.querySelector(sel as string)?.getAttribute('data-unit') === String(u) && document.querySelector(sel as string)?.getAttribute('data-step') === '1',
-      [`${ROOT} .gs-tooltip`, unit] as const,
-    );
+    await waitForTooltip(nb.frame, { unit: String(unit), step: '1' });
     const text = (await nb.frame.locator(`${ROOT} .gs-tooltip`).textContent()) ?? '';
     const v = h.levels[0]!.mean![step * h.units + unit]!;
     assert.ok(text.includes(formatFloat32(v)), `tooltip ${JSON.stringify(text)} lacks h = ${formatFloat32(v)}`);

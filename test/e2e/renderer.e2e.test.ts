@@ -5,7 +5,22 @@ import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { encodeTrace } from '../../src/core/trace';
 import { formatFloat32 } from '../../src/core/view/format';
-import { openNotebook, screenshot as pageShot, setTheme, PYTORCH_CONVENTION, traceOutput, writeNotebook } from './harness';
+import { ERROR_ROOT, TRACE_ATTR, TRACE_ROOT } from '../../src/core/view/status-contract';
+import {
+  openNotebook,
+  screenshot as pageShot,
+  setTheme,
+  PYTORCH_CONVENTION,
+  stepSpanOf,
+  tooltipStatusOf,
+  traceOutput,
+  traceStatusOf,
+  waitForDraws,
+  waitForStepSpanBelow,
+  waitForTooltip,
+  waitForTraceStatus,
+  writeNotebook,
+} from './harness';
 import { vscodeSession } from './hooks';
 
 const T = 40;
@@ -46,7 +61,7 @@ function knownTrace(name: string) {
   ).document;
 }
 
-const ROOT = '[data-gatescope="trace"]';
+const ROOT = TRACE_ROOT;
 
 /** Screenshot after the compositor has caught up with the canvases (two frames and a pause). */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -56,21 +71,17 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 async function ready(frame: Frame): Promise<void> {
-  await frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
-}
-
-async function attr(frame: Frame, name: string): Promise<string | null> {
-  return frame.$eval(ROOT, (e, n) => e.getAttribute(n), name);
+  await waitForDraws(frame);
 }
 
 /** Page coordinates of the centre of cell (step, row) of a gate's heatmap at the current zoom. */
 async function cellPoint(frame: Frame, gate: string, step: number, row: number): Promise<{ x: number; y: number }> {
   const box = await frame.locator(`${ROOT} canvas[data-gate="${gate}"]`).boundingBox();
   assert.ok(box, 'heatmap canvas has no box');
-  const s0 = Number(await attr(frame, 'data-steps-start'));
-  const s1 = Number(await attr(frame, 'data-steps-end'));
-  const u0 = Number(await attr(frame, 'data-units-start'));
-  const u1 = Number(await attr(frame, 'data-units-end'));
+  const s0 = Number(await traceStatusOf(frame, 'stepsStart'));
+  const s1 = Number(await traceStatusOf(frame, 'stepsEnd'));
+  const u0 = Number(await traceStatusOf(frame, 'unitsStart'));
+  const u1 = Number(await traceStatusOf(frame, 'unitsEnd'));
   return { x: box.x + ((step + 0.5 - s0) / (s1 - s0)) * box.width, y: box.y + ((row + 0.5 - u0) / (u1 - u0)) * box.height };
 }
 
@@ -91,10 +102,10 @@ describe('renderer in a real VS Code notebook', () => {
     await page.mouse.move(p.x, p.y);
     const tip = nb.frame.locator(`${ROOT} .gs-tooltip`);
     await tip.waitFor({ state: 'visible' });
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-step') === '17', `${ROOT} .gs-tooltip`);
+    await waitForTooltip(nb.frame, { step: '17' });
     const text = (await tip.textContent()) ?? '';
     await screenshot(page, 'renderer-hover');
-    assert.equal(await tip.getAttribute('data-unit'), '5');
+    assert.equal(await tooltipStatusOf(nb.frame, 'unit'), '5');
     assert.match(text, /step 17/);
     assert.match(text, /token "w17"/);
     assert.match(text, /unit 5/);
@@ -108,23 +119,24 @@ describe('renderer in a real VS Code notebook', () => {
     const nb = await openNotebook(vscode, 'renderer-zoom.ipynb', `${ROOT} canvas[data-gate="r"]`);
     page = nb.page;
     await ready(nb.frame);
-    const span = async () => Number(await attr(nb.frame, 'data-steps-end')) - Number(await attr(nb.frame, 'data-steps-start'));
+    const span = () => stepSpanOf(nb.frame);
     assert.equal(await span(), T);
     await nb.frame.focus(`${ROOT} .gs-stack`);
     for (let i = 0; i < 4; i++) await page.keyboard.press('+');
-    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)!.getAttribute('data-steps-end')) - Number(document.querySelector(sel)!.getAttribute('data-steps-start')) < 40, ROOT);
+    await waitForStepSpanBelow(nb.frame, 40);
     const zoomed = await span();
     assert.ok(zoomed < T, `span after zooming in is ${zoomed}`);
     await page.keyboard.press('0');
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)!.getAttribute('data-steps-end') === '40' && document.querySelector(sel)!.getAttribute('data-steps-start') === '0', ROOT);
+    await waitForTraceStatus(nb.frame, 'stepsEnd', '40');
+    await waitForTraceStatus(nb.frame, 'stepsStart', '0');
     const p = await cellPoint(nb.frame, 'h', 20, 3);
     await page.mouse.move(p.x, p.y);
     await page.keyboard.down('Control');
     await page.mouse.wheel(0, -400);
     await page.keyboard.up('Control');
-    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)!.getAttribute('data-steps-end')) - Number(document.querySelector(sel)!.getAttribute('data-steps-start')) < 40, ROOT);
-    const s0 = Number(await attr(nb.frame, 'data-steps-start'));
-    const s1 = Number(await attr(nb.frame, 'data-steps-end'));
+    await waitForStepSpanBelow(nb.frame, 40);
+    const s0 = Number(await traceStatusOf(nb.frame, 'stepsStart'));
+    const s1 = Number(await traceStatusOf(nb.frame, 'stepsEnd'));
     assert.ok(s0 <= 20 && 20 < s1, `zoom about step 20 should keep it visible, got [${s0}, ${s1})`);
     await screenshot(page, 'renderer-zoomed');
   });
@@ -145,7 +157,7 @@ describe('renderer in a real VS Code notebook', () => {
         const plot = root.querySelector('.gs-detail canvas');
         const heat = root.querySelector('canvas[data-gate="r"]');
         return {
-          kind: root.getAttribute('data-theme-kind'),
+          kind: root.getAttribute('${TRACE_ATTR.themeKind}'),
           plotBg: Array.from(plot.getContext('2d').getImageData(2, 2, 1, 1).data),
           data: Array.from(heat.getContext('2d').getImageData(5, 5, 1, 1).data),
           fg: getComputedStyle(root).color,
@@ -155,7 +167,7 @@ describe('renderer in a real VS Code notebook', () => {
     await screenshot(page, `renderer-theme-${before.kind}`);
     for (const theme of ['Dark Modern', 'Dark High Contrast', 'Light High Contrast']) {
       await setTheme(page, theme);
-      await nb.frame.waitForFunction((args) => document.querySelector(args.sel)?.getAttribute('data-theme-kind') !== args.kind, { sel: ROOT, kind: before.kind });
+      await nb.frame.waitForFunction((args) => document.querySelector(args.sel)?.getAttribute(args.attr) !== args.kind, { sel: ROOT, attr: TRACE_ATTR.themeKind, kind: before.kind });
       await nb.frame.waitForFunction(
         (args) => {
           const plot = document.querySelector(args.sel)!.querySelector<HTMLCanvasElement>('.gs-detail canvas')!;
@@ -172,6 +184,35 @@ describe('renderer in a real VS Code notebook', () => {
       const hex = '#' + after.plotBg.slice(0, 3).map((v) => v.toString(16).padStart(2, '0')).join('');
       assert.equal(hex.toLowerCase(), bg.toLowerCase().slice(0, 7), `${theme}: plot background ${hex} is not the theme's editor background ${bg}`);
       before = after;
+    }
+  });
+
+  it('a device pixel ratio change (browser zoom, another screen) re-sizes the heatmap canvases to stay sharp', async () => {
+    const vscode = vscodeSession();
+    writeNotebook(vscode.workspace, 'renderer-dpr.ipynb', [[traceOutput(knownTrace('dpr fixture'))]]);
+    const nb = await openNotebook(vscode, 'renderer-dpr.ipynb', `${ROOT} canvas[data-gate="r"]`);
+    page = nb.page;
+    await ready(nb.frame);
+    const size = () => nb.frame.$eval(`${ROOT} canvas[data-gate="r"]`, (c) => ({ backing: (c as HTMLCanvasElement).width, css: c.getBoundingClientRect().width, dpr: devicePixelRatio }));
+    const before = await size();
+    assert.equal(before.backing, Math.round(before.css * before.dpr));
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      await cdp.send('Emulation.setDeviceMetricsOverride', { width: 0, height: 0, deviceScaleFactor: 2 * before.dpr, mobile: false });
+      await nb.frame.waitForFunction((d) => devicePixelRatio === d, 2 * before.dpr);
+      // Under this emulation the webview iframe gets no media-query change event (measured), so the
+      // canvases follow at the next redraw: a hover.
+      const p = await cellPoint(nb.frame, 'r', 10, 2);
+      await page.mouse.move(p.x, p.y);
+      await nb.frame.waitForFunction(
+        ([sel, w]) => (document.querySelector(sel as string) as HTMLCanvasElement | null)?.width === w,
+        [`${ROOT} canvas[data-gate="r"]`, Math.round(before.css * 2 * before.dpr)] as const,
+      );
+      const after = await size();
+      assert.equal(after.css, before.css, 'the CSS size stays');
+    } finally {
+      await cdp.send('Emulation.clearDeviceMetricsOverride');
+      await cdp.detach();
     }
   });
 
@@ -193,7 +234,7 @@ describe('renderer in a real VS Code notebook', () => {
     await nb.frame.waitForFunction((tok) => Array.from(document.querySelectorAll('.gs-steps .gs-token')).some((e) => e.textContent === tok), HOSTILE);
     const p = await cellPoint(nb.frame, 'r', 3, 0);
     await page.mouse.move(p.x, p.y);
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-step') === '3', `${ROOT} .gs-tooltip`);
+    await waitForTooltip(nb.frame, { step: '3' });
     const found = await nb.frame.$eval(ROOT, (root, tok) => ({
       imgs: root.querySelectorAll('img').length,
       axis: Array.from(root.querySelectorAll('.gs-token')).filter((e) => e.textContent === tok).length,
@@ -211,9 +252,9 @@ describe('renderer in a real VS Code notebook', () => {
     const good = knownTrace('after the broken one');
     const broken = { ...knownTrace('broken'), layers: [{ layer: 0, direction: 'sideways', hiddenSize: H, name: 'x', gates: {} }] };
     writeNotebook(vscode.workspace, 'renderer-broken.ipynb', [[traceOutput(broken)], [traceOutput(good)]]);
-    const nb = await openNotebook(vscode, 'renderer-broken.ipynb', '[data-gatescope="error"]');
+    const nb = await openNotebook(vscode, 'renderer-broken.ipynb', ERROR_ROOT);
     page = nb.page;
-    const error = await nb.frame.$eval('[data-gatescope="error"] [role="alert"]', (e) => e.textContent ?? '');
+    const error = await nb.frame.$eval(`${ERROR_ROOT} [role="alert"]`, (e) => e.textContent ?? '');
     assert.match(error, /layers\[0\]\.direction/);
     assert.match(error, /"forward" or "reverse"/);
     const frame = nb.frame;

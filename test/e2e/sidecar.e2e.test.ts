@@ -9,10 +9,25 @@ import type { Frame, Page } from 'playwright-core';
 import { decodeTrace, encodeTrace, type TraceDocument } from '../../src/core/trace';
 import { formatFloat32 } from '../../src/core/view/format';
 import { writeSidecarFile } from '../../src/node/sidecar-file';
-import { openNotebook, screenshot, PYTORCH_CONVENTION, ROOT as REPO, traceOutput, writeNotebook } from './harness';
+import { TRACE_ATTR, TRACE_ROOT } from '../../src/core/view/status-contract';
+import {
+  openNotebook,
+  screenshot,
+  PYTORCH_CONVENTION,
+  ROOT as REPO,
+  stepSpanOf,
+  tooltipStatusOf,
+  traceOutput,
+  traceStatusOf,
+  waitForDraws,
+  waitForStepSpanBelow,
+  waitForTooltip,
+  waitForTraceStatus,
+  writeNotebook,
+} from './harness';
 import { vscodeSession } from './hooks';
 
-const ROOT = '[data-gatescope="trace"]';
+const ROOT = TRACE_ROOT;
 const T = 20000;
 const H = 16;
 
@@ -55,20 +70,14 @@ async function longTrace(dir: string): Promise<TraceDocument> {
   return document;
 }
 
-async function attr(frame: Frame, name: string): Promise<string | null> {
-  return frame.$eval(ROOT, (e, n) => e.getAttribute(n), name);
-}
 
 async function zoomToSteps(page: Page, frame: Frame, under: number): Promise<void> {
   await frame.focus(`${ROOT} .gs-stack`);
   for (let i = 0; i < 60; i++) {
-    const span = Number(await attr(frame, 'data-steps-end')) - Number(await attr(frame, 'data-steps-start'));
+    const span = await stepSpanOf(frame);
     if (span < under) return;
     await page.keyboard.press('+');
-    await frame.waitForFunction(([sel, was]) => {
-      const e = document.querySelector(sel as string)!;
-      return Number(e.getAttribute('data-steps-end')) - Number(e.getAttribute('data-steps-start')) < (was as number);
-    }, [ROOT, span] as const);
+    await waitForStepSpanBelow(frame, span);
   }
   throw new Error(`could not zoom under ${under} steps`);
 }
@@ -88,38 +97,31 @@ describe('sidecar traces in a real VS Code notebook', () => {
     writeNotebook(vscode.workspace, 'sidecar/long.ipynb', [[traceOutput(doc)]]);
     const nb = await openNotebook(vscode, 'sidecar/long.ipynb', `${ROOT} canvas[data-gate="h"]`);
     page = nb.page;
-    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    await waitForDraws(nb.frame);
     // The first paint comes from the inline overview; finer tiles may already be arriving.
-    assert.notEqual(await attr(nb.frame, 'data-detail'), 'full');
+    assert.notEqual(await traceStatusOf(nb.frame, 'detail'), 'full');
     const notice = (await nb.frame.locator(`${ROOT} .gs-notice`).first().textContent()) ?? '';
     assert.ok(notice.includes(doc.sidecar!.file), `the notice names the sidecar: ${notice}`);
 
     await zoomToSteps(page, nb.frame, 200);
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-detail') === 'full', ROOT, { timeout: 60000 });
-    assert.ok(Number(await attr(nb.frame, 'data-tiles-loaded')) > 0, 'tiles came from the host');
-    assert.equal(await attr(nb.frame, 'data-tiles-error'), null);
+    await waitForTraceStatus(nb.frame, 'detail', 'full', { timeout: 60000 });
+    assert.ok(Number(await traceStatusOf(nb.frame, 'tilesLoaded')) > 0, 'tiles came from the host');
+    assert.equal(await traceStatusOf(nb.frame, 'tilesError'), null);
 
-    const s0 = Number(await attr(nb.frame, 'data-steps-start'));
-    const s1 = Number(await attr(nb.frame, 'data-steps-end'));
+    const s0 = Number(await traceStatusOf(nb.frame, 'stepsStart'));
+    const s1 = Number(await traceStatusOf(nb.frame, 'stepsEnd'));
     const step = Math.floor((s0 + s1) / 2);
     const unit = 3;
     const box = await nb.frame.locator(`${ROOT} canvas[data-gate="h"]`).boundingBox();
     assert.ok(box);
-    const u0 = Number(await attr(nb.frame, 'data-units-start'));
-    const u1 = Number(await attr(nb.frame, 'data-units-end'));
+    const u0 = Number(await traceStatusOf(nb.frame, 'unitsStart'));
+    const u1 = Number(await traceStatusOf(nb.frame, 'unitsEnd'));
     await page.mouse.move(box.x + ((step + 0.5 - s0) / (s1 - s0)) * box.width, box.y + ((unit + 0.5 - u0) / (u1 - u0)) * box.height);
     const tip = nb.frame.locator(`${ROOT} .gs-tooltip`);
-    await nb.frame.waitForFunction(
-      ([sel, st]) => {
-        const t = document.querySelector(sel as string);
-        return t?.getAttribute('data-step') === String(st) && t.getAttribute('data-exact') === 'true';
-      },
-      [`${ROOT} .gs-tooltip`, step] as const,
-      { timeout: 60000 },
-    );
+    await waitForTooltip(nb.frame, { step: String(step), exact: 'true' }, { timeout: 60000 });
     const text = (await tip.textContent()) ?? '';
     await screenshot(page, 'sidecar-full-detail');
-    assert.equal(await tip.getAttribute('data-unit'), String(unit));
+    assert.equal(await tooltipStatusOf(nb.frame, 'unit'), String(unit));
     assert.ok(text.includes(formatFloat32(hAt(step, unit))), `tooltip ${JSON.stringify(text)} lacks h = ${formatFloat32(hAt(step, unit))}`);
   });
 
@@ -131,13 +133,13 @@ describe('sidecar traces in a real VS Code notebook', () => {
     writeNotebook(vscode.workspace, 'no-sidecar/long.ipynb', [[traceOutput(doc)]]);
     const nb = await openNotebook(vscode, 'no-sidecar/long.ipynb', `${ROOT} canvas[data-gate="h"]`);
     page = nb.page;
-    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    await waitForDraws(nb.frame);
     const notice = (await nb.frame.locator(`${ROOT} .gs-notice`).first().textContent()) ?? '';
     assert.ok(notice.includes(doc.sidecar!.file), `the notice names the sidecar: ${notice}`);
     await zoomToSteps(page, nb.frame, 200);
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.hasAttribute('data-tiles-error'), ROOT, { timeout: 60000 });
-    assert.match((await attr(nb.frame, 'data-tiles-error')) ?? '', /not beside this notebook/);
-    assert.equal(await attr(nb.frame, 'data-detail'), 'overview');
+    await nb.frame.waitForFunction(([sel, a]) => document.querySelector(sel)?.hasAttribute(a), [ROOT, TRACE_ATTR.tilesError] as const, { timeout: 60000 });
+    assert.match((await traceStatusOf(nb.frame, 'tilesError')) ?? '', /not beside this notebook/);
+    assert.equal(await traceStatusOf(nb.frame, 'detail'), 'overview');
     const lod = (await nb.frame.locator(`${ROOT} .gs-lod`).textContent()) ?? '';
     assert.match(lod, /Overview: each column shows the mean of \d+ steps \(full detail unavailable/);
     await screenshot(page, 'sidecar-missing');
@@ -149,10 +151,10 @@ describe('sidecar traces in a real VS Code notebook', () => {
     writeNotebook(vscode.workspace, 'v1/release-0.1.0.ipynb', [[traceOutput(v1)]]);
     const nb = await openNotebook(vscode, 'v1/release-0.1.0.ipynb', `${ROOT} canvas[data-gate="r"]`);
     page = nb.page;
-    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    await waitForDraws(nb.frame);
     const gates = await nb.frame.$$eval(`${ROOT} canvas[data-gate]`, (cs) => cs.filter((c) => !(c.closest('[hidden]') as HTMLElement | null)).map((c) => (c as HTMLCanvasElement).dataset['gate']));
     assert.deepEqual(gates, ['r', 'z', 'n', 'h']);
-    assert.equal(await attr(nb.frame, 'data-detail'), 'full');
+    assert.equal(await traceStatusOf(nb.frame, 'detail'), 'full');
     // Hover a cell and compare with the value the document holds.
     const decoded = decodeTrace(v1);
     const r = decoded.layers[0]!.gates.find((g) => g.name === 'r')!.levels[0]!.mean!;
@@ -162,7 +164,7 @@ describe('sidecar traces in a real VS Code notebook', () => {
     const units = decoded.layers[0]!.hiddenSize;
     await page.mouse.move(box.x + (1.5 / steps) * box.width, box.y + (0.5 / units) * box.height);
     const tip = nb.frame.locator(`${ROOT} .gs-tooltip`);
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-step') === '1', `${ROOT} .gs-tooltip`);
+    await waitForTooltip(nb.frame, { step: '1' });
     const text = (await tip.textContent()) ?? '';
     assert.ok(text.includes(formatFloat32(r[1 * units + 0]!)), `tooltip ${JSON.stringify(text)} lacks r = ${formatFloat32(r[units]!)}`);
     await screenshot(page, 'v1-notebook');

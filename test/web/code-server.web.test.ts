@@ -14,7 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { Frame } from 'playwright-core';
 import { encodeTrace, type TraceDocument } from '../../src/core/trace';
 import { writeSidecarFile } from '../../src/node/sidecar-file';
-import { PYTORCH_CONVENTION, traceOutput, writeNotebook } from '../e2e/harness';
+import { TRACE_ATTR, TRACE_ROOT } from '../../src/core/view/status-contract';
+import { PYTORCH_CONVENTION, stepSpanOf, traceOutput, waitForStepSpanBelow, writeNotebook } from '../e2e/harness';
 import type { IntegrationReport } from '../integration/runner';
 import { ROOT } from './web-host';
 
@@ -68,8 +69,6 @@ async function frameWith(page: Page, selector: string, timeoutMs: number, giveUp
   return undefined;
 }
 
-const TRACE_ROOT = '[data-gatescope="trace"]';
-
 /** A 20,000-step trace whose fine levels go to a sidecar written beside `dir`'s notebook. */
 async function sidecarTrace(dir: string): Promise<TraceDocument> {
   const T = 20000;
@@ -105,15 +104,11 @@ async function sidecarTrace(dir: string): Promise<TraceDocument> {
 
 /** Zooms the output in ('+' keys) until it shows fewer than `under` steps. */
 async function zoomUnder(page: Page, frame: Frame, under: number): Promise<void> {
-  const span = (): Promise<number> => frame.$eval(TRACE_ROOT, (e) => Number(e.getAttribute('data-steps-end')) - Number(e.getAttribute('data-steps-start')));
   await frame.focus(`${TRACE_ROOT} .gs-stack`);
-  for (let i = 0; i < 60 && (await span()) >= under; i++) {
-    const was = await span();
+  for (let i = 0; i < 60 && (await stepSpanOf(frame)) >= under; i++) {
+    const was = await stepSpanOf(frame);
     await page.keyboard.press('+');
-    await frame.waitForFunction(([sel, w]) => {
-      const e = document.querySelector(sel as string)!;
-      return Number(e.getAttribute('data-steps-end')) - Number(e.getAttribute('data-steps-start')) < (w as number);
-    }, [TRACE_ROOT, was] as const);
+    await waitForStepSpanBelow(frame, was);
   }
 }
 
@@ -158,17 +153,21 @@ describe("code-server's web worker extension host (the extension's browser entry
     // until the driver has zoomed it and written driver-done.
     const ready = path.join(workspace, 'host-ready');
     for (const until = Date.now() + REPORT_TIMEOUT_MS; !existsSync(ready) && !existsSync(reportPath) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 250));
-    const frame = existsSync(ready) ? await frameWith(page, `${TRACE_ROOT}[data-steps-end="20000"] canvas[data-gate="h"]`, 60000, () => existsSync(reportPath)) : undefined;
+    const frame = existsSync(ready) ? await frameWith(page, `${TRACE_ROOT}[${TRACE_ATTR.stepsEnd}="20000"] canvas[data-gate="h"]`, 60000, () => existsSync(reportPath)) : undefined;
     rendered = frame !== undefined;
     if (frame) {
       await zoomUnder(page, frame, 200);
       await frame
-        .waitForFunction((sel) => {
-          const e = document.querySelector(sel);
-          return e?.getAttribute('data-detail') === 'full' || e?.hasAttribute('data-tiles-error');
-        }, TRACE_ROOT, { timeout: 60000 })
+        .waitForFunction(
+          ([sel, detail, error]) => {
+            const e = document.querySelector(sel);
+            return e?.getAttribute(detail) === 'full' || e?.hasAttribute(error);
+          },
+          [TRACE_ROOT, TRACE_ATTR.detail, TRACE_ATTR.tilesError] as const,
+          { timeout: 60000 },
+        )
         .catch(() => undefined);
-      tiles = await frame.$eval(TRACE_ROOT, (e) => ({ detail: e.getAttribute('data-detail'), loaded: Number(e.getAttribute('data-tiles-loaded') ?? 0), error: e.getAttribute('data-tiles-error') }));
+      tiles = await frame.$eval(TRACE_ROOT, (e, a) => ({ detail: e.getAttribute(a.detail), loaded: Number(e.getAttribute(a.tilesLoaded) ?? 0), error: e.getAttribute(a.tilesError) }), TRACE_ATTR);
     }
     writeFileSync(path.join(workspace, 'driver-done'), '');
     const deadline = Date.now() + 60000;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { tickStep } from '../../../src/renderer/axes';
 import { conventionText } from '../../../src/renderer/header';
+import { zFlipOf } from '../../../src/core/view/z-flip';
 import { cellSentence, type CellReport } from '../../../src/renderer/tooltip';
 
 describe('axis ticks', () => {
@@ -48,7 +49,7 @@ describe('cell sentence (screen readers)', () => {
     names: ['r', 'z', 'n', 'h'],
     values: { r: Math.fround(0.25), z: Math.fround(0.75), n: NaN, h: -Infinity },
     maxError: { r: 0, z: 0, n: 0, h: 0 },
-    zFlipped: true,
+    zFlip: zFlipOf('gru', 'keep-old', 'take-new'),
     zShownMeaning: 'takes the new candidate (textbook)',
     aggregation: undefined,
   };
