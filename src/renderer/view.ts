@@ -9,7 +9,7 @@ import { bucketsAt, topLevel } from '../core/view/pyramid';
 import { cellAt, clampRange, panRange, revealCell, zoomRange, type Range } from '../core/view/range';
 import { levelFor } from '../core/view/raster';
 import { drawStepAxis, drawUnitAxis } from './axes';
-import { rasterColours, scaleOf } from './colours';
+import { mapNameOf, rasterColours, scaleOf } from './colours';
 import { SidecarTiles } from './sidecar-tiles';
 import type { TileChannel } from './tile-channel';
 import type { RasterColours, TiledLevel } from '../core/view/raster';
@@ -198,7 +198,7 @@ export class TraceView {
       const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
       const legend = buildLegend(
         { lut, lo: min, hi: max, ticks: [min, (min + max) / 2, max] },
-        `${spec.scale === 'sequential' ? 'viridis' : 'RdBu'}, ${fmt(min)} … ${fmt(max)}${fromData ? (spec.range === 'symmetric' ? ' (symmetric, from the data)' : ' (from the data)') : ''}`,
+        `${mapNameOf(spec.scale)}, ${fmt(min)} … ${fmt(max)}${fromData ? (spec.range === 'symmetric' ? ' (symmetric, from the data)' : ' (from the data)') : ''}`,
       );
       this.panels[g] = new GatePanel(g, legend);
       this.stack.append(this.panels[g].row);
@@ -1044,7 +1044,7 @@ export class TraceView {
       g === 'z' && l.cell === 'gru' ? `z ${Z_MEANING_TEXT[this.zShown()]}${this.zFlipped() ? ' (1 − z)' : ''}` : `${g} ${this.data.gates[g]!.spec.role}`;
     return {
       title: `${this.trace.model.name} · layer ${l.layer} ${l.direction}`,
-      subtitle: `${this.data.names.map((g) => { const sc = scaleOf(this.data.gates[g]!.spec, this.data.gates[g]!.extremes); return `${g}: ${this.data.gates[g]!.spec.scale === 'sequential' ? 'viridis' : 'RdBu'} ${sc.min.toPrecision(2)}…${sc.max.toPrecision(2)}`; }).join(' · ')} · ${this.lod.textContent ?? ''}`,
+      subtitle: `${this.data.names.map((g) => { const sc = scaleOf(this.data.gates[g]!.spec, this.data.gates[g]!.extremes); return `${g}: ${mapNameOf(this.data.gates[g]!.spec.scale)} ${sc.min.toPrecision(2)}…${sc.max.toPrecision(2)}`; }).join(' · ')} · ${this.lod.textContent ?? ''}`,
       gates: this.data.names.map((g) => ({ label: label(g), canvas: this.panels[g]!.canvas })),
       footer: `steps ${this.originalStep(Math.floor(s.start))}–${this.originalStep(Math.ceil(s.end) - 1)} →`,
       chrome: this.chrome,
