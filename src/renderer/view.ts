@@ -9,6 +9,7 @@ import { bucketsAt, topLevel } from '../core/view/pyramid';
 import { cellAt, clampRange, panRange, revealCell, zoomRange, type Range } from '../core/view/range';
 import { levelFor } from '../core/view/raster';
 import { drawStepAxis, drawUnitAxis } from './axes';
+import { watchDevicePixelRatio } from './dpr-watch';
 import { mapNameOf, rasterColours, scaleOf } from './colours';
 import { SidecarTiles } from './sidecar-tiles';
 import type { TileChannel } from './tile-channel';
@@ -200,7 +201,7 @@ export class TraceView {
         { lut, lo: min, hi: max, ticks: [min, (min + max) / 2, max] },
         `${mapNameOf(spec.scale)}, ${fmt(min)} … ${fmt(max)}${fromData ? (spec.range === 'symmetric' ? ' (symmetric, from the data)' : ' (from the data)') : ''}`,
       );
-      this.panels[g] = new GatePanel(g, legend);
+      this.panels[g] = new GatePanel(g, legend, () => this.invalidate({ heatmaps: true }));
       this.stack.append(this.panels[g].row);
     }
     this.xhairV = el('div', 'gs-xhair-v');
@@ -240,6 +241,14 @@ export class TraceView {
     const ro = new ResizeObserver(() => this.layout());
     ro.observe(this.root);
     this.disposers.push(() => ro.disconnect());
+    // A new device pixel ratio resizes every canvas's backing store (layout() skips unchanged CSS sizes).
+    this.disposers.push(watchDevicePixelRatio(() => {
+      this.plotWidth = 0;
+      this.layout();
+    }));
+    this.disposers.push(() => {
+      for (const g of this.allNames) this.panels[g]!.dispose();
+    });
     this.applyOrder();
   }
 

@@ -1,0 +1,291 @@
+// The WebGL2 drawer: the GPU computes every pixel's mean and colour (heatmap-gl-shaders.ts) from a
+// pyramid level held as a texture, so a zoom or pan redraws without touching the cells on the CPU.
+// Levels are uploaded once and kept (least recently drawn dropped past TEXTURE_BUDGET_BYTES), wrapped
+// into a 2D array texture whose sides stay under MAX_TEXTURE_SIZE. Draws the GPU loop should not take
+// (sidecar tiles, or more than MAX_CELLS_PER_PIXEL cells under one pixel) are rasterized on the CPU
+// and copied in. A lost context is reported through `onLost`; the panel then falls back to Canvas 2D.
+import { makeScratch, presentLevelFor, rasterizeGate, type RasterColours, type RasterInfo, type RasterJob, type RasterScratch } from '../core/view/raster';
+import type { HeatmapDrawer } from './heatmap-drawer';
+import { BLIT_FS, FULLSCREEN_VS, heatmapFragmentShader } from './heatmap-gl-shaders';
+import { mark } from './timing';
+
+/** One pyramid level as stored: float32 values, float16 bits, or uint8 codes (value = offset + scale q). */
+export type LevelSource =
+  | { dtype: 'float32'; values: Float32Array }
+  | { dtype: 'float16'; bits: Uint16Array }
+  | { dtype: 'uint8'; codes: Uint8Array; scale: number; offset: number };
+
+/** GPU memory one drawer keeps for level textures before dropping the least recently drawn. */
+const TEXTURE_BUDGET_BYTES = 192 * 2 ** 20;
+/** Wrapped textures are at most this wide and this many rows per layer (and never past MAX_TEXTURE_SIZE). */
+const WRAP = 4096;
+/** Above this many cells under one pixel the CPU raster is copied in instead (bounds the GPU loop). */
+const MAX_CELLS_PER_PIXEL = 1024;
+
+interface LevelTexture {
+  tex: WebGLTexture;
+  bytes: number;
+  used: number;
+  codes: boolean;
+}
+
+type Uniforms = Map<string, WebGLUniformLocation | null>;
+
+export class WebGlHeatmapDrawer implements HeatmapDrawer {
+  readonly kind = 'webgl2' as const;
+  /** Where the last draw's pixels were computed: the GPU program, or rasterizeGate copied in. */
+  lastDraw: 'gpu' | 'cpu' | undefined;
+  private lost = false;
+  private disposed = false;
+  private readonly maxSide: number;
+  private readonly maxLayers: number;
+  private readonly programs: { float: WebGLProgram; codes: WebGLProgram; blit: WebGLProgram };
+  private readonly uniforms = new Map<WebGLProgram, Uniforms>();
+  private readonly levels = new Map<object, LevelTexture>();
+  private levelBytes = 0;
+  private order: { key: Int32Array; tex: WebGLTexture } | undefined;
+  private readonly luts = new Map<Uint32Array, WebGLTexture>();
+  private blitTex: WebGLTexture | undefined;
+  private cpu: { pixels: Uint32Array; scratch: RasterScratch } | undefined;
+  private clock = 0;
+
+  /** A drawer on `canvas`, or undefined where WebGL2 is missing or its programs do not compile. */
+  static create(canvas: HTMLCanvasElement, onLost: () => void): WebGlHeatmapDrawer | undefined {
+    const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: true, powerPreference: 'high-performance' });
+    if (!gl) return undefined;
+    try {
+      return new WebGlHeatmapDrawer(canvas, gl, onLost);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly gl: WebGL2RenderingContext,
+    onLost: () => void,
+  ) {
+    this.maxSide = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+    this.maxLayers = gl.getParameter(gl.MAX_ARRAY_TEXTURE_LAYERS) as number;
+    this.programs = { float: this.program(heatmapFragmentShader(false)), codes: this.program(heatmapFragmentShader(true)), blit: this.program(BLIT_FS) };
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    canvas.addEventListener('webglcontextlost', (e) => {
+      e.preventDefault();
+      this.lost = true;
+      if (!this.disposed) onLost();
+    });
+  }
+
+  get wrap(): number {
+    return Math.min(WRAP, this.maxSide);
+  }
+
+  resize(w: number, h: number): void {
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
+  }
+
+  draw(job: RasterJob, colours: RasterColours): RasterInfo | undefined {
+    const k = presentLevelFor((job.steps.end - job.steps.start) / job.cols, job.pyramid.levels);
+    const L = job.pyramid.levels[k];
+    return L ? this.drawLevel(job, colours, k, { dtype: 'float32', values: L }) : this.drawOnCpu(job, colours);
+  }
+
+  /**
+   * Draws `job` from level k given as `source` (level k as the pyramid holds it, or its stored codes),
+   * with the same means and colours as rasterizeGate over job.pyramid.levels[k].
+   */
+  drawLevel(job: RasterJob, colours: RasterColours, k: number, source: LevelSource): RasterInfo | undefined {
+    if (this.lost) return undefined;
+    const { cols, rows } = job;
+    const sp = (job.steps.end - job.steps.start) / cols;
+    const up = (job.units.end - job.units.start) / rows;
+    const bucket = 2 ** k;
+    const perPixel = (Math.ceil(sp / bucket) + 1) * (Math.ceil(up) + 1);
+    if ((job.fine && job.fine.k < k) || perPixel > MAX_CELLS_PER_PIXEL) return this.drawOnCpu(job, colours);
+    const t0 = performance.now();
+    const level = this.levelTexture(source);
+    if (!level) return this.drawOnCpu(job, colours);
+    const gl = this.gl;
+    const prog = level.codes ? this.programs.codes : this.programs.float;
+    gl.useProgram(prog);
+    const u = (name: string) => this.uniform(prog, name);
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindTexture(gl.TEXTURE_2D_ARRAY, level.tex);
+    gl.uniform1i(u('u_level'), 0);
+    gl.activeTexture(gl.TEXTURE1);
+    gl.bindTexture(gl.TEXTURE_2D, this.orderTexture(job.order));
+    gl.uniform1i(u('u_order'), 1);
+    gl.activeTexture(gl.TEXTURE2);
+    gl.bindTexture(gl.TEXTURE_2D, this.lutTexture(colours.lut));
+    gl.uniform1i(u('u_lut'), 2);
+    if (source.dtype === 'uint8') {
+      gl.uniform1f(u('u_codeScale'), source.scale);
+      gl.uniform1f(u('u_codeOffset'), source.offset);
+    }
+    gl.uniform1i(u('u_wrap'), this.wrap);
+    gl.uniform1i(u('u_layerRows'), this.wrap);
+    gl.uniform1i(u('u_units'), job.pyramid.units);
+    gl.uniform1i(u('u_valid'), job.pyramid.steps);
+    gl.uniform1i(u('u_total'), job.totalSteps);
+    gl.uniform1i(u('u_bucket'), bucket);
+    gl.uniform1i(u('u_rows'), rows);
+    gl.uniform1f(u('u_s0'), job.steps.start);
+    gl.uniform1f(u('u_sp'), sp);
+    gl.uniform1f(u('u_u0'), job.units.start);
+    gl.uniform1f(u('u_up'), up);
+    gl.uniform1f(u('u_lo'), colours.lo);
+    gl.uniform1f(u('u_scale'), 255 / (colours.hi - colours.lo));
+    gl.uniform4fv(u('u_nan'), unpack(colours.nan));
+    gl.uniform4fv(u('u_pos'), unpack(colours.posInf));
+    gl.uniform4fv(u('u_neg'), unpack(colours.negInf));
+    gl.uniform4fv(u('u_masked'), unpack(colours.masked));
+    gl.viewport(0, 0, cols, rows);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    mark('gatescope:raster', t0, performance.now());
+    this.lastDraw = 'gpu';
+    return { stepsPerPixel: Math.max(1, sp), unitsPerPixel: Math.max(1, up), level: k, fineColumns: 0 };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const gl = this.gl;
+    for (const l of this.levels.values()) gl.deleteTexture(l.tex);
+    for (const t of this.luts.values()) gl.deleteTexture(t);
+    if (this.order) gl.deleteTexture(this.order.tex);
+    if (this.blitTex) gl.deleteTexture(this.blitTex);
+    this.levels.clear();
+    this.luts.clear();
+    this.order = undefined;
+    this.cpu = undefined;
+    // Frees the context now rather than when the page collects it (Chromium keeps 16 at most).
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+  }
+
+  /** rasterizeGate on the CPU, then the pixels copied to the canvas. */
+  private drawOnCpu(job: RasterJob, colours: RasterColours): RasterInfo | undefined {
+    if (this.lost) return undefined;
+    const { cols, rows } = job;
+    if (!this.cpu || this.cpu.pixels.length < cols * rows || this.cpu.scratch.rowStart.length < rows) this.cpu = { pixels: new Uint32Array(cols * rows), scratch: makeScratch(rows) };
+    const t0 = performance.now();
+    const info = rasterizeGate(job, colours, this.cpu.scratch, this.cpu.pixels);
+    const gl = this.gl;
+    gl.activeTexture(gl.TEXTURE0);
+    this.blitTex ??= this.texture(gl.TEXTURE_2D);
+    gl.bindTexture(gl.TEXTURE_2D, this.blitTex);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, cols, rows, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(this.cpu.pixels.buffer, 0, cols * rows * 4));
+    gl.useProgram(this.programs.blit);
+    gl.uniform1i(this.uniform(this.programs.blit, 'u_image'), 0);
+    gl.uniform1i(this.uniform(this.programs.blit, 'u_rows'), rows);
+    gl.viewport(0, 0, cols, rows);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    mark('gatescope:raster', t0, performance.now());
+    this.lastDraw = 'cpu';
+    return info;
+  }
+
+  /** The texture of a level (uploaded on first use), or undefined when it exceeds the texture limits. */
+  private levelTexture(source: LevelSource): LevelTexture | undefined {
+    const key = source.dtype === 'float32' ? source.values : source.dtype === 'float16' ? source.bits : source.codes;
+    const hit = this.levels.get(key);
+    if (hit) {
+      hit.used = ++this.clock;
+      return hit;
+    }
+    const gl = this.gl;
+    const n = key.length;
+    const W = this.wrap;
+    const perLayer = W * W;
+    const layers = Math.max(1, Math.ceil(n / perLayer));
+    if (layers > this.maxLayers) return undefined;
+    const height = layers > 1 ? W : Math.max(1, Math.ceil(n / W));
+    const [internal, format, type, bytesPer] =
+      source.dtype === 'float32' ? [gl.R32F, gl.RED, gl.FLOAT, 4] : source.dtype === 'float16' ? [gl.R16F, gl.RED, gl.HALF_FLOAT, 2] : [gl.R8UI, gl.RED_INTEGER, gl.UNSIGNED_BYTE, 1];
+    const tex = this.texture(gl.TEXTURE_2D_ARRAY);
+    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, internal, W, height, layers);
+    for (let l = 0; l < layers; l++) {
+      const start = l * perLayer;
+      const count = Math.min(perLayer, n - start);
+      const full = Math.floor(count / W);
+      const rem = count - full * W;
+      if (full > 0) gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, l, W, full, 1, format, type, key, start);
+      if (rem > 0) gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, full, l, rem, 1, 1, format, type, key, start + full * W);
+    }
+    const entry: LevelTexture = { tex, bytes: W * height * layers * bytesPer, used: ++this.clock, codes: source.dtype === 'uint8' };
+    this.levels.set(key, entry);
+    this.levelBytes += entry.bytes;
+    // Least recently drawn levels go first; the one just uploaded stays.
+    for (const [k2, v] of [...this.levels].sort((a, b) => a[1].used - b[1].used)) {
+      if (this.levelBytes <= TEXTURE_BUDGET_BYTES || v === entry) break;
+      gl.deleteTexture(v.tex);
+      this.levels.delete(k2);
+      this.levelBytes -= v.bytes;
+    }
+    return entry;
+  }
+
+  private orderTexture(order: Int32Array): WebGLTexture {
+    if (this.order?.key === order) return this.order.tex;
+    const gl = this.gl;
+    if (this.order) gl.deleteTexture(this.order.tex);
+    const W = this.wrap;
+    const height = Math.max(1, Math.ceil(order.length / W));
+    const padded = new Int32Array(W * height);
+    padded.set(order);
+    const tex = this.texture(gl.TEXTURE_2D);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.R32I, W, height, 0, gl.RED_INTEGER, gl.INT, padded);
+    this.order = { key: order, tex };
+    return tex;
+  }
+
+  private lutTexture(lut: Uint32Array): WebGLTexture {
+    let tex = this.luts.get(lut);
+    if (tex) return tex;
+    const gl = this.gl;
+    tex = this.texture(gl.TEXTURE_2D);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(lut.buffer, lut.byteOffset, 1024));
+    this.luts.set(lut, tex);
+    return tex;
+  }
+
+  /** A new texture bound to `target`, read with texelFetch only (nearest, no mipmaps). */
+  private texture(target: number): WebGLTexture {
+    const gl = this.gl;
+    const tex = gl.createTexture();
+    if (!tex) throw new Error('WebGL2: createTexture failed');
+    gl.bindTexture(target, tex);
+    gl.texParameteri(target, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(target, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    return tex;
+  }
+
+  private program(fs: string): WebGLProgram {
+    const gl = this.gl;
+    const p = gl.createProgram();
+    if (!p) throw new Error('WebGL2: createProgram failed');
+    for (const [type, src] of [[gl.VERTEX_SHADER, FULLSCREEN_VS], [gl.FRAGMENT_SHADER, fs]] as const) {
+      const s = gl.createShader(type);
+      if (!s) throw new Error('WebGL2: createShader failed');
+      gl.shaderSource(s, src);
+      gl.compileShader(s);
+      if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) throw new Error(`WebGL2 shader: ${gl.getShaderInfoLog(s)}`);
+      gl.attachShader(p, s);
+    }
+    gl.linkProgram(p);
+    if (!gl.getProgramParameter(p, gl.LINK_STATUS)) throw new Error(`WebGL2 program: ${gl.getProgramInfoLog(p)}`);
+    return p;
+  }
+
+  private uniform(p: WebGLProgram, name: string): WebGLUniformLocation | null {
+    let m = this.uniforms.get(p);
+    if (!m) this.uniforms.set(p, (m = new Map()));
+    if (!m.has(name)) m.set(name, this.gl.getUniformLocation(p, name));
+    return m.get(name)!;
+  }
+}
+
+/** [r, g, b, a] in [0, 1] of a colour packed as RasterColours packs it (RGBA bytes in memory order). */
+function unpack(px: number): Float32Array {
+  const b = new Uint8Array(new Uint32Array([px]).buffer);
+  return Float32Array.from(b, (x) => x / 255);
+}
