@@ -36,10 +36,11 @@ export type RendererToHost =
   | { type: 'tiles'; requestId: number; sidecar: SidecarRef; tiles: TileKey[] };
 
 /**
- * How heatmaps are drawn (setting gatescope.heatmapDrawing): 'auto' draws with WebGL2 where the webview
- * has it and falls back to Canvas 2D; 'canvas2d' always draws with Canvas 2D.
+ * How heatmaps are drawn (setting gatescope.heatmapDrawing): 'auto' draws with WebGL2 on a hardware
+ * GPU and with Canvas 2D otherwise (a software GPU such as SwiftShader is slower than the CPU
+ * rasterizer); 'webgl2' draws with WebGL2 wherever the webview has it; 'canvas2d' always with Canvas 2D.
  */
-export type HeatmapDrawing = 'auto' | 'canvas2d';
+export type HeatmapDrawing = 'auto' | 'webgl2' | 'canvas2d';
 
 /** The settings the renderer follows, sent by the host in answer to 'ready' and whenever they change. */
 export interface RendererSettings {

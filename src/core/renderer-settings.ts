@@ -6,7 +6,7 @@ import type { HeatmapDrawing, RendererSettings } from './protocol';
 
 export const DEFAULT_RENDERER_SETTINGS: RendererSettings = { colorMap: 'viridis', drawing: 'auto' };
 
-const DRAWINGS: readonly HeatmapDrawing[] = ['auto', 'canvas2d'];
+const DRAWINGS: readonly HeatmapDrawing[] = ['auto', 'webgl2', 'canvas2d'];
 
 /** Settings from loosely typed values (each field checked on its own; unknown values give the default). */
 export function readRendererSettings(raw: { colorMap?: unknown; drawing?: unknown } | undefined): RendererSettings {

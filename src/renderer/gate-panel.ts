@@ -1,5 +1,5 @@
-// One heatmap (units x steps) of one gate: its canvas and the drawer that paints it (WebGL2 where the
-// webview has it and the settings allow, else Canvas 2D; heatmap-drawer.ts). The canvas is sized to
+// One heatmap (units x steps) of one gate: its canvas and the drawer that paints it (heatmap-drawer.ts):
+// WebGL2 on a hardware GPU, or anywhere with gatescope.heatmapDrawing = webgl2; Canvas 2D otherwise. The canvas is sized to
 // the screen (never to the data), so it stays far below browser canvas limits (2^28 pixels,
 // MAX_TEXTURE_SIZE) whatever the trace size. A lost WebGL2 context swaps in a fresh canvas drawn
 // with Canvas 2D and asks the view to redraw (`onRedraw`).
@@ -83,7 +83,8 @@ export class GatePanel {
   }
 
   private chooseDrawer(): HeatmapDrawer {
-    if (rendererSettings().drawing !== 'canvas2d') {
+    const drawing = rendererSettings().drawing;
+    if (drawing === 'webgl2' || (drawing === 'auto' && !WebGlHeatmapDrawer.softwareOnly())) {
       const gl = WebGlHeatmapDrawer.create(this.heat, () => this.fallBack());
       if (gl) return this.tag(gl);
       // A canvas that gave out a WebGL2 context cannot give a 2D one.

@@ -2,9 +2,11 @@
 // per pixel, what rasterizeGate (core/view/raster.ts) computes per pixel on the CPU: the mean of the
 // level's buckets whose first step lies in the pixel's column and of the display units in its row,
 // NaN and ±Inf propagated as IEEE addition does, coloured through the 256-entry table.
-// Textures (texel i of a wrapped texture at x = i % W, y = (i / W) % R, layer i / (W R)):
-//   u_level: one pyramid level, [bucket][unit] row-major, R32F / R16F (or R8UI codes with CODES)
-//   u_order: display order, R32I (order[d] is the unit shown at display row d)
+// Textures:
+//   u_level: one pyramid level with its units in display order, in tiles of u_tileRows buckets:
+//            bucket j, display row d at texel (d, j % R, layer j / R), R = u_tileRows (so every side
+//            stays under MAX_TEXTURE_SIZE); R32F / R16F, or R8UI codes with CODES. Display order is
+//            applied on upload: one texel fetch per cell (a software GPU pays for every fetch).
 //   u_lut:   256 x 1 RGBA8 colour table
 
 /** A triangle covering the viewport (no vertex buffer: positions from gl_VertexID). */
@@ -20,10 +22,8 @@ export function heatmapFragmentShader(codes: boolean): string {
 precision highp float;
 precision highp int;
 ${codes ? 'uniform highp usampler2DArray u_level;\nuniform float u_codeScale;\nuniform float u_codeOffset;' : 'uniform highp sampler2DArray u_level;'}
-uniform highp isampler2D u_order;
 uniform highp sampler2D u_lut;
-uniform int u_wrap;
-uniform int u_layerRows;
+uniform int u_tileRows;
 uniform int u_units;
 uniform int u_valid;
 uniform int u_total;
@@ -41,16 +41,14 @@ uniform vec4 u_neg;
 uniform vec4 u_masked;
 out vec4 outColor;
 
-ivec3 at3(int i) { return ivec3(i % u_wrap, (i / u_wrap) % u_layerRows, i / (u_wrap * u_layerRows)); }
-
 // Adds cell i to the sum; non-finite values set flags instead (1 NaN, 2 +Inf, 4 -Inf), judged on
 // the bits so that no compiler folds the test away.
-void add(int i, inout float sum, inout int flags) {
+void add(ivec3 at, inout float sum, inout int flags) {
 ${codes
-  ? `  uint q = texelFetch(u_level, at3(i), 0).r;
+  ? `  uint q = texelFetch(u_level, at, 0).r;
   if (q <= 252u) sum += u_codeOffset + u_codeScale * float(q);
   else flags |= q == 253u ? 1 : q == 254u ? 2 : 4;`
-  : `  float v = texelFetch(u_level, at3(i), 0).r;
+  : `  float v = texelFetch(u_level, at, 0).r;
   uint b = floatBitsToUint(v);
   if ((b & 0x7f800000u) != 0x7f800000u) sum += v;
   else flags |= (b & 0x007fffffu) != 0u ? 1 : (b >> 31) == 0u ? 2 : 4;`}
@@ -87,9 +85,10 @@ void main() {
   b = min(b, u_units);
   float sum = 0.0;
   int flags = 0;
-  for (int d = a; d < b; d++) {
-    int u = texelFetch(u_order, ivec2(d % u_wrap, d / u_wrap), 0).r;
-    for (int j = j0; j < j1; j++) add(j * u_units + u, sum, flags);
+  for (int j = j0; j < j1; j++) {
+    int layer = j / u_tileRows;
+    int row = j - layer * u_tileRows;
+    for (int d = a; d < b; d++) add(ivec3(d, row, layer), sum, flags);
   }
   if ((flags & 1) != 0 || (flags & 6) == 6) outColor = u_nan;
   else if ((flags & 2) != 0) outColor = u_pos;

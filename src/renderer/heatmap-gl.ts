@@ -1,7 +1,7 @@
 // The WebGL2 drawer: the GPU computes every pixel's mean and colour (heatmap-gl-shaders.ts) from a
 // pyramid level held as a texture, so a zoom or pan redraws without touching the cells on the CPU.
-// Levels are uploaded once and kept (least recently drawn dropped past TEXTURE_BUDGET_BYTES), wrapped
-// into a 2D array texture whose sides stay under MAX_TEXTURE_SIZE. Draws the GPU loop should not take
+// Levels are uploaded once and kept (least recently drawn dropped past TEXTURE_BUDGET_BYTES) as a 2D
+// array texture: units wide, tiles of up to MAX_TEXTURE_SIZE buckets as layers. Draws the GPU loop should not take
 // (sidecar tiles, or more than MAX_CELLS_PER_PIXEL cells under one pixel) are rasterized on the CPU
 // and copied in. A lost context is reported through `onLost`; the panel then falls back to Canvas 2D.
 import { makeScratch, presentLevelFor, rasterizeGate, type RasterColours, type RasterInfo, type RasterJob, type RasterScratch } from '../core/view/raster';
@@ -17,13 +17,13 @@ export type LevelSource =
 
 /** GPU memory one drawer keeps for level textures before dropping the least recently drawn. */
 const TEXTURE_BUDGET_BYTES = 192 * 2 ** 20;
-/** Wrapped textures are at most this wide and this many rows per layer (and never past MAX_TEXTURE_SIZE). */
-const WRAP = 4096;
 /** Above this many cells under one pixel the CPU raster is copied in instead (bounds the GPU loop). */
 const MAX_CELLS_PER_PIXEL = 1024;
 
 interface LevelTexture {
   tex: WebGLTexture;
+  /** The display order the units were laid out in. */
+  order: Int32Array;
   bytes: number;
   used: number;
   codes: boolean;
@@ -39,15 +39,30 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
   private disposed = false;
   private readonly maxSide: number;
   private readonly maxLayers: number;
-  private readonly programs: { float: WebGLProgram; codes: WebGLProgram; blit: WebGLProgram };
+  /** Compiled on first use (a compile costs tens of ms in software GL). */
+  private readonly programs: { float?: WebGLProgram; codes?: WebGLProgram; blit?: WebGLProgram } = {};
   private readonly uniforms = new Map<WebGLProgram, Uniforms>();
   private readonly levels = new Map<object, LevelTexture>();
   private levelBytes = 0;
-  private order: { key: Int32Array; tex: WebGLTexture } | undefined;
   private readonly luts = new Map<Uint32Array, WebGLTexture>();
   private blitTex: WebGLTexture | undefined;
   private cpu: { pixels: Uint32Array; scratch: RasterScratch } | undefined;
   private clock = 0;
+
+  /**
+   * True when this page's WebGL2 runs on a software rasterizer (SwiftShader, llvmpipe), as the
+   * unmasked renderer string says; probed once on a throwaway canvas. Where the string is hidden, false.
+   */
+  static softwareOnly(): boolean {
+    if (softwareGl === undefined) {
+      const gl = document.createElement('canvas').getContext('webgl2');
+      const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+      const name = gl && ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : '';
+      softwareGl = /swiftshader|llvmpipe|softpipe|software/i.test(name);
+      gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    }
+    return softwareGl;
+  }
 
   /** A drawer on `canvas`, or undefined where WebGL2 is missing or its programs do not compile. */
   static create(canvas: HTMLCanvasElement, onLost: () => void): WebGlHeatmapDrawer | undefined {
@@ -67,17 +82,13 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
   ) {
     this.maxSide = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
     this.maxLayers = gl.getParameter(gl.MAX_ARRAY_TEXTURE_LAYERS) as number;
-    this.programs = { float: this.program(heatmapFragmentShader(false)), codes: this.program(heatmapFragmentShader(true)), blit: this.program(BLIT_FS) };
+    this.programs.float = this.program(heatmapFragmentShader(false));
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     canvas.addEventListener('webglcontextlost', (e) => {
       e.preventDefault();
       this.lost = true;
       if (!this.disposed) onLost();
     });
-  }
-
-  get wrap(): number {
-    return Math.min(WRAP, this.maxSide);
   }
 
   resize(w: number, h: number): void {
@@ -102,20 +113,17 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
     const up = (job.units.end - job.units.start) / rows;
     const bucket = 2 ** k;
     const perPixel = (Math.ceil(sp / bucket) + 1) * (Math.ceil(up) + 1);
-    if ((job.fine && job.fine.k < k) || perPixel > MAX_CELLS_PER_PIXEL) return this.drawOnCpu(job, colours);
+    if ((job.fine && job.fine.k < k) || perPixel > MAX_CELLS_PER_PIXEL || job.pyramid.units > this.maxSide || job.order.length > this.maxSide) return this.drawOnCpu(job, colours);
     const t0 = performance.now();
-    const level = this.levelTexture(source);
+    const level = this.levelTexture(source, job.pyramid.units, job.order);
     if (!level) return this.drawOnCpu(job, colours);
     const gl = this.gl;
-    const prog = level.codes ? this.programs.codes : this.programs.float;
+    const prog = level.codes ? (this.programs.codes ??= this.program(heatmapFragmentShader(true))) : this.programs.float!;
     gl.useProgram(prog);
     const u = (name: string) => this.uniform(prog, name);
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D_ARRAY, level.tex);
     gl.uniform1i(u('u_level'), 0);
-    gl.activeTexture(gl.TEXTURE1);
-    gl.bindTexture(gl.TEXTURE_2D, this.orderTexture(job.order));
-    gl.uniform1i(u('u_order'), 1);
     gl.activeTexture(gl.TEXTURE2);
     gl.bindTexture(gl.TEXTURE_2D, this.lutTexture(colours.lut));
     gl.uniform1i(u('u_lut'), 2);
@@ -123,8 +131,7 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
       gl.uniform1f(u('u_codeScale'), source.scale);
       gl.uniform1f(u('u_codeOffset'), source.offset);
     }
-    gl.uniform1i(u('u_wrap'), this.wrap);
-    gl.uniform1i(u('u_layerRows'), this.wrap);
+    gl.uniform1i(u('u_tileRows'), this.maxSide);
     gl.uniform1i(u('u_units'), job.pyramid.units);
     gl.uniform1i(u('u_valid'), job.pyramid.steps);
     gl.uniform1i(u('u_total'), job.totalSteps);
@@ -152,11 +159,9 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
     const gl = this.gl;
     for (const l of this.levels.values()) gl.deleteTexture(l.tex);
     for (const t of this.luts.values()) gl.deleteTexture(t);
-    if (this.order) gl.deleteTexture(this.order.tex);
     if (this.blitTex) gl.deleteTexture(this.blitTex);
     this.levels.clear();
     this.luts.clear();
-    this.order = undefined;
     this.cpu = undefined;
     // Frees the context now rather than when the page collects it (Chromium keeps 16 at most).
     gl.getExtension('WEBGL_lose_context')?.loseContext();
@@ -174,9 +179,10 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
     this.blitTex ??= this.texture(gl.TEXTURE_2D);
     gl.bindTexture(gl.TEXTURE_2D, this.blitTex);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, cols, rows, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(this.cpu.pixels.buffer, 0, cols * rows * 4));
-    gl.useProgram(this.programs.blit);
-    gl.uniform1i(this.uniform(this.programs.blit, 'u_image'), 0);
-    gl.uniform1i(this.uniform(this.programs.blit, 'u_rows'), rows);
+    const blit = (this.programs.blit ??= this.program(BLIT_FS));
+    gl.useProgram(blit);
+    gl.uniform1i(this.uniform(blit, 'u_image'), 0);
+    gl.uniform1i(this.uniform(blit, 'u_rows'), rows);
     gl.viewport(0, 0, cols, rows);
     gl.drawArrays(gl.TRIANGLES, 0, 3);
     mark('gatescope:raster', t0, performance.now());
@@ -184,34 +190,38 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
     return info;
   }
 
-  /** The texture of a level (uploaded on first use), or undefined when it exceeds the texture limits. */
-  private levelTexture(source: LevelSource): LevelTexture | undefined {
+  /**
+   * The texture of a level of `units` units per bucket with its units in display `order` (uploaded on
+   * first use, again after the order changed), or undefined past the texture limits.
+   */
+  private levelTexture(source: LevelSource, units: number, order: Int32Array): LevelTexture | undefined {
     const key = source.dtype === 'float32' ? source.values : source.dtype === 'float16' ? source.bits : source.codes;
     const hit = this.levels.get(key);
-    if (hit) {
+    if (hit && hit.order === order) {
       hit.used = ++this.clock;
       return hit;
     }
     const gl = this.gl;
-    const n = key.length;
-    const W = this.wrap;
-    const perLayer = W * W;
-    const layers = Math.max(1, Math.ceil(n / perLayer));
+    if (hit) {
+      gl.deleteTexture(hit.tex);
+      this.levels.delete(key);
+      this.levelBytes -= hit.bytes;
+    }
+    const data = inOrder(key, units, order);
+    const buckets = Math.ceil(key.length / units);
+    const R = this.maxSide;
+    const layers = Math.max(1, Math.ceil(buckets / R));
     if (layers > this.maxLayers) return undefined;
-    const height = layers > 1 ? W : Math.max(1, Math.ceil(n / W));
+    const height = Math.min(buckets, R);
     const [internal, format, type, bytesPer] =
       source.dtype === 'float32' ? [gl.R32F, gl.RED, gl.FLOAT, 4] : source.dtype === 'float16' ? [gl.R16F, gl.RED, gl.HALF_FLOAT, 2] : [gl.R8UI, gl.RED_INTEGER, gl.UNSIGNED_BYTE, 1];
     const tex = this.texture(gl.TEXTURE_2D_ARRAY);
-    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, internal, W, height, layers);
+    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, internal, units, height, layers);
     for (let l = 0; l < layers; l++) {
-      const start = l * perLayer;
-      const count = Math.min(perLayer, n - start);
-      const full = Math.floor(count / W);
-      const rem = count - full * W;
-      if (full > 0) gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, l, W, full, 1, format, type, key, start);
-      if (rem > 0) gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, full, l, rem, 1, 1, format, type, key, start + full * W);
+      const rows = Math.min(R, buckets - l * R);
+      gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, l, units, rows, 1, format, type, data, l * R * units);
     }
-    const entry: LevelTexture = { tex, bytes: W * height * layers * bytesPer, used: ++this.clock, codes: source.dtype === 'uint8' };
+    const entry: LevelTexture = { tex, order, bytes: units * height * layers * bytesPer, used: ++this.clock, codes: source.dtype === 'uint8' };
     this.levels.set(key, entry);
     this.levelBytes += entry.bytes;
     // Least recently drawn levels go first; the one just uploaded stays.
@@ -222,20 +232,6 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
       this.levelBytes -= v.bytes;
     }
     return entry;
-  }
-
-  private orderTexture(order: Int32Array): WebGLTexture {
-    if (this.order?.key === order) return this.order.tex;
-    const gl = this.gl;
-    if (this.order) gl.deleteTexture(this.order.tex);
-    const W = this.wrap;
-    const height = Math.max(1, Math.ceil(order.length / W));
-    const padded = new Int32Array(W * height);
-    padded.set(order);
-    const tex = this.texture(gl.TEXTURE_2D);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.R32I, W, height, 0, gl.RED_INTEGER, gl.INT, padded);
-    this.order = { key: order, tex };
-    return tex;
   }
 
   private lutTexture(lut: Uint32Array): WebGLTexture {
@@ -282,6 +278,18 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
     if (!m.has(name)) m.set(name, this.gl.getUniformLocation(p, name));
     return m.get(name)!;
   }
+}
+
+let softwareGl: boolean | undefined;
+
+/** A level [bucket][unit] with each bucket's units in display order (the level itself when the order is the identity). */
+function inOrder<T extends Float32Array | Uint16Array | Uint8Array>(level: T, units: number, order: Int32Array): T {
+  let identity = order.length === units;
+  for (let d = 0; identity && d < units; d++) identity = order[d] === d;
+  if (identity) return level;
+  const out = new (level.constructor as new (n: number) => T)(level.length);
+  for (let base = 0; base < level.length; base += units) for (let d = 0; d < order.length; d++) out[base + d] = level[base + order[d]!]!;
+  return out;
 }
 
 /** [r, g, b, a] in [0, 1] of a colour packed as RasterColours packs it (RGBA bytes in memory order). */

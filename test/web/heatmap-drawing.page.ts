@@ -10,6 +10,7 @@ import { rasterColours } from '../../src/renderer/colours';
 import { GatePanel } from '../../src/renderer/gate-panel';
 import { CanvasHeatmapDrawer } from '../../src/renderer/heatmap-canvas';
 import { WebGlHeatmapDrawer, type LevelSource } from '../../src/renderer/heatmap-gl';
+import { rendererSettings, setRendererSettings } from '../../src/renderer/settings';
 
 export interface Case {
   scale: 'sequential' | 'diverging';
@@ -150,6 +151,7 @@ export function compareDrawers(c: Case): Comparison {
 /** A panel drawn with WebGL2 whose context is then lost: it must come back drawn with Canvas 2D. */
 export async function loseContext(): Promise<{ before: string; after: string; redraws: number; drawn: boolean }> {
   let redraws = 0;
+  setRendererSettings({ ...rendererSettings(), drawing: 'webgl2' });
   const panel = new GatePanel('r', document.createElement('div'), () => redraws++);
   document.body.append(panel.row);
   panel.resize(64, 32);
@@ -169,4 +171,16 @@ export async function loseContext(): Promise<{ before: string; after: string; re
   panel.dispose();
   panel.row.remove();
   return { before, after: panel.canvas.dataset['drawer'] ?? '', redraws, drawn };
+}
+
+/** The drawer a panel picks under each drawing setting, and whether this page's WebGL2 is software. */
+export function drawerChoices(): { software: boolean; auto: string; webgl2: string; canvas2d: string } {
+  const pick = (drawing: 'auto' | 'webgl2' | 'canvas2d') => {
+    setRendererSettings({ ...rendererSettings(), drawing });
+    const panel = new GatePanel('r', document.createElement('div'));
+    const kind = panel.drawerKind;
+    panel.dispose();
+    return kind;
+  };
+  return { software: WebGlHeatmapDrawer.softwareOnly(), auto: pick('auto'), webgl2: pick('webgl2'), canvas2d: pick('canvas2d') };
 }

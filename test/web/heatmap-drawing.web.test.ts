@@ -54,6 +54,11 @@ describe('heatmap drawing: WebGL2 and Canvas 2D give the same colours (Chromium)
     });
   }
 
+  it('the drawing setting picks the drawer: auto takes WebGL2 on a hardware GPU only', async () => {
+    const r = await page.evaluate(() => (globalThis as unknown as { drawing: { drawerChoices(): { software: boolean; auto: string; webgl2: string; canvas2d: string } } }).drawing.drawerChoices());
+    assert.deepEqual(r, { software: r.software, auto: r.software ? 'canvas2d' : 'webgl2', webgl2: 'webgl2', canvas2d: 'canvas2d' });
+  });
+
   it('a lost WebGL2 context falls back to Canvas 2D on a fresh canvas and asks for a redraw', async () => {
     const r = await page.evaluate(() => (globalThis as unknown as { drawing: { loseContext(): Promise<{ before: string; after: string; redraws: number; drawn: boolean }> } }).drawing.loseContext());
     assert.deepEqual(r, { before: 'webgl2', after: 'canvas2d', redraws: 1, drawn: true });

@@ -10,6 +10,7 @@ describe('renderer settings', () => {
   it('keep each known value and replace each unknown one by its default', () => {
     assert.deepEqual(readRendererSettings({ colorMap: 'cividis', drawing: 'canvas2d' }), { colorMap: 'cividis', drawing: 'canvas2d' });
     assert.deepEqual(readRendererSettings({ colorMap: 'jet', drawing: 'canvas2d' }), { colorMap: 'viridis', drawing: 'canvas2d' });
+    assert.deepEqual(readRendererSettings({ colorMap: 'viridis', drawing: 'webgl2' }), { colorMap: 'viridis', drawing: 'webgl2' });
     assert.deepEqual(readRendererSettings({ colorMap: 'cividis', drawing: 'webgpu' }), { colorMap: 'cividis', drawing: 'auto' });
     assert.deepEqual(readRendererSettings({ colorMap: ['cividis'], drawing: null }), DEFAULT_RENDERER_SETTINGS);
   });
