@@ -41,11 +41,16 @@ async function gateColourFractions(frame: import('playwright-core').Frame, expec
     for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-gatescope="trace"] canvas[data-gate]'))) {
       const gate = canvas.dataset.gate!;
       if (!(gate in exp) || out[gate]) continue;
-      const ctx = canvas.getContext('2d');
-      if (!ctx || canvas.width === 0 || canvas.height === 0) {
+      if (canvas.width === 0 || canvas.height === 0) {
         out[gate] = { fraction: 0, width: canvas.width, height: canvas.height };
         continue;
       }
+      // Read through a 2D copy: the heatmap may be drawn with WebGL2 or Canvas 2D.
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext('2d')!;
+      ctx.drawImage(canvas, 0, 0);
       const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
       const [r, g, b] = exp[gate];
       let hits = 0;
