@@ -1,7 +1,7 @@
 // Drawer benchmark: one heatmap (970 x 180 device pixels, 512 units x 10,000 steps, float32 pyramid)
 // drawn by the WebGL2 drawer (src/renderer/heatmap-gl.ts) and the Canvas 2D drawer
 // (src/renderer/heatmap-canvas.ts) in headless Chromium, interleaved (A B A B ...), each draw ended by
-// a one-pixel readback. Full view (pyramid level 3) and a zoomed view (level 0, 800 steps), textures
+// a one-pixel readback of the panel's 2D canvas (the WebGL2 drawer's copy onto it included). Full view (pyramid level 3) and a zoomed view (level 0, 800 steps), textures
 // already uploaded: the per-frame cost of each path. Median of 15 samples.
 // Usage: node bench/render-drawers.js  (env CHROMIUM_PATH)
 'use strict';
@@ -61,9 +61,7 @@ function runInPage(samples) {
   const cpu = new m.CanvasHeatmapDrawer(cpuCanvas);
   gl.resize(970, 180);
   cpu.resize(970, 180);
-  const ctx = glCanvas.getContext('webgl2');
-  const px = new Uint8Array(4);
-  const readGl = () => ctx.readPixels(0, 0, 1, 1, ctx.RGBA, ctx.UNSIGNED_BYTE, px);
+  const readGl = () => glCanvas.getContext('2d').getImageData(0, 0, 1, 1);
   const readCpu = () => cpuCanvas.getContext('2d').getImageData(0, 0, 1, 1);
   const time = (f) => {
     const t = performance.now();
@@ -85,8 +83,7 @@ function runInPage(samples) {
   }
   const medians = {};
   for (const [k, a] of Object.entries(s)) medians[k] = Math.round(a.sort((x, y) => x - y)[a.length >> 1] * 100) / 100;
-  const ext = ctx.getExtension('WEBGL_debug_renderer_info');
-  return { medians, renderer: ext ? ctx.getParameter(ext.UNMASKED_RENDERER_WEBGL) : ctx.getParameter(ctx.RENDERER) };
+  return { medians, renderer: m.WebGlHeatmapDrawer.softwareOnly() ? 'software (SwiftShader or llvmpipe)' : 'hardware' };
 }
 
 main().catch((e) => {

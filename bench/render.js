@@ -5,7 +5,7 @@
 // message the host would send. First paints alternate between the paths; hover and zoom run per path.
 //   firstPaintMs: output bytes -> pixels (UTF-8 decode + JSON.parse as VS Code's outputItem.json()
 //                 does, base64 decode, dequantize, time pyramid, colour lookup, draw), ended by a
-//                 pixel readback of the last heatmap (readPixels on WebGL2, getImageData on Canvas 2D);
+//                 pixel readback of the last heatmap (getImageData: WebGL2 draws are copied onto 2D canvases);
 //                 median of FIRST_PAINT_RUNS fresh renders.
 //   hoverP95Ms:   work for one pointer move over a heatmap: the event handler plus the frame work
 //                 up to a forced layout of the updated tooltip (idle time waiting for the frame excluded).
@@ -135,13 +135,8 @@ async function runInPage(opts) {
   };
   const api = window.bench.activate(ctx);
   const use = (drawing) => listener({ type: 'settings', settings: { colorMap: 'viridis', drawing } });
-  /** Forces the drawing of canvas c to finish: one pixel read back. */
-  const readOne = (c) => {
-    if (c.dataset.drawer === 'webgl2') {
-      const gl = c.getContext('webgl2');
-      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
-    } else c.getContext('2d').getImageData(0, 0, 1, 1);
-  };
+  /** Forces the drawing of canvas c to finish: one pixel read back (a 2D canvas on both paths: WebGL2 draws are copied onto it). */
+  const readOne = (c) => c.getContext('2d').getImageData(0, 0, 1, 1);
   const results = {};
   for (const drawing of opts.paths) results[drawing] = { firstPaint: [], phases: [], hover: [], zoom: [], drawer: '' };
   const out = document.getElementById('out');

@@ -1,8 +1,9 @@
 // One heatmap (units x steps) of one gate: its canvas and the drawer that paints it (heatmap-drawer.ts):
 // WebGL2 on a hardware GPU, or anywhere with gatescope.heatmapDrawing = webgl2; Canvas 2D otherwise. The canvas is sized to
 // the screen (never to the data), so it stays far below browser canvas limits (2^28 pixels,
-// MAX_TEXTURE_SIZE) whatever the trace size. A lost WebGL2 context swaps in a fresh canvas drawn
-// with Canvas 2D and asks the view to redraw (`onRedraw`).
+// MAX_TEXTURE_SIZE) whatever the trace size. The canvas is a 2D canvas on both paths (the WebGL2
+// drawer copies onto it); a lost WebGL2 context switches it to Canvas 2D and asks the view to redraw
+// (`onRedraw`).
 type GateName = string;
 import type { RasterColours, RasterInfo, TiledLevel } from '../core/view/raster';
 import type { Range } from '../core/view/range';
@@ -21,7 +22,7 @@ export class GatePanel {
   readonly plot: HTMLElement;
   readonly unitAxis: HTMLElement;
   readonly label: HTMLElement;
-  private heat: HTMLCanvasElement;
+  private readonly heat: HTMLCanvasElement;
   private drawer: HeatmapDrawer;
   /** CSS pixel size of the plot area. */
   width = 0;
@@ -36,13 +37,13 @@ export class GatePanel {
     this.label = el('div', 'gs-gate-label');
     this.plot = el('div', 'gs-plot');
     this.unitAxis = el('div', 'gs-units', undefined, { 'aria-hidden': 'true' });
-    this.heat = this.newCanvas();
+    this.heat = el('canvas', undefined, undefined, { 'data-gate': gate, 'aria-hidden': 'true' });
     this.drawer = this.chooseDrawer();
     this.plot.append(this.heat);
     this.row.append(this.label, this.unitAxis, this.plot, legend);
   }
 
-  /** The heatmap canvas (a new element after a fall back to Canvas 2D). */
+  /** The heatmap canvas. */
   get canvas(): HTMLCanvasElement {
     return this.heat;
   }
@@ -78,17 +79,11 @@ export class GatePanel {
     this.drawer.resize(w, h);
   }
 
-  private newCanvas(): HTMLCanvasElement {
-    return el('canvas', undefined, undefined, { 'data-gate': this.gate, 'aria-hidden': 'true' });
-  }
-
   private chooseDrawer(): HeatmapDrawer {
     const drawing = rendererSettings().drawing;
     if (drawing === 'webgl2' || (drawing === 'auto' && !WebGlHeatmapDrawer.softwareOnly())) {
       const gl = WebGlHeatmapDrawer.create(this.heat, () => this.fallBack());
       if (gl) return this.tag(gl);
-      // A canvas that gave out a WebGL2 context cannot give a 2D one.
-      this.heat = this.newCanvas();
     }
     return this.tag(new CanvasHeatmapDrawer(this.heat));
   }
@@ -98,13 +93,10 @@ export class GatePanel {
     return d;
   }
 
-  /** The WebGL2 context was lost: a fresh canvas drawn with Canvas 2D takes its place. */
+  /** The WebGL2 context was lost: the same canvas is drawn with Canvas 2D from now on. */
   private fallBack(): void {
-    const old = this.heat;
     this.drawer.dispose();
-    this.heat = this.newCanvas();
     this.drawer = this.tag(new CanvasHeatmapDrawer(this.heat));
-    old.replaceWith(this.heat);
     if (this.width > 0) this.sizeCanvas();
     this.onRedraw();
   }

@@ -17,8 +17,8 @@ export class CanvasHeatmapDrawer implements HeatmapDrawer {
 
   resize(w: number, h: number): void {
     if (this.image && this.image.width === w && this.image.height === h && this.canvas.width === w && this.canvas.height === h) return;
-    this.canvas.width = w;
-    this.canvas.height = h;
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
     this.ctx = this.canvas.getContext('2d');
     this.image = this.ctx?.createImageData(w, h);
     this.pixels = this.image ? new Uint32Array(this.image.data.buffer) : undefined;

@@ -10,6 +10,7 @@ import { rasterColours } from '../../src/renderer/colours';
 import { GatePanel } from '../../src/renderer/gate-panel';
 import { CanvasHeatmapDrawer } from '../../src/renderer/heatmap-canvas';
 import { WebGlHeatmapDrawer, type LevelSource } from '../../src/renderer/heatmap-gl';
+import { GlHeatmapContext } from '../../src/renderer/heatmap-gl-context';
 import { rendererSettings, setRendererSettings } from '../../src/renderer/settings';
 
 export interface Case {
@@ -148,7 +149,7 @@ export function compareDrawers(c: Case): Comparison {
   return out;
 }
 
-/** A panel drawn with WebGL2 whose context is then lost: it must come back drawn with Canvas 2D. */
+/** A panel drawn with WebGL2 whose (shared) context is then lost: it must come back drawn with Canvas 2D. */
 export async function loseContext(): Promise<{ before: string; after: string; redraws: number; drawn: boolean }> {
   let redraws = 0;
   setRendererSettings({ ...rendererSettings(), drawing: 'webgl2' });
@@ -161,8 +162,10 @@ export async function loseContext(): Promise<{ before: string; after: string; re
   const draw = () => panel.draw(pyramid, 50, identityOrder(16), { start: 0, end: 50 }, { start: 0, end: 16 }, colours);
   draw();
   const before = panel.canvas.dataset['drawer'] ?? '';
-  const lost = new Promise((r) => panel.canvas.addEventListener('webglcontextlost', r, { once: true }));
-  (panel.canvas.getContext('webgl2') as WebGL2RenderingContext).getExtension('WEBGL_lose_context')!.loseContext();
+  // The webview's shared context is lost (as when the GPU resets): every panel drawing with it switches.
+  const shared = GlHeatmapContext.shared()!;
+  const lost = new Promise((r) => shared.canvas.addEventListener('webglcontextlost', r, { once: true }));
+  (shared.canvas.getContext('webgl2') as WebGL2RenderingContext).getExtension('WEBGL_lose_context')!.loseContext();
   await lost;
   await new Promise((r) => setTimeout(r, 0));
   draw();

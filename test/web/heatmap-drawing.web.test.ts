@@ -59,7 +59,7 @@ describe('heatmap drawing: WebGL2 and Canvas 2D give the same colours (Chromium)
     assert.deepEqual(r, { software: r.software, auto: r.software ? 'canvas2d' : 'webgl2', webgl2: 'webgl2', canvas2d: 'canvas2d' });
   });
 
-  it('a lost WebGL2 context falls back to Canvas 2D on a fresh canvas and asks for a redraw', async () => {
+  it('a lost WebGL2 context switches the panel to Canvas 2D and asks for a redraw', async () => {
     const r = await page.evaluate(() => (globalThis as unknown as { drawing: { loseContext(): Promise<{ before: string; after: string; redraws: number; drawn: boolean }> } }).drawing.loseContext());
     assert.deepEqual(r, { before: 'webgl2', after: 'canvas2d', redraws: 1, drawn: true });
   });
