@@ -8,7 +8,7 @@
 // as layers. Draws the GPU loop should not take (sidecar tiles, more than MAX_CELLS_PER_PIXEL cells
 // under one pixel, more units than MAX_TEXTURE_SIZE) are rasterized on the CPU and copied in.
 import { makeScratch, presentLevelFor, rasterizeGate, type RasterColours, type RasterInfo, type RasterJob, type RasterScratch } from '../core/view/raster';
-import { BLIT_FS, FULLSCREEN_VS, heatmapFragmentShader } from './heatmap-gl-shaders';
+import { BLIT_FS, FULLSCREEN_VS, heatmapFragmentShader, SMALL_BUCKETS, SMALL_UNITS } from './heatmap-gl-shaders';
 import { mark } from './timing';
 
 /** One pyramid level as stored: float32 values, float16 bits, or uint8 codes (value = offset + scale q). */
@@ -46,7 +46,7 @@ export class GlHeatmapContext {
   private readonly maxSide: number;
   private readonly maxLayers: number;
   /** Compiled on first use (a compile costs tens of ms in software GL). */
-  private readonly programs: { float?: WebGLProgram; codes?: WebGLProgram; blit?: WebGLProgram } = {};
+  private readonly programs: { float?: WebGLProgram; floatSmall?: WebGLProgram; codes?: WebGLProgram; codesSmall?: WebGLProgram; blit?: WebGLProgram } = {};
   private readonly uniforms = new Map<WebGLProgram, Uniforms>();
   private readonly levels = new Map<object, LevelTexture>();
   private levelBytes = 0;
@@ -82,7 +82,7 @@ export class GlHeatmapContext {
   ) {
     this.maxSide = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
     this.maxLayers = gl.getParameter(gl.MAX_ARRAY_TEXTURE_LAYERS) as number;
-    this.programs.float = this.program(heatmapFragmentShader(false));
+    this.programs.floatSmall = this.program(heatmapFragmentShader(false, true));
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     this.software = /swiftshader|llvmpipe|softpipe|software/i.test(ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : '');
@@ -117,7 +117,12 @@ export class GlHeatmapContext {
     const level = this.levelTexture(source, job.pyramid.units, job.order, owner);
     if (!level) return this.drawOnCpu(job, colours);
     const gl = this.gl;
-    const prog = level.codes ? (this.programs.codes ??= this.program(heatmapFragmentShader(true))) : this.programs.float!;
+    // Buckets and units under one pixel at most (the span rules give ceil(per) or ceil(per) + 1).
+    const small = Math.ceil(sp / bucket) + 1 <= SMALL_BUCKETS && Math.ceil(up) + 1 <= SMALL_UNITS;
+    const ps = this.programs;
+    const prog = level.codes
+      ? small ? (ps.codesSmall ??= this.program(heatmapFragmentShader(true, true))) : (ps.codes ??= this.program(heatmapFragmentShader(true)))
+      : small ? ps.floatSmall! : (ps.float ??= this.program(heatmapFragmentShader(false)));
     gl.useProgram(prog);
     const u = (name: string) => this.uniform(prog, name);
     gl.activeTexture(gl.TEXTURE0);

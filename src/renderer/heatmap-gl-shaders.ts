@@ -16,8 +16,19 @@ void main() {
   gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
 }`;
 
-/** The heatmap program; `codes` reads uint8 codes (value = offset + scale q; 253 NaN, 254 +Inf, 255 −Inf). */
-export function heatmapFragmentShader(codes: boolean): string {
+/**
+ * Loop bounds of the small program: at most SMALL_BUCKETS buckets x SMALL_UNITS units under a pixel,
+ * in loops of constant length that the compiler can unroll (a software GPU runs an unrolled loop of
+ * texel fetches about twice as fast as a loop with data-dependent bounds).
+ */
+export const SMALL_BUCKETS = 3;
+export const SMALL_UNITS = 4;
+
+/**
+ * The heatmap program; `codes` reads uint8 codes (value = offset + scale q; 253 NaN, 254 +Inf, 255 −Inf);
+ * `small` bounds the loops by SMALL_BUCKETS x SMALL_UNITS (the caller checks that the job fits).
+ */
+export function heatmapFragmentShader(codes: boolean, small = false): string {
   return `#version 300 es
 precision highp float;
 precision highp int;
@@ -85,11 +96,22 @@ void main() {
   b = min(b, u_units);
   float sum = 0.0;
   int flags = 0;
-  for (int j = j0; j < j1; j++) {
+${small
+  ? `  for (int jj = 0; jj < ${SMALL_BUCKETS}; jj++) {
+    int j = j0 + jj;
+    if (j >= j1) break;
+    int layer = j / u_tileRows;
+    int row = j - layer * u_tileRows;
+    for (int dd = 0; dd < ${SMALL_UNITS}; dd++) {
+      if (a + dd >= b) break;
+      add(ivec3(a + dd, row, layer), sum, flags);
+    }
+  }`
+  : `  for (int j = j0; j < j1; j++) {
     int layer = j / u_tileRows;
     int row = j - layer * u_tileRows;
     for (int d = a; d < b; d++) add(ivec3(d, row, layer), sum, flags);
-  }
+  }`}
   if ((flags & 1) != 0 || (flags & 6) == 6) outColor = u_nan;
   else if ((flags & 2) != 0) outColor = u_pos;
   else if ((flags & 4) != 0) outColor = u_neg;

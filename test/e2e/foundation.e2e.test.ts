@@ -69,6 +69,20 @@ describe('foundation: Gatescope installed from its .vsix renders in a real noteb
     writeNotebook(vscode.workspace, 'foundation.ipynb', [[traceOutput(constantTrace('constant gates'))]]);
     const { page, frame } = await openNotebook(vscode, 'foundation.ipynb', '[data-gatescope="trace"] canvas[data-gate]');
     await frame.waitForFunction(() => Number(document.querySelector('[data-gatescope="trace"]')?.getAttribute('data-draws') ?? 0) > 0);
+    // With gatescope.heatmapDrawing set for this run (hooks.ts), the host's setting reaches the
+    // renderer (src/host/renderer-settings.ts) and every heatmap is drawn that way.
+    const drawing = process.env.GATESCOPE_E2E_DRAWING;
+    if (drawing) {
+      await frame.waitForFunction(
+        (d) => {
+          const cs = Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-gatescope="trace"] canvas[data-gate]'));
+          const root = document.querySelector('[data-gatescope="trace"]');
+          return cs.length > 0 && cs.every((c) => c.dataset.drawer === d) && Number(root?.getAttribute('data-draws') ?? 0) > 0;
+        },
+        drawing,
+        { timeout: 30000 },
+      );
+    }
     const expected = {
       r: lutRgb(SEQUENTIAL_LUT, 255),
       z: lutRgb(SEQUENTIAL_LUT, 0),

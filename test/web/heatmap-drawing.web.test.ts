@@ -38,6 +38,7 @@ describe('heatmap drawing: WebGL2 and Canvas 2D give the same colours (Chromium)
     ['a sequential gate, many steps per pixel, with NaN, ±Inf and masked steps', { scale: 'sequential', dtype: 'float32', steps: 700, valid: 610, units: 24, cols: 150, rows: 48 }],
     ['a diverging gate (RdBu, symmetric range) in a shuffled unit order, units averaged per row', { scale: 'diverging', dtype: 'float32', steps: 300, valid: 300, units: 96, cols: 120, rows: 40, shuffled: true }],
     ['a reversed sequential gate (z shown as 1 − z) zoomed past one cell per pixel', { scale: 'sequential', reversed: true, dtype: 'float32', steps: 400, valid: 380, units: 32, cols: 160, rows: 64, view: [0.8, 0.99, 0.25, 0.75] }],
+    ['many units under each pixel row (the general loop, past the unrolled one)', { scale: 'diverging', dtype: 'float32', steps: 500, valid: 480, units: 300, cols: 100, rows: 30, shuffled: true }],
     ['uint8 codes drawn from the codes themselves (R8UI), NaN and ±Inf from codes 253-255', { scale: 'diverging', dtype: 'uint8', steps: 120, valid: 100, units: 20, cols: 240, rows: 60 }],
     ['float16 values drawn from half floats (R16F)', { scale: 'sequential', dtype: 'float16', steps: 90, valid: 80, units: 30, cols: 180, rows: 60 }],
   ];
