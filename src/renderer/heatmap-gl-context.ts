@@ -17,7 +17,9 @@ export type LevelSource =
   | { dtype: 'float16'; bits: Uint16Array }
   | { dtype: 'uint8'; codes: Uint8Array; scale: number; offset: number };
 
-/** GPU memory one drawer keeps for level textures before dropping the least recently drawn. */
+/** GPU memory the shared context keeps for level textures before dropping the least recently drawn. */
+/** Colour tables kept (1 KB each; every output has its own per gate and z view); the oldest go first. */
+const MAX_LUTS = 64;
 const TEXTURE_BUDGET_BYTES = 192 * 2 ** 20;
 /** Above this many cells under one pixel the CPU raster is copied in instead (bounds the GPU loop). */
 const MAX_CELLS_PER_PIXEL = 1024;
@@ -248,6 +250,11 @@ export class GlHeatmapContext {
     tex = this.texture(gl.TEXTURE_2D);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(lut.buffer, lut.byteOffset, 1024));
     this.luts.set(lut, tex);
+    if (this.luts.size > MAX_LUTS) {
+      const [oldKey, oldTex] = this.luts.entries().next().value as [Uint32Array, WebGLTexture];
+      gl.deleteTexture(oldTex);
+      this.luts.delete(oldKey);
+    }
     return tex;
   }
 
