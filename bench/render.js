@@ -1,12 +1,18 @@
 // Renderer benchmark: the real renderer bundle (dist/renderer/index.js) in headless Chromium, on one
 // layer of 4 gates x 512 units x 10,000 steps (20.5M cells) stored as uint8 by the core encoder.
+// Both drawing paths, side by side in one page: WebGL2 (the default; SwiftShader, Chromium's software
+// GPU, here) and Canvas 2D (setting gatescope.heatmapDrawing = canvas2d), chosen through the settings
+// message the host would send. First paints alternate between the paths; hover and zoom run per path.
 //   firstPaintMs: output bytes -> pixels (UTF-8 decode + JSON.parse as VS Code's outputItem.json()
 //                 does, base64 decode, dequantize, time pyramid, colour lookup, draw), ended by a
-//                 pixel readback of the last heatmap; median of FIRST_PAINT_RUNS fresh renders.
+//                 pixel readback of the last heatmap (getImageData: WebGL2 draws are copied onto 2D canvases);
+//                 median of FIRST_PAINT_RUNS fresh renders.
 //   hoverP95Ms:   work for one pointer move over a heatmap: the event handler plus the frame work
 //                 up to a forced layout of the updated tooltip (idle time waiting for the frame excluded).
 //   zoomP95Ms:    the same for one Ctrl+wheel zoom step, ended by a pixel readback of a heatmap.
 // The page is this benchmark's harness: it calls the bundle's activate() with a minimal context.
+// Output: a JSON line per metric and path, then {"cells","firstPaintMs","hoverP95Ms","zoomP95Ms"} for
+// Canvas 2D, and last the same for WebGL2 (the default path).
 // Usage: npm run bench:render  (env CHROMIUM_PATH, BENCH_STEPS, BENCH_UNITS)
 'use strict';
 const http = require('node:http');
@@ -22,6 +28,11 @@ const UNITS = Number(process.env.BENCH_UNITS || 512);
 const FIRST_PAINT_RUNS = 7;
 const HOVER_SAMPLES = 200;
 const ZOOM_SAMPLES = 60;
+/**
+ * Drawing settings measured. 'webgl2' is what the default ('auto') gives on a hardware GPU; here
+ * Chromium's only GPU is SwiftShader, where 'auto' would choose Canvas 2D, so WebGL2 is asked for.
+ */
+const PATHS = ['canvas2d', 'webgl2'];
 
 /** Loads the pure core's encoder (TypeScript) through esbuild, as the bundles do. */
 function loadCore() {
@@ -103,7 +114,7 @@ async function main() {
     page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => window.benchReady === true);
-    const result = await page.evaluate(runInPage, { firstPaintRuns: FIRST_PAINT_RUNS, hoverSamples: HOVER_SAMPLES, zoomSamples: ZOOM_SAMPLES });
+    const result = await page.evaluate(runInPage, { firstPaintRuns: FIRST_PAINT_RUNS, hoverSamples: HOVER_SAMPLES, zoomSamples: ZOOM_SAMPLES, paths: PATHS });
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'bench-render.png'), fullPage: true }).catch(() => {});
     report(result);
   } finally {
@@ -115,8 +126,19 @@ async function main() {
 /** Runs inside the page. */
 async function runInPage(opts) {
   const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
-  const ctx = { setState() {}, getState() { return undefined; }, getRenderer: async () => undefined, workspace: { isTrusted: true } };
+  // The host's side of the settings exchange (src/host/renderer-settings.ts): `use(drawing)` sends the setting.
+  let listener;
+  const ctx = {
+    setState() {}, getState() { return undefined; }, getRenderer: async () => undefined, workspace: { isTrusted: true },
+    postMessage() {},
+    onDidReceiveMessage(fn) { listener = fn; return { dispose() {} }; },
+  };
   const api = window.bench.activate(ctx);
+  const use = (drawing) => listener({ type: 'settings', settings: { colorMap: 'viridis', drawing } });
+  /** Forces the drawing of canvas c to finish: one pixel read back (a 2D canvas on both paths: WebGL2 draws are copied onto it). */
+  const readOne = (c) => c.getContext('2d').getImageData(0, 0, 1, 1);
+  const results = {};
+  for (const drawing of opts.paths) results[drawing] = { firstPaint: [], phases: [], hover: [], zoom: [], drawer: '' };
   const out = document.getElementById('out');
   const frame = () => new Promise((r) => requestAnimationFrame(r));
   const item = (id) => ({
@@ -143,13 +165,14 @@ async function runInPage(opts) {
   new PerformanceObserver((l) => {
     for (const e of l.getEntries()) (measures[e.name] ??= []).push(e.duration);
   }).observe({ type: 'measure' });
-  const firstPaint = [];
-  const phases = [];
   let longest = 0;
   const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) longest = Math.max(longest, e.duration); });
   try { po.observe({ type: 'longtask', buffered: false }); } catch { /* not every build reports long tasks */ }
-  for (let run = 0; run < opts.firstPaintRuns; run++) {
+  for (let run = 0; run < opts.firstPaintRuns * opts.paths.length; run++) {
+    const drawing = opts.paths[run % opts.paths.length];
+    const { firstPaint, phases } = results[drawing];
     api.disposeOutputItem('bench');
+    use(drawing);
     out.replaceChildren();
     await frame();
     await new Promise((r) => setTimeout(r, 50));
@@ -157,8 +180,7 @@ async function runInPage(opts) {
       const mo = new MutationObserver(() => {
         const root = out.querySelector('[data-gatescope]');
         if (root && root.dataset.draws) {
-          const c = root.querySelector('canvas[data-gate="h"]');
-          c.getContext('2d').getImageData(0, 0, 1, 1);
+          readOne(root.querySelector('canvas[data-gate="h"]'));
           mo.disconnect();
           resolve(performance.now());
         }
@@ -172,12 +194,7 @@ async function runInPage(opts) {
     const mark = (n) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN;
     phases.push({ parse: mark('gatescope:parsed') - mark('gatescope:render-start'), decode: mark('gatescope:decoded') - mark('gatescope:parsed'), overview: t1 - mark('gatescope:decoded') });
   }
-  const root = out.querySelector('[data-gatescope]');
-  while (root.dataset.stats !== 'ready') await new Promise((r) => setTimeout(r, 20));
   const longestWhileLoading = longest;
-  const canvas = root.querySelector('canvas[data-gate="r"]');
-  const rect = canvas.getBoundingClientRect();
-  const tooltip = root.querySelector('.gs-tooltip');
 
   /** Work for one event: handler time plus the frame's work up to `finish`, excluding the wait for the frame. */
   async function timed(dispatch, finish) {
@@ -191,9 +208,23 @@ async function runInPage(opts) {
     await frame();
     return handler + (t1 - frameStart);
   }
+  const zoomRanges = {};
+  for (const drawing of opts.paths) {
+  api.disposeOutputItem('bench');
+  out.replaceChildren();
+  use(drawing);
+  api.renderOutputItem(item('bench'), out, new AbortController().signal);
+  const root = out.querySelector('[data-gatescope]');
+  while (root.dataset.stats !== 'ready' || !root.dataset.draws) await new Promise((r) => setTimeout(r, 20));
+  const canvas = root.querySelector('canvas[data-gate="r"]');
+  results[drawing].drawer = canvas.dataset.drawer;
+  results[drawing].canvas = [canvas.width, canvas.height];
+  results[drawing].lod = root.dataset.lod;
+  const rect = canvas.getBoundingClientRect();
+  const tooltip = root.querySelector('.gs-tooltip');
+  const { hover, zoom } = results[drawing];
   let seed = 7;
   const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
-  const hover = [];
   for (let i = 0; i < opts.hoverSamples; i++) {
     const x = rect.left + 1 + rnd() * (rect.width - 2);
     const y = rect.top + 1 + rnd() * (rect.height - 2);
@@ -202,8 +233,7 @@ async function runInPage(opts) {
       () => tooltip.getBoundingClientRect(),
     ));
   }
-  const hoverCheck = tooltip.textContent;
-  const zoom = [];
+  results[drawing].hoverCheck = tooltip.textContent;
   const ranges = new Set();
   for (let i = 0; i < opts.zoomSamples; i++) {
     const x = rect.left + 1 + rnd() * (rect.width - 2);
@@ -212,9 +242,11 @@ async function runInPage(opts) {
     calDuring.push(calibrate());
     zoom.push(await timed(
       () => canvas.dispatchEvent(new WheelEvent('wheel', { clientX: x, clientY: y, deltaY, ctrlKey: true, bubbles: true, cancelable: true })),
-      () => root.querySelector('canvas[data-gate="h"]').getContext('2d').getImageData(0, 0, 1, 1),
+      () => readOne(root.querySelector('canvas[data-gate="h"]')),
     ));
     ranges.add(`${root.dataset.stepsStart}-${root.dataset.stepsEnd}`);
+  }
+  results[drawing].distinctRanges = ranges.size;
   }
   po.disconnect();
   const split = {};
@@ -222,7 +254,7 @@ async function runInPage(opts) {
     const d = (measures[name] ?? []).slice(-opts.zoomSamples * 8).sort((a, b) => a - b);
     split[name.slice(10)] = d.length ? { median: d[Math.floor(d.length / 2)], p95: d[Math.floor(d.length * 0.95)], n: d.length } : null;
   }
-  return { split, calibrationMs: calib.ms, calibrationDuringZoomMs: [...calDuring].sort((a, b) => a - b)[calDuring.length >> 1], firstPaint, phases, hover, zoom, distinctRanges: ranges.size, hoverCheck, longestTaskMs: longestWhileLoading, lod: root.dataset.lod, canvas: [canvas.width, canvas.height] };
+  return { split, calibrationMs: calib.ms, calibrationDuringZoomMs: [...calDuring].sort((a, b) => a - b)[calDuring.length >> 1], results, longestTaskMs: longestWhileLoading };
 }
 
 function pct(a, p) {
@@ -232,26 +264,32 @@ function pct(a, p) {
 
 function report(r) {
   const cells = 4 * UNITS * STEPS;
-  const env = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, load: os.loadavg()[0], calibrationMs: Math.round(r.calibrationMs * 100) / 100, calibrationDuringZoomMs: Math.round(r.calibrationDuringZoomMs * 100) / 100, node: process.version, chromium: CHROMIUM, raster: 'Canvas 2D (software, --disable-gpu)' };
   const round = (x) => Math.round(x * 100) / 100;
-  const rows = [
-    ['firstPaint', 'median', round(pct(r.firstPaint, 0.5)), r.firstPaint.map(round).join(' ')],
-    ['hover', 'p95', round(pct(r.hover, 0.95)), `median ${round(pct(r.hover, 0.5))}, max ${round(Math.max(...r.hover))}`],
-    ['zoom', 'p95', round(pct(r.zoom, 0.95)), `median ${round(pct(r.zoom, 0.5))}, max ${round(Math.max(...r.zoom))}, ${r.distinctRanges} distinct ranges`],
-  ];
-  console.log(`renderer bench: ${cells} cells (${UNITS} units x ${STEPS} steps x 4 gates, uint8), canvas ${r.canvas.join('x')}`);
-  for (const [name, stat, v, extra] of rows) console.log(`  ${name.padEnd(11)} ${stat.padEnd(6)} ${String(v).padStart(8)} ms   ${extra}`);
-  const med = (k) => round(pct(r.phases.map((p) => p[k]), 0.5));
-  console.log(`  first paint split (medians): JSON text + parse ${med('parse')} ms, decodeTrace (base64 + dequantize) ${med('decode')} ms, time pyramid + colour + draw + readback ${med('overview')} ms`);
-  console.log(`  longest task seen while loading: ${round(r.longestTaskMs)} ms (long-task API; one includes JSON.parse + decode)`);
-  console.log(`  frame parts during the hover+zoom runs (median / p95 ms): ${Object.entries(r.split).map(([k, v]) => v ? `${k} ${round(v.median)} / ${round(v.p95)} (n=${v.n})` : `${k} -`).join(', ')}`);
-  console.log(`  machine speed: 1M indexed Float32 reads took ${round(r.calibrationMs)} ms in the page before the runs, median ${round(r.calibrationDuringZoomMs)} ms interleaved with the zoom samples (about 1-1.5 ms on an idle core); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
-  console.log(`  LOD at full view: ${r.lod}`);
-  console.log(`  last tooltip: ${r.hoverCheck}`);
-  for (const [name, stat, v] of rows) {
-    console.log(JSON.stringify({ id: `render.${name}`, value: v, unit: 'ms', stat, samples: name === 'firstPaint' ? r.firstPaint.length : name === 'hover' ? r.hover.length : r.zoom.length, env }));
+  const summaries = [];
+  for (const path of PATHS) {
+    const p = r.results[path];
+    const env = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, load: os.loadavg()[0], calibrationMs: round(r.calibrationMs), calibrationDuringZoomMs: round(r.calibrationDuringZoomMs), node: process.version, chromium: CHROMIUM, drawing: p.drawer === 'webgl2' ? 'WebGL2 (SwiftShader, software)' : 'Canvas 2D (software, --disable-gpu)' };
+    const rows = [
+      ['firstPaint', 'median', round(pct(p.firstPaint, 0.5)), p.firstPaint.map(round).join(' ')],
+      ['hover', 'p95', round(pct(p.hover, 0.95)), `median ${round(pct(p.hover, 0.5))}, max ${round(Math.max(...p.hover))}`],
+      ['zoom', 'p95', round(pct(p.zoom, 0.95)), `median ${round(pct(p.zoom, 0.5))}, max ${round(Math.max(...p.zoom))}, ${p.distinctRanges} distinct ranges`],
+    ];
+    console.log(`renderer bench, ${p.drawer}: ${cells} cells (${UNITS} units x ${STEPS} steps x 4 gates, uint8), canvas ${p.canvas.join('x')}`);
+    for (const [name, stat, v, extra] of rows) console.log(`  ${name.padEnd(11)} ${stat.padEnd(6)} ${String(v).padStart(8)} ms   ${extra}`);
+    const med = (k) => round(pct(p.phases.map((x) => x[k]), 0.5));
+    console.log(`  first paint split (medians): JSON text + parse ${med('parse')} ms, decodeTrace (base64 + dequantize) ${med('decode')} ms, time pyramid + colour + draw + readback ${med('overview')} ms`);
+    console.log(`  LOD at full view: ${p.lod}`);
+    console.log(`  last tooltip: ${p.hoverCheck}`);
+    for (const [name, stat, v] of rows) {
+      console.log(JSON.stringify({ id: `render.${p.drawer}.${name}`, value: v, unit: 'ms', stat, samples: name === 'firstPaint' ? p.firstPaint.length : name === 'hover' ? p.hover.length : p.zoom.length, env }));
+    }
+    summaries.push({ cells, firstPaintMs: rows[0][2], hoverP95Ms: rows[1][2], zoomP95Ms: rows[2][2] });
   }
-  console.log(JSON.stringify({ cells, firstPaintMs: rows[0][2], hoverP95Ms: rows[1][2], zoomP95Ms: rows[2][2] }));
+  console.log(`  longest task seen while loading: ${round(r.longestTaskMs)} ms (long-task API; one includes JSON.parse + decode)`);
+  console.log(`  frame parts during the hover+zoom runs, both paths (median / p95 ms): ${Object.entries(r.split).map(([k, v]) => v ? `${k} ${round(v.median)} / ${round(v.p95)} (n=${v.n})` : `${k} -`).join(', ')}`);
+  console.log(`  machine speed: 1M indexed Float32 reads took ${round(r.calibrationMs)} ms in the page before the runs, median ${round(r.calibrationDuringZoomMs)} ms interleaved with the zoom samples (about 1-1.5 ms on an idle core); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+  // The Canvas 2D line, then last the default path's (WebGL2) line.
+  for (const sm of summaries) console.log(JSON.stringify(sm));
 }
 
 main().catch((e) => {

@@ -10,6 +10,8 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'dist-vsix', 'gatescope.vsix');
 const MAX_BYTES = 25 * 1024 * 1024;
 const FORBIDDEN = /^(src|test|node_modules|bench|python|scripts|\.vscode-test)\/|fixtures|\.map$/;
+/** Files the .vsix must ship: the licence and the third-party notices (ColorBrewer's Apache-2.0 asks for NOTICE). */
+const REQUIRED = ['LICENSE', 'NOTICE'];
 
 async function main() {
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
@@ -17,6 +19,8 @@ async function main() {
   const files = await listFiles({ cwd: ROOT, packageManager: 'npm', dependencies: false });
   const bad = files.filter((f) => FORBIDDEN.test(f));
   if (bad.length) throw new Error(`the .vsix would ship files it must not: ${bad.join(', ')}`);
+  const missing = REQUIRED.filter((f) => !files.includes(f));
+  if (missing.length) throw new Error(`the .vsix would not ship ${missing.join(', ')} (check .vscodeignore)`);
   const size = fs.statSync(OUT).size;
   if (size > MAX_BYTES) throw new Error(`${OUT} is ${(size / 1048576).toFixed(1)} MB, over the 25 MB limit`);
   console.log(`package: ${path.relative(ROOT, OUT)} ${(size / 1048576).toFixed(2)} MB, ${files.length} files`);

@@ -150,7 +150,15 @@ const RENDER_IN_PAGE = `async (timeoutMs) => {
   const STATE = ${JSON.stringify(TRACE_ATTR.state)};
   const STATS = ${JSON.stringify(TRACE_ATTR.stats)};
   const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
-  const api = window.gatescopeRenderer({ setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true } });
+  // Plays the host's part of the settings exchange (src/host/renderer-settings.ts): the CLI draws with
+  // Canvas 2D, the path whose pixels do not depend on a GPU driver.
+  let listener;
+  const settings = { type: 'settings', settings: { colorMap: 'viridis', drawing: 'canvas2d' } };
+  const api = window.gatescopeRenderer({
+    setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true },
+    postMessage: (m) => { if (m && m.type === 'ready') queueMicrotask(() => listener && listener(settings)); },
+    onDidReceiveMessage: (fn) => { listener = fn; return { dispose() { listener = undefined; } }; },
+  });
   const out = document.getElementById('out');
   const text = () => new TextDecoder().decode(bytes);
   api.renderOutputItem(

@@ -3,6 +3,7 @@
 // imported by both sides. Browser downloads do not work inside VS Code webviews, so exports go
 // through the host's save dialog.
 
+import type { SequentialMap } from './color/maps';
 import type { SidecarRef } from './trace/document';
 
 export type ExportFormat = 'png' | 'svg' | 'csv';
@@ -34,8 +35,23 @@ export type RendererToHost =
   /** Tiles of the sidecar `sidecar` names, which must be referenced by an output of the renderer's notebook. */
   | { type: 'tiles'; requestId: number; sidecar: SidecarRef; tiles: TileKey[] };
 
+/**
+ * How heatmaps are drawn (setting gatescope.heatmapDrawing): 'auto' draws with WebGL2 on a hardware
+ * GPU and with Canvas 2D otherwise (a software GPU such as SwiftShader is slower than the CPU
+ * rasterizer); 'webgl2' draws with WebGL2 wherever the webview has it; 'canvas2d' always with Canvas 2D.
+ */
+export type HeatmapDrawing = 'auto' | 'webgl2' | 'canvas2d';
+
+/** The settings the renderer follows, sent by the host in answer to 'ready' and whenever they change. */
+export interface RendererSettings {
+  /** Sequential colour map (setting gatescope.colorMap). */
+  colorMap: SequentialMap;
+  drawing: HeatmapDrawing;
+}
+
 /** Host → renderer. */
 export type HostToRenderer =
+  | { type: 'settings'; settings: RendererSettings }
   | { type: 'exportResult'; requestId: number; ok: true; path: string }
   | { type: 'exportResult'; requestId: number; ok: false; cancelled: boolean; error?: string }
   /** data: base64 of the tile's raw little-endian bytes, checked against the sidecar's hashes. */

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { createController } from '../host/controller';
 import { openDemo } from '../host/demo';
 import { registerExportMessaging } from '../host/export-messaging';
+import { registerRendererSettings } from '../host/renderer-settings';
 import { inspectOnnxCommand } from '../host/inspect-command';
 import type { HostPaths } from '../host/run-spec';
 import { registerTileServer } from '../host/tile-server';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
     createController(paths),
     registerExportMessaging(),
+    registerRendererSettings(),
     registerTileServer(webTileSources),
     // Decoded models and onnxruntime sessions kept between runs end with the extension.
     { dispose: () => runner.dispose() },

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { createController } from './controller';
 import { openDemo } from './demo';
 import { registerExportMessaging } from './export-messaging';
+import { registerRendererSettings } from './renderer-settings';
 import { registerTileServer } from './tile-server';
 import { nodeTileSources } from './tile-sources-node';
 import { registerSidecarCleanup } from './sidecar-cleanup';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gatescope.openTwinDemo', () => openDemo(context, 'twins.ipynb')),
     createController(paths),
     registerExportMessaging(),
+    registerRendererSettings(),
     registerTileServer(nodeTileSources),
     registerSidecarCleanup(),
     // The warm worker, with its decoded models and onnxruntime sessions, ends with the extension.

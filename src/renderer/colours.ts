@@ -1,7 +1,10 @@
 // Packs a gate's colour scale into 32-bit pixels for rasterizeGate (native byte order, the same as a
 // Uint32Array view over ImageData). Scales come from each gate's range and scale (gate-sets.ts);
 // ranges taken from the data ("symmetric", "data") use the gate's extremes over the whole run.
-import { gateColourScale, SPECIAL_RGBA, type GateColourScale, type Rgba } from '../core/color/maps';
+// Sequential gates use the colour map of the renderer's settings (gatescope.colorMap).
+import { gateColourScale, mapName, specialColours, type GateColourScale, type Rgba } from '../core/color/maps';
+import type { ColourScale } from '../core/cells/gate-sets';
+import { rendererSettings } from './settings';
 import type { DecodedGate } from '../core/trace/decoded';
 import type { RasterColours } from '../core/view/raster';
 
@@ -16,6 +19,7 @@ function packLut(lut: Uint8ClampedArray, reversed: boolean): Uint32Array {
 
 /** Raster colours of a scale; `reversed` reads it backwards (z shown as 1 − z: mean(1 − z) = 1 − mean(z)). */
 export function rasterColours(scale: GateColourScale, reversed: boolean): RasterColours {
+  const SPECIAL_RGBA = specialColours(rendererSettings().colorMap);
   return {
     lut: packLut(scale.lut, reversed),
     lo: scale.min,
@@ -29,5 +33,10 @@ export function rasterColours(scale: GateColourScale, reversed: boolean): Raster
 
 /** The colour scale of a gate of a trace (data ranges from its extremes). */
 export function scaleOf(gate: DecodedGate, extremes: { lo: number; hi: number }): GateColourScale {
-  return gateColourScale(gate, extremes);
+  return gateColourScale(gate, extremes, rendererSettings().colorMap);
+}
+
+/** The name of the map a gate of this scale is drawn with ("viridis", "cividis", "RdBu"). */
+export function mapNameOf(scale: ColourScale): string {
+  return mapName(scale, rendererSettings().colorMap);
 }

@@ -1,6 +1,7 @@
 // Colour legends: the data map as a gradient (fixed colours, drawn from the LUT), tick values, and
 // swatches for the colours that are not on the scale.
-import { SPECIAL_RGBA } from '../core/color/maps';
+import { specialColours } from '../core/color/maps';
+import { rendererSettings } from './settings';
 import { el } from './dom';
 
 const WIDTH = 100;
@@ -42,8 +43,9 @@ export function buildLegend(spec: LegendSpec, caption: string): HTMLElement {
   return root;
 }
 
-/** One line naming the colours that are not on any scale (shared by all four heatmaps). */
+/** One line naming the colours that are not on any scale (shared by all four heatmaps), for the colour map in use. */
 export function buildSpecialSwatches(): HTMLElement {
+  const SPECIAL_RGBA = specialColours(rendererSettings().colorMap);
   const sw = el('div', 'gs-swatches');
   sw.append(el('span', 'gs-muted', 'Not on the scale:'));
   for (const [name, colour] of [['NaN', SPECIAL_RGBA.nan], ['+Inf', SPECIAL_RGBA.posInf], ['−Inf', SPECIAL_RGBA.negInf], ['masked step (past the sequence length)', SPECIAL_RGBA.masked]] as const) {

@@ -13,6 +13,8 @@ import { ThemeWatcher } from './theme';
 import { TileChannel } from './tile-channel';
 import { TraceView } from './view';
 import { CompareView } from './compare-view';
+import { settingsFromMessage } from '../core/renderer-settings';
+import { setRendererSettings } from './settings';
 
 export class OutputRegistry {
   private readonly views = new Map<string, TraceView>();
@@ -22,6 +24,8 @@ export class OutputRegistry {
   private readonly store: StateStore;
   private readonly exports: ExportChannel | undefined;
   private readonly tiles: TileChannel | undefined;
+  /** What each live output was rendered from, to render it again when the settings change. */
+  private readonly rendered = new Map<string, { item: OutputItem; element: HTMLElement; signal: AbortSignal }>();
 
   constructor(context: RendererContext<unknown>) {
     this.store = contextStore(context);
@@ -29,8 +33,18 @@ export class OutputRegistry {
       const post = context.postMessage.bind(context);
       this.exports = new ExportChannel((m: RendererToHost) => post(m));
       this.tiles = new TileChannel((m: RendererToHost) => post(m));
-      context.onDidReceiveMessage?.((m) => this.exports?.receive(m) || this.tiles?.receive(m));
+      context.onDidReceiveMessage?.((m) => this.exports?.receive(m) || this.tiles?.receive(m) || this.receiveSettings(m));
+      // Asks the host for the settings (src/host/renderer-settings.ts answers).
+      post({ type: 'ready' });
     }
+  }
+
+  /** A settings message: true when it was one; outputs render again when the settings changed. */
+  private receiveSettings(m: unknown): boolean {
+    const s = settingsFromMessage(m);
+    if (!s) return false;
+    if (setRendererSettings(s)) for (const { item, element, signal } of [...this.rendered.values()]) this.render(item, element, signal);
+    return true;
   }
 
   render(item: OutputItem, element: HTMLElement, signal: AbortSignal): void {
@@ -57,6 +71,7 @@ export class OutputRegistry {
     }
     element.replaceChildren(view.root, ...(compare ? [compare.root] : []));
     this.views.set(item.id, view);
+    this.rendered.set(item.id, { item, element, signal });
     if (compare) this.compares.set(item.id, compare);
     signal.addEventListener('abort', () => this.dispose(item.id), { once: true });
     view.start();
@@ -69,10 +84,12 @@ export class OutputRegistry {
       for (const c of this.compares.values()) c.dispose();
       this.views.clear();
       this.compares.clear();
+      this.rendered.clear();
       return;
     }
     this.views.get(id)?.dispose();
     this.views.delete(id);
+    this.rendered.delete(id);
     this.compares.get(id)?.dispose();
     this.compares.delete(id);
   }

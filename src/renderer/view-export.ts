@@ -2,7 +2,7 @@
 // of the visible cells (values as shown: a flipped z as 1 − z), sent to the host's save dialog.
 import type { ExportFormat } from '../core/protocol';
 import { flips, shownValue, Z_MEANING_TEXT } from '../core/view/z-flip';
-import { scaleOf } from './colours';
+import { mapNameOf, scaleOf } from './colours';
 import { CSV_MAX_ROWS, pictureToPng, pictureToSvg, visibleCsv, type ExportChannel, type Picture } from './export';
 import type { ViewContext } from './view-context';
 
@@ -51,7 +51,7 @@ function picture(v: ViewContext, lod: string): Picture {
   const label = (g: string) => (g === 'z' && l.cell === 'gru' ? `z ${Z_MEANING_TEXT[v.zFlip.shown]}${flips(v.zFlip, g) ? ' (1 − z)' : ''}` : `${g} ${d.gates[g]!.spec.role}`);
   const scales = d.names.map((g) => {
     const sc = scaleOf(d.gates[g]!.spec, d.gates[g]!.extremes);
-    return `${g}: ${d.gates[g]!.spec.scale === 'sequential' ? 'viridis' : 'RdBu'} ${sc.min.toPrecision(2)}…${sc.max.toPrecision(2)}`;
+    return `${g}: ${mapNameOf(d.gates[g]!.spec.scale)} ${sc.min.toPrecision(2)}…${sc.max.toPrecision(2)}`;
   });
   return {
     title: `${v.trace.model.name} · layer ${l.layer} ${l.direction}`,

@@ -102,7 +102,7 @@ export class TraceView implements ViewContext {
     this.root.append(this.status);
 
     this.stack = el('div', 'gs-stack', undefined, { tabindex: '0', role: 'application', 'aria-roledescription': 'gate heatmaps' });
-    this.panels = buildGatePanels(trace, this.allNames, this.data);
+    this.panels = buildGatePanels(trace, this.allNames, this.data, () => this.invalidate({ heatmaps: true }));
     for (const g of this.allNames) this.stack.append(this.panels[g]!.row);
     this.overlay = new Overlay(this);
     this.stack.append(...this.overlay.stackElements);
@@ -158,6 +158,7 @@ export class TraceView implements ViewContext {
     this.frames.dispose();
     this.work.dispose();
     for (const d of this.disposers.splice(0)) d();
+    for (const g of this.allNames) this.panels[g]!.dispose();
   }
 
   // ---- what the parts share (ViewContext) ------------------------------------------------------

@@ -8,7 +8,7 @@ import { SEQUENTIAL_LUT, DIVERGING_LUT } from '../../src/core/color/maps';
 import { encodeTrace } from '../../src/core/trace';
 import { decodeTrace } from '../../src/core/trace';
 import { renderPreviewPng } from '../../src/core/preview/render-png';
-import { ANY_ROOT, TRACE_ROOT } from '../../src/core/view/status-contract';
+import { ANY_ROOT, TRACE_ATTR, TRACE_ROOT } from '../../src/core/view/status-contract';
 import { openNotebook, screenshot, PYTORCH_CONVENTION, traceOutput, waitForDraws, writeNotebook } from './harness';
 import { vscodeSession } from './hooks';
 
@@ -42,11 +42,16 @@ async function gateColourFractions(frame: import('playwright-core').Frame, expec
     for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>(`${root} canvas[data-gate]`))) {
       const gate = canvas.dataset.gate!;
       if (!(gate in exp) || out[gate]) continue;
-      const ctx = canvas.getContext('2d');
-      if (!ctx || canvas.width === 0 || canvas.height === 0) {
+      if (canvas.width === 0 || canvas.height === 0) {
         out[gate] = { fraction: 0, width: canvas.width, height: canvas.height };
         continue;
       }
+      // Read through a 2D copy: the heatmap may be drawn with WebGL2 or Canvas 2D.
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext('2d')!;
+      ctx.drawImage(canvas, 0, 0);
       const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
       const [r, g, b] = exp[gate];
       let hits = 0;
@@ -65,6 +70,20 @@ describe('foundation: Gatescope installed from its .vsix renders in a real noteb
     writeNotebook(vscode.workspace, 'foundation.ipynb', [[traceOutput(constantTrace('constant gates'))]]);
     const { page, frame } = await openNotebook(vscode, 'foundation.ipynb', `${TRACE_ROOT} canvas[data-gate]`);
     await waitForDraws(frame);
+    // With gatescope.heatmapDrawing set for this run (hooks.ts), the host's setting reaches the
+    // renderer (src/host/renderer-settings.ts) and every heatmap is drawn that way.
+    const drawing = process.env.GATESCOPE_E2E_DRAWING;
+    if (drawing) {
+      await frame.waitForFunction(
+        ({ d, sel, draws }) => {
+          const cs = Array.from(document.querySelectorAll<HTMLCanvasElement>(`${sel} canvas[data-gate]`));
+          const root = document.querySelector(sel);
+          return cs.length > 0 && cs.every((c) => c.dataset.drawer === d) && Number(root?.getAttribute(draws) ?? 0) > 0;
+        },
+        { d: drawing, sel: TRACE_ROOT, draws: TRACE_ATTR.draws },
+        { timeout: 30000 },
+      );
+    }
     const expected = {
       r: lutRgb(SEQUENTIAL_LUT, 255),
       z: lutRgb(SEQUENTIAL_LUT, 0),

@@ -1,6 +1,8 @@
 // Root hooks for the e2e run: package Gatescope as a .vsix (the product as a user installs it),
 // start one offline VS Code with it installed, and stop it at the end.
 // GATESCOPE_E2E_DEV=1 loads the repository as a development extension instead (no packaging).
+// GATESCOPE_E2E_DRAWING=webgl2|canvas2d sets gatescope.heatmapDrawing, to run the suite on either
+// drawing path (headless Chromium's GPU is SwiftShader, where the default, auto, draws with Canvas 2D).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,6 +31,7 @@ export const mochaHooks = {
       workspace: path.join(workspace, 'ws'),
       vsix: dev ? undefined : VSIX,
       devPath: dev ? ROOT : undefined,
+      settings: process.env.GATESCOPE_E2E_DRAWING ? { 'gatescope.heatmapDrawing': process.env.GATESCOPE_E2E_DRAWING } : undefined,
     });
   },
   async afterAll(this: Mocha.Context) {

@@ -167,7 +167,13 @@ describe('an LSTM trace in a real VS Code notebook', () => {
     await waitForDraws(nb.frame);
     // No NaN colour (magenta) anywhere in h: every pixel row is one of its own units.
     const magenta = await nb.frame.$eval(`${ROOT} canvas[data-gate="h"]`, (c) => {
-      const px = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      // Read through a 2D copy: the heatmap may be drawn with WebGL2 or Canvas 2D.
+      const heat = c as HTMLCanvasElement;
+      const copy = document.createElement('canvas');
+      copy.width = heat.width;
+      copy.height = heat.height;
+      copy.getContext('2d')!.drawImage(heat, 0, 0);
+      const px = copy.getContext('2d')!.getImageData(0, 0, heat.width, heat.height).data;
       let n = 0;
       for (let i = 0; i < px.length; i += 4) if (px[i] === 255 && px[i + 1] === 0 && px[i + 2] === 255) n++;
       return n;

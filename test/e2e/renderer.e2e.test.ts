@@ -156,10 +156,15 @@ describe('renderer in a real VS Code notebook', () => {
         const root = document.querySelector('${ROOT.replace(/'/g, "\\'")}');
         const plot = root.querySelector('.gs-detail canvas');
         const heat = root.querySelector('canvas[data-gate="r"]');
+        // Read through a 2D copy: the heatmap may be drawn with WebGL2 or Canvas 2D.
+        const copy = document.createElement('canvas');
+        copy.width = heat.width;
+        copy.height = heat.height;
+        copy.getContext('2d').drawImage(heat, 0, 0);
         return {
           kind: root.getAttribute('${TRACE_ATTR.themeKind}'),
           plotBg: Array.from(plot.getContext('2d').getImageData(2, 2, 1, 1).data),
-          data: Array.from(heat.getContext('2d').getImageData(5, 5, 1, 1).data),
+          data: Array.from(copy.getContext('2d').getImageData(5, 5, 1, 1).data),
           fg: getComputedStyle(root).color,
         };
       })()`);

@@ -1,10 +1,24 @@
-// Builds 256-entry RGBA lookup tables from equally spaced anchors. Entry i shows t = i / 255 of the
-// map's domain, so entry 0 is exactly the first anchor and entry 255 exactly the last.
+// Builds 256-entry RGBA lookup tables. Entry i shows t = i / 255 of the map's domain.
 import { hexToRgb, oklabToSrgb, srgbToOklab } from './oklab';
 
 export const LUT_ENTRIES = 256;
 
-/** 256 RGBA entries (1024 bytes) interpolated piecewise-linearly in OKLab between `anchors`. */
+/** 256 RGBA entries (1024 bytes) taken as they are from a published 256-entry table. */
+export function lutFromTable(table: readonly string[]): Uint8ClampedArray {
+  if (table.length !== LUT_ENTRIES) throw new Error(`lutFromTable: need ${LUT_ENTRIES} entries, got ${table.length}`);
+  const lut = new Uint8ClampedArray(LUT_ENTRIES * 4);
+  for (let i = 0; i < LUT_ENTRIES; i++) {
+    const [r, g, b] = hexToRgb(table[i]!);
+    lut.set([r, g, b, 255], i * 4);
+  }
+  return lut;
+}
+
+/**
+ * 256 RGBA entries interpolated piecewise-linearly in OKLab between equally spaced `anchors` (a
+ * map published as a few classes, such as ColorBrewer's): entry 0 is exactly the first anchor and
+ * entry 255 exactly the last.
+ */
 export function buildLut(anchors: readonly string[]): Uint8ClampedArray {
   if (anchors.length < 2) throw new Error(`buildLut: need at least 2 anchors, got ${anchors.length}`);
   const labs = anchors.map((h) => srgbToOklab(hexToRgb(h)));

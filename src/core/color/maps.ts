@@ -1,19 +1,43 @@
 // The data colour maps of Gatescope, shared by the notebook renderer and the PNG preview. Data
 // colours are fixed across themes so that outputs compare side by side. Each gate says its scale
 // (src/core/cells/gate-sets.ts):
-//   sequential gates (GRU r, z; LSTM i, f, o): SEQUENTIAL_LUT (viridis), e.g. over [0, 1]
+//   sequential gates (GRU r, z; LSTM i, f, o): viridis, or cividis where the user chose it
+//     (setting gatescope.colorMap), e.g. over [0, 1]
 //   diverging gates (n, g, c, h): DIVERGING_LUT (RdBu, blue < 0 < red), e.g. over [-1, 1], centred at 0
 import type { ColourScale, GateRange } from '../cells/gate-sets';
-import { RDBU_ANCHORS, VIRIDIS_ANCHORS } from './anchors';
-import { buildLut, LUT_ENTRIES } from './lut';
+import { CIVIDIS, RDBU_CLASSES, VIRIDIS } from './published';
+import { buildLut, lutFromTable, LUT_ENTRIES } from './lut';
 
 export type Rgba = readonly [number, number, number, number];
 
-/** 256 RGBA entries for gates in [0, 1] (r, z). */
-export const SEQUENTIAL_LUT: Uint8ClampedArray = buildLut(VIRIDIS_ANCHORS);
+/** The sequential maps a user can choose (setting gatescope.colorMap); viridis is the default. */
+export const SEQUENTIAL_MAPS = ['viridis', 'cividis'] as const;
+export type SequentialMap = (typeof SEQUENTIAL_MAPS)[number];
 
-/** 256 RGBA entries for values in [-1, 1] (n, h); entries 127 and 128 straddle 0. */
-export const DIVERGING_LUT: Uint8ClampedArray = buildLut(RDBU_ANCHORS);
+/** 256 RGBA entries of viridis, exactly as published. */
+export const VIRIDIS_LUT: Uint8ClampedArray = lutFromTable(VIRIDIS);
+
+/** 256 RGBA entries of cividis, exactly as published. */
+export const CIVIDIS_LUT: Uint8ClampedArray = lutFromTable(CIVIDIS);
+
+/** 256 RGBA entries for gates in [0, 1] (r, z) by default: viridis. */
+export const SEQUENTIAL_LUT: Uint8ClampedArray = VIRIDIS_LUT;
+
+/**
+ * 256 RGBA entries for values in [-1, 1] (n, h): the 11 RdBu classes, interpolated in OKLab between
+ * them (entries 0, 25.5, ..., 255 are the classes); entries 127 and 128 straddle 0.
+ */
+export const DIVERGING_LUT: Uint8ClampedArray = buildLut(RDBU_CLASSES);
+
+/** The table of a sequential map. */
+export function sequentialLut(map: SequentialMap): Uint8ClampedArray {
+  return map === 'cividis' ? CIVIDIS_LUT : VIRIDIS_LUT;
+}
+
+/** The name a legend shows for a scale. */
+export function mapName(scale: ColourScale, sequential: SequentialMap = 'viridis'): string {
+  return scale === 'sequential' ? sequential : 'RdBu';
+}
 
 /** A gate's colour scale: its map and the value range the map spans (values outside clamp). */
 export interface GateColourScale {
@@ -25,11 +49,11 @@ export interface GateColourScale {
 }
 
 /**
- * The colour scale of a gate. Fixed ranges are used as given; "symmetric" spans [-m, m] and "data"
+ * The colour scale of a gate (sequential gates on `sequential`, viridis unless the user chose another). Fixed ranges are used as given; "symmetric" spans [-m, m] and "data"
  * [lo, hi] of `data` (the finite values' extremes), widened to a unit-free epsilon when degenerate.
  */
-export function gateColourScale(gate: { range: GateRange; scale: ColourScale }, data?: { lo: number; hi: number }): GateColourScale {
-  const lut = gate.scale === 'sequential' ? SEQUENTIAL_LUT : DIVERGING_LUT;
+export function gateColourScale(gate: { range: GateRange; scale: ColourScale }, data?: { lo: number; hi: number }, sequential: SequentialMap = 'viridis'): GateColourScale {
+  const lut = gate.scale === 'sequential' ? sequentialLut(sequential) : DIVERGING_LUT;
   if (Array.isArray(gate.range)) return { lut, min: gate.range[0]!, max: gate.range[1]!, fromData: false };
   let lo = data && Number.isFinite(data.lo) ? data.lo : -1;
   let hi = data && Number.isFinite(data.hi) ? data.hi : 1;
@@ -55,6 +79,18 @@ export const SPECIAL_RGBA: { readonly nan: Rgba; readonly posInf: Rgba; readonly
   negInf: [0, 255, 255, 255],
   masked: [128, 128, 128, 255],
 };
+
+/**
+ * Masked cells under cividis, whose middle is itself a neutral grey (about #7c7b78, 7 units from
+ * SPECIAL_RGBA.masked): a green no map here uses (at least 130 from every entry of viridis, cividis
+ * and RdBu), far from the other special colours.
+ */
+export const CIVIDIS_MASKED: Rgba = [0, 144, 0, 255];
+
+/** The special colours to draw beside a sequential map. */
+export function specialColours(map: SequentialMap): typeof SPECIAL_RGBA {
+  return map === 'cividis' ? { ...SPECIAL_RGBA, masked: CIVIDIS_MASKED } : SPECIAL_RGBA;
+}
 
 /**
  * LUT entry (0..255) for `value` on a scale from `min` to `max`, clamped at both ends (±Inf clamp

@@ -1,0 +1,129 @@
+// The renderer's settings path in a real Chromium, with the real renderer bundle (dist/renderer/index.js):
+// the renderer asks with 'ready', and a 'settings' message (what src/host/renderer-settings.ts sends
+// from gatescope.colorMap and gatescope.heatmapDrawing) redraws the open output in the chosen colour
+// map and with the chosen drawer.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { CIVIDIS_LUT, VIRIDIS_LUT } from '../../src/core/color/maps';
+import { encodeTrace } from '../../src/core/trace/encode';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { launchChromium } = require('../../scripts/vscode-offline.js');
+
+const ROOT = path.resolve(__dirname, '../..');
+const ORIGIN = 'http://gatescope.test';
+
+function traceBytes(): Buffer {
+  const T = 64;
+  const H = 16;
+  const wave = (f: (t: number, u: number) => number) => Float32Array.from({ length: T * H }, (_, i) => f(Math.floor(i / H), i % H));
+  const doc = encodeTrace(
+    {
+      model: { name: 'settings test', source: 'native', engine: 'test' },
+      layers: [{
+        layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, name: 'gru',
+        convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
+        gates: { r: wave((t, u) => (t + u) / (T + H)), z: wave((t) => t / T), n: wave((t, u) => Math.sin(t + u)), h: wave((t, u) => Math.cos(t - u)) },
+      }],
+      batch: 1,
+      steps: T,
+    },
+    { precision: 'float32', maxBytes: Infinity },
+  ).document;
+  return Buffer.from(JSON.stringify(doc));
+}
+
+interface Seen {
+  asked: boolean;
+  drawer: string;
+  legend: string;
+  /** Fraction of the r heatmap's pixels that are entries of each sequential table. */
+  viridis: number;
+  cividis: number;
+}
+
+describe('renderer settings reach the drawing (Chromium, real renderer bundle)', () => {
+  let browser: Browser;
+  let page: Page;
+
+  before(async function () {
+    const bundle = readFileSync(path.join(ROOT, 'dist/renderer/index.js'));
+    const trace = traceBytes();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url === `${ORIGIN}/`) return route.fulfill({ contentType: 'text/html', body: `<!doctype html><body data-vscode-theme-kind="vscode-light"><div id="out"></div><script type="module">import { activate } from '/index.js'; window.activate = activate; window.ready = true;</script></body>` });
+      if (url === `${ORIGIN}/index.js`) return route.fulfill({ contentType: 'text/javascript', body: bundle });
+      if (url === `${ORIGIN}/trace.json`) return route.fulfill({ contentType: 'application/json', body: trace });
+      return route.abort();
+    });
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    await page.evaluate(`(async () => {
+      const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
+      window.asked = false;
+      const api = window.activate({
+        setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true },
+        postMessage: (m) => { if (m && m.type === 'ready') window.asked = true; },
+        onDidReceiveMessage: (fn) => { window.send = fn; return { dispose() {} }; },
+      });
+      const text = () => new TextDecoder().decode(bytes);
+      api.renderOutputItem({ id: 'o', mime: 'application/vnd.gatescope.trace+json', metadata: {}, data: () => bytes, text, json: () => JSON.parse(text()), blob: () => new Blob([bytes]) }, document.getElementById('out'), new AbortController().signal);
+    })()`);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  /** Sends settings (or none), waits for a drawn output, and reports what it shows. */
+  async function seen(settings?: object): Promise<Seen> {
+    return (await page.evaluate(`(async (settings, luts) => {
+      if (settings) window.send({ type: 'settings', settings });
+      for (let i = 0; i < 400; i++) {
+        const root = document.querySelector('[data-gatescope="trace"]');
+        if (root && root.dataset.draws) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const root = document.querySelector('[data-gatescope="trace"]');
+      const heat = root.querySelector('canvas[data-gate="r"]');
+      const copy = document.createElement('canvas');
+      copy.width = heat.width;
+      copy.height = heat.height;
+      copy.getContext('2d').drawImage(heat, 0, 0);
+      const px = copy.getContext('2d').getImageData(0, 0, heat.width, heat.height).data;
+      const share = (lut) => {
+        const set = new Set();
+        for (let i = 0; i < 256; i++) set.add(lut[i * 4] * 65536 + lut[i * 4 + 1] * 256 + lut[i * 4 + 2]);
+        let n = 0;
+        for (let i = 0; i < px.length; i += 4) if (set.has(px[i] * 65536 + px[i + 1] * 256 + px[i + 2])) n++;
+        return n / (px.length / 4);
+      };
+      return { asked: window.asked, drawer: heat.dataset.drawer, legend: root.querySelector('[data-gate="r"]').textContent, viridis: share(luts.v), cividis: share(luts.c) };
+    })(${JSON.stringify(settings ?? null)}, ${JSON.stringify({ v: Array.from(VIRIDIS_LUT), c: Array.from(CIVIDIS_LUT) })})`)) as Seen;
+  }
+
+  it('asks the host for its settings and draws in viridis until they come', async () => {
+    const s = await seen();
+    assert.equal(s.asked, true);
+    assert.match(s.legend, /viridis/);
+    assert.ok(s.viridis > 0.95 && s.cividis < 0.05, `viridis ${s.viridis}, cividis ${s.cividis}`);
+  });
+
+  it('redraws in cividis when the host says gatescope.colorMap = cividis', async () => {
+    const s = await seen({ colorMap: 'cividis', drawing: 'canvas2d' });
+    assert.match(s.legend, /cividis/);
+    assert.equal(s.drawer, 'canvas2d');
+    assert.ok(s.cividis > 0.95 && s.viridis < 0.05, `viridis ${s.viridis}, cividis ${s.cividis}`);
+  });
+
+  it('draws with WebGL2 when the host says gatescope.heatmapDrawing = webgl2, in the same colours', async () => {
+    const s = await seen({ colorMap: 'cividis', drawing: 'webgl2' });
+    assert.equal(s.drawer, 'webgl2');
+    assert.ok(s.cividis > 0.95, `cividis ${s.cividis}`);
+  });
+});
