@@ -167,7 +167,7 @@ function badChar(text: string, from: number): Base64Error {
     const code = text.charCodeAt(i);
     const v = DECODE[code];
     if ((v === undefined || v < 0) && !(code === PAD && i >= text.length - 2)) {
-      return new Base64Error(`invalid base64 character ${JSON.stringify(text[i])} at index ${i}`, i);
+      return new Base64Error(`invalid base64: a character outside the alphabet A-Z a-z 0-9 + / at index ${i}`, i);
     }
   }
   return new Base64Error(`invalid base64 padding at index ${from}`, from);
