@@ -7,14 +7,15 @@ import { inspectOnnxModel } from '../onnx/inspect';
 import { OnnxTraceError } from '../onnx/errors';
 import { runOnnxTrace } from '../onnx/trace';
 import { MAX_JSON_CHARS } from '../onnx/estimate';
-import { DEFAULT_MAX_BYTES, encodeTrace } from '../core/trace/encode';
+import { DEFAULT_MAX_BYTES, encodeTrace, type EncodeOptions } from '../core/trace/encode';
+import { TraceStreamEncoder } from '../core/trace/encode-stream';
 import { parseTraceArgs, type TraceArgs } from './args';
 import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
 import { parseTokensFile } from './read-tokens';
 import { jsonChunks, refuseOutIsInput, streamStdout, writeFileAtomic, type Producer } from './write-output';
 import { VERSION } from '../core/version';
-import { writeSidecarFile } from '../node/sidecar-file';
+import { openSidecarFile, sha256Hex, writeSidecarFile, type SidecarFileWriter } from '../node/sidecar-file';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
 export function ortDir(): string {
@@ -70,24 +71,45 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     maxEntryBytes: MAX_JSON_CHARS,
   };
   if (tokens) opts.tokens = tokens;
+  // With --out, the trace gets a notebook's budget and levels beyond it go to a sidecar beside the
+  // file (as in the editor); on stdout it is one document, whatever its size.
+  const outDir = args.out ? path.dirname(path.resolve(args.out)) : undefined;
+  const stem = args.out ? path.basename(args.out).replace(/\.json$/i, '') || 'trace' : '';
+  const enc: EncodeOptions = args.out ? { precision: args.precision, maxBytes: DEFAULT_MAX_BYTES, sidecar: { stem } } : { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY };
+  // The native engine streams its gates chunk by chunk into the sidecar (memory by the chunk and
+  // the output budget, not steps × units); other runs are encoded whole below.
+  let streamFile: SidecarFileWriter | undefined;
+  if (args.out) {
+    opts.gateStream = {
+      open: async (shape) => {
+        streamFile = await openSidecarFile(outDir!, stem);
+        return new TraceStreamEncoder(shape, enc, { stem, sink: streamFile.sink, sha256: sha256Hex });
+      },
+    };
+  }
   let result;
   try {
     result = await runOnnxTrace(opts);
   } catch (e) {
+    await streamFile?.abort();
     where(e);
   }
-  const { input, timings } = result!;
+  const { input, timings, stream } = result!;
   const t0 = performance.now();
-  // With --out, the trace gets a notebook's budget and levels beyond it go to a sidecar beside the
-  // file (as in the editor); on stdout it is one document, whatever its size.
-  const outDir = args.out ? path.dirname(path.resolve(args.out)) : undefined;
-  const { document: doc, sidecar } = encodeTrace(
-    input,
-    args.out
-      ? { precision: args.precision, maxBytes: DEFAULT_MAX_BYTES, sidecar: { stem: path.basename(args.out).replace(/\.json$/i, '') || 'trace' } }
-      : { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY },
-  );
-  if (sidecar) doc.sidecar = await writeSidecarFile(sidecar, outDir!);
+  let doc;
+  if (stream) {
+    try {
+      doc = (await stream.finish({ model: input.model, check: input.check, warnings: input.warnings, createdAt: input.createdAt })).document;
+      await streamFile!.commit(doc.sidecar?.file);
+    } catch (e) {
+      await streamFile!.abort();
+      throw e;
+    }
+  } else {
+    const encoded = encodeTrace(input, enc);
+    doc = encoded.document;
+    if (encoded.sidecar) doc.sidecar = await writeSidecarFile(encoded.sidecar, outDir!);
+  }
   timings.encodeMs = performance.now() - t0;
   let written = 0;
   const encoder = new TextEncoder();

@@ -6,7 +6,9 @@
 //   engine 'native': the same run supplies each node's X; the node's recurrence is computed again
 //     by Gatescope's engine (runGru), and its h is still checked against onnxruntime's Y.
 
-import { encodeTrace, type EncodedTrace, type EncodeOptions, type SidecarOptions, type TraceInput, type TraceLayerInput, type TracePrecision } from '../core/trace/encode';
+import { encodeTrace, type EncodedTrace, type EncodeOptions, type SidecarOptions, type TraceInput, type TraceLayerInput, type TracePrecision, type TraceShape } from '../core/trace/encode';
+import type { TraceStreamEncoder } from '../core/trace/encode-stream';
+import { streamNativeNode } from './trace-stream';
 import type { GruConvention } from '../core/trace/document';
 import { gateSet } from '../core/cells/gate-sets';
 import { formatDims } from '../core/io/tensor';
@@ -64,6 +66,14 @@ export interface TraceOnnxOptions {
   yieldToHost?: () => Promise<void>;
   /** onnxruntime-web's execution provider (RuntimeOptions.executionProvider); default 'wasm'. */
   executionProvider?: ExecutionProvider;
+  /**
+   * Streams the gates instead of returning them (engine 'native', GRU nodes without sequence_lens;
+   * otherwise ignored): called once with the trace's shape before the first gate, its encoder gets
+   * every chunk. The result's `stream` is that encoder and its layers have no gates: finish it
+   * with the result's check, warnings, model and createdAt. `chunkSteps`: steps per chunk (a
+   * multiple of 128; default about 1M values per gate, trace-stream.ts).
+   */
+  gateStream?: { open: (shape: TraceShape) => Promise<TraceStreamEncoder>; chunkSteps?: number };
 }
 
 /** Milliseconds per stage of one trace (for the benchmark and the host's log). */
@@ -156,7 +166,7 @@ function toOrtTensor(t: UserTensor): ort.Tensor {
 }
 
 /** Runs the whole path and returns the encoder's input (before encoding) and stage timings. */
-export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings }> {
+export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings; stream?: TraceStreamEncoder }> {
   const now = (): number => performance.now();
   const t0 = now();
   const report = opts.onProgress ?? (() => undefined);
@@ -220,6 +230,31 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   }
   const layers: TraceLayerInput[] = [];
   const warnings = [...p.warnings];
+  const ver = onnxruntimeVersion();
+  const checkText = `onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`} Y of every GRU node (valid steps)`;
+  const tokens = opts.tokens ?? tokensFor(p.vocab, p.inputs, feeds, first.T);
+  if (tokens && tokens.length !== first.T) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${first.T} steps; give exactly one label per step`);
+  let stream: TraceStreamEncoder | undefined;
+  if (opts.gateStream && engine === 'native' && !values.some((v) => v.hasLengths)) {
+    // The shape as the finished trace will have it (the check's error, the kernel's name and the
+    // time are filled in at the end: the plan is sized from these stand-ins).
+    const shape: TraceShape = {
+      model: { name: opts.name ?? (p.graphName || 'ONNX model'), source: 'onnx', engine: `gatescope-native (wasm) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}`, inputSize: first.I },
+      layers: values.flatMap((v, i) => {
+        const { convention, specs } = gruConvention(v);
+        return v.model.layers[0]!.directions.map((d) => ({ layer: i, direction: d.direction, cell: 'gru' as const, hiddenSize: v.H, name: v.node.name, convention, specs }));
+      }),
+      batch: first.B,
+      steps: first.T,
+      check: { reference: checkText, maxAbsError: -1.2345678901234567e-300 },
+      createdAt: new Date().toISOString(),
+    };
+    if (tokens) shape.tokens = tokens;
+    if (warnings.length > 0) shape.warnings = [...warnings];
+    if (opts.producer) shape.producer = opts.producer;
+    stream = await opts.gateStream.open(shape);
+  }
+  let entry = 0;
   let maxAbsError = 0;
   let maxScaledError = 0;
   let nanMismatches = 0;
@@ -228,8 +263,13 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     checkAborted(opts.signal);
-    let dirs: DirectionGates[];
-    if (engine === 'native') {
+    let dirs: DirectionGates[] = [];
+    let check;
+    if (stream) {
+      const run = await streamNativeNode(v, entry, stream, opts.signal, opts.gateStream?.chunkSteps);
+      kernel = run.kernel;
+      check = run.check;
+    } else if (engine === 'native') {
       const run = runNative(v, opts.signal);
       dirs = run.dirs;
       kernel = run.kernel;
@@ -239,7 +279,9 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
       if (!r.viaGraph) recomputeEngines.add('gatescope gatesFromStates');
       else recomputeEngines.add('onnxruntime-web gate graph');
     }
-    const check = compareWithY(v, dirs);
+    if (!stream) check = compareWithY(v, dirs);
+    check = check!;
+    entry += v.D;
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
     maxScaledError = Math.max(maxScaledError, check.maxScaledError);
     // NaN in h where Y is finite is expected only from NaN or Inf in the node's input: onnxruntime's
@@ -252,14 +294,10 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
       );
     } else nanMismatches += check.nanOnlyInH;
     nanMismatches += check.nanOnlyInY;
-    const convention: GruConvention = {
-      gateOrder: ['z', 'r', 'n'],
-      linearBeforeReset: v.node.attrs.linearBeforeReset,
-      zMeaning: 'keep-old',
-      activations: { f: v.model.layers[0]!.directions[0]!.f, g: v.model.layers[0]!.directions[0]!.g },
-    };
-    if (v.node.attrs.clip !== undefined) convention.clip = v.node.attrs.clip;
-    const specs = gateSet('gru', { gateAct: convention.activations.f, candidateAct: convention.activations.g });
+    const { convention, specs } = gruConvention(v);
+    if (stream) {
+      for (const d of v.model.layers[0]!.directions) layers.push({ layer: i, direction: d.direction, cell: 'gru', hiddenSize: v.H, name: v.node.name, convention, specs, gates: {} });
+    }
     for (const d of dirs) {
       layers.push({ layer: i, direction: d.direction, cell: 'gru', hiddenSize: v.H, name: v.node.name, convention, specs, gates: { r: d.r, z: d.z, n: d.n, h: d.h } });
     }
@@ -268,7 +306,6 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const verdict = mismatchVerdict(maxScaledError, maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance, nanMismatches);
   if (verdict.warning) warnings.push(verdict.warning);
   const t4 = now();
-  const ver = onnxruntimeVersion();
   const input: TraceInput = {
     model: {
       name: opts.name ?? (p.graphName || 'ONNX model'),
@@ -279,19 +316,28 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     layers,
     batch: first.B,
     steps: first.T,
-    check: { reference: `onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`} Y of every GRU node (valid steps)`, maxAbsError },
+    check: { reference: checkText, maxAbsError },
   };
   const withLengths = values.find((v) => v.hasLengths);
   if (withLengths) input.sequenceLengths = [...withLengths.lengths];
-  const tokens = opts.tokens ?? tokensFor(p.vocab, p.inputs, feeds, first.T);
-  if (tokens) {
-    if (tokens.length !== first.T) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${first.T} steps; give exactly one label per step`);
-    input.tokens = tokens;
-  }
+  if (tokens) input.tokens = tokens;
   if (warnings.length > 0) input.warnings = warnings;
   if (opts.producer) input.producer = opts.producer;
   input.createdAt = new Date().toISOString();
-  return { input, timings: { prepareMs: t1 - t0, sessionMs: t2 - t1, runMs: t3 - t2, gatesMs: t4 - t3, encodeMs: 0 } };
+  const timings = { prepareMs: t1 - t0, sessionMs: t2 - t1, runMs: t3 - t2, gatesMs: t4 - t3, encodeMs: 0 };
+  return stream ? { input, timings, stream } : { input, timings };
+}
+
+/** The trace's convention and gate specs of a GRU node (ONNX's gate order and activations). */
+function gruConvention(v: NodeValues): { convention: GruConvention; specs: ReturnType<typeof gateSet> } {
+  const convention: GruConvention = {
+    gateOrder: ['z', 'r', 'n'],
+    linearBeforeReset: v.node.attrs.linearBeforeReset,
+    zMeaning: 'keep-old',
+    activations: { f: v.model.layers[0]!.directions[0]!.f, g: v.model.layers[0]!.directions[0]!.g },
+  };
+  if (v.node.attrs.clip !== undefined) convention.clip = v.node.attrs.clip;
+  return { convention, specs: gateSet('gru', { gateAct: convention.activations.f, candidateAct: convention.activations.g }) };
 }
 
 function hasNonFinite(a: Float32Array): boolean {
