@@ -66,9 +66,10 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     name: path.basename(args.model),
     producer: `gatescope ${VERSION} (cli)`,
     allowMismatch: args.allowMismatch,
-    // The trace is streamed entry by entry: refused before the run when one entry could not be one string.
     precision: args.precision,
-    maxEntryBytes: MAX_JSON_CHARS,
+    // On stdout the trace is streamed entry by entry: refused before the run when one entry could not
+    // be one string. With --out, levels beyond the output budget go to the sidecar instead.
+    ...(args.out ? {} : { maxEntryBytes: MAX_JSON_CHARS }),
   };
   if (tokens) opts.tokens = tokens;
   // With --out, the trace gets a notebook's budget and levels beyond it go to a sidecar beside the

@@ -5,7 +5,8 @@
 
 import { inspectOnnxModel, runOnnxTrace, type TraceOnnxOptions } from '../onnx';
 import { ort } from '../onnx/session';
-import { encodeTrace, type EncodeOptions, type SidecarPlan } from '../core/trace/encode';
+import { encodeTrace, type EncodeOptions, type Sha256, type SidecarPlan, type SidecarSink } from '../core/trace/encode';
+import { TraceStreamEncoder } from '../core/trace/encode-stream';
 import type { SidecarRef } from '../core/trace/document';
 import { decodeTrace } from '../core/trace/decode';
 import { renderPreviewPng } from '../core/preview/render-png';
@@ -35,6 +36,12 @@ export interface PipelineIO {
    * web host) and returns its reference. Absent: a run beyond the output budget fails (TraceSizeError).
    */
   writeSidecar?: (plan: SidecarPlan, dir: string, progress: { onProgress: (fraction: number) => void; signal?: { aborted: boolean } }) => Promise<SidecarRef>;
+  /**
+   * Opens a sidecar for positional writes in `dir` (src/node/sidecar-file.ts, openSidecarFile): with
+   * it, a native-engine run streams its gates into the sidecar chunk by chunk (trace-stream.ts).
+   */
+  openSidecar?: (dir: string, stem: string) => Promise<{ sink: SidecarSink; commit(file: string | undefined): Promise<void>; abort(): Promise<void> }>;
+  sha256?: Sha256;
 }
 
 export class PipelineCancelled extends Error {
@@ -57,7 +64,8 @@ async function record(
   run: { modelBytes: Uint8Array; modelName: string; input: JobInput },
   choice: Awaited<ReturnType<typeof chooseBackend>>,
   range: { from: number; to: number; label?: string },
-): Promise<{ input: TraceInput; timings: TraceTimings }> {
+  stream?: { open: (shape: Parameters<TraceStreamOpen>[0]) => Promise<TraceStreamEncoder> },
+): Promise<{ input: TraceInput; timings: TraceTimings; stream?: TraceStreamEncoder }> {
   const pause = async (): Promise<void> => {
     await io.yieldToHost?.();
     if (io.signal?.aborted) throw new PipelineCancelled();
@@ -86,8 +94,9 @@ async function record(
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.yieldToHost ? { yieldToHost: io.yieldToHost } : {}),
     onProgress: (fraction, s) => io.progress({ type: 'progress', message: stage(s), fraction: range.from + fraction * share }),
+    ...(stream ? { gateStream: stream } : {}),
   };
-  const { input, timings } = await runOnnxTrace(options);
+  const { input, timings, stream: encoder } = await runOnnxTrace(options);
   if (choice.backend === 'webgpu') {
     const wasm = await runOnnxTrace({
       ...options,
@@ -106,8 +115,10 @@ async function record(
     }
     input.layers = input.layers.filter((l) => job.layers!.includes(l.layer));
   }
-  return { input, timings };
+  return encoder ? { input, timings, stream: encoder } : { input, timings };
 }
+
+type TraceStreamOpen = NonNullable<TraceOnnxOptions['gateStream']>['open'];
 
 /** A short label of an input for a comparison ("text \"(a(b…\"", "x2.npy", "random seed 4"). */
 function inputLabel(input: JobInput): string {
@@ -123,7 +134,28 @@ async function trace(job: TraceJob, io: PipelineIO): Promise<Done> {
   };
   const choice = await chooseBackend(job.settings.backend, hostGpu());
   const c = job.compare;
-  const first = await record(job, io, { modelBytes: job.modelBytes, modelName: job.modelName, input: job.input }, choice, { from: 0, to: c ? 0.45 : 0.9 });
+  const enc: EncodeOptions = { precision: job.settings.precision, maxBytes: job.settings.maxBytes };
+  if (job.sidecar && io.writeSidecar) enc.sidecar = { stem: job.sidecar.stem };
+  // A single native run on wasm of all layers streams its gates into the sidecar as they are
+  // computed (memory by the chunk and the output budget); comparisons, WebGPU's check against wasm
+  // and a layer selection need the whole gates.
+  let file: Awaited<ReturnType<NonNullable<PipelineIO['openSidecar']>>> | undefined;
+  const canStream = !c && !job.layers && job.settings.engine === 'native' && choice.backend === 'wasm' && job.sidecar && io.openSidecar && io.sha256;
+  const stream = canStream
+    ? {
+        open: async (shape: Parameters<TraceStreamOpen>[0]) => {
+          file = await io.openSidecar!(job.sidecar!.dir, job.sidecar!.stem);
+          return new TraceStreamEncoder(shape, enc, { stem: job.sidecar!.stem, sink: file.sink, sha256: io.sha256! });
+        },
+      }
+    : undefined;
+  let first;
+  try {
+    first = await record(job, io, { modelBytes: job.modelBytes, modelName: job.modelName, input: job.input }, choice, { from: 0, to: c ? 0.45 : 0.9 }, stream);
+  } catch (e) {
+    await file?.abort();
+    throw e;
+  }
   const timings = first.timings;
   let input = first.input;
   if (c) {
@@ -144,10 +176,18 @@ async function trace(job: TraceJob, io: PipelineIO): Promise<Done> {
   }
   io.progress({ type: 'progress', message: 'encoding', fraction: 0.95 });
   await pause();
-  const enc: EncodeOptions = { precision: job.settings.precision, maxBytes: job.settings.maxBytes };
-  if (job.sidecar && io.writeSidecar) enc.sidecar = { stem: job.sidecar.stem };
   const t0 = performance.now();
-  const { document, sidecar } = encodeTrace(input, enc);
+  let document;
+  let sidecar: SidecarPlan | undefined;
+  if (first.stream) {
+    try {
+      document = (await first.stream.finish({ model: input.model, check: input.check, warnings: input.warnings, createdAt: input.createdAt })).document;
+      await file!.commit(document.sidecar?.file);
+    } catch (e) {
+      await file!.abort();
+      throw e;
+    }
+  } else ({ document, sidecar } = encodeTrace(input, enc));
   if (sidecar) {
     // Levels beyond the output's budget go to a sidecar beside the notebook (nothing is dropped).
     io.progress({ type: 'progress', message: 'writing the sidecar', fraction: 0.96 });

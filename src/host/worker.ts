@@ -4,7 +4,7 @@
 // worker-protocol.ts.
 
 import { parentPort } from 'node:worker_threads';
-import { writeSidecarFile } from '../node/sidecar-file';
+import { openSidecarFile, sha256Hex, writeSidecarFile } from '../node/sidecar-file';
 import { runPipelineJob } from './job-pipeline';
 import type { WorkerJob, WorkerReply } from './worker-protocol';
 
@@ -17,7 +17,7 @@ function post(reply: WorkerReply): void {
 }
 
 parentPort!.once('message', (job: WorkerJob) => {
-  runPipelineJob(job, { flavour: 'vscode', progress: post, writeSidecar: writeSidecarFile, maxMemoryBytes: HOST_MAX_MEMORY_BYTES }).then(post, (e: unknown) => {
+  runPipelineJob(job, { flavour: 'vscode', progress: post, writeSidecar: writeSidecarFile, openSidecar: openSidecarFile, sha256: sha256Hex, maxMemoryBytes: HOST_MAX_MEMORY_BYTES }).then(post, (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: 'failed', name: err.name, message: err.message });
   });
