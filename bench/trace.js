@@ -144,7 +144,7 @@ async function main() {
     const parity = {};
     for (const engine of ['onnxruntime', 'native']) {
       const { input } = await trace(engine);
-      const h = input.layers[0].h;
+      const h = input.layers[0].gates.h;
       let m = 0;
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let i = 0; i < H; i++) m = Math.max(m, Math.abs(h[(b * T + t) * H + i] - yNode[(t * B + b) * H + i]));
       if (!(m <= 1e-5)) throw new Error(`parity: trace (${engine}) h differs from onnxruntime-node Y by ${m}`);

@@ -50,7 +50,7 @@ describe('job pipeline: native runs streamed into the sidecar', function () {
     }
     const done = await runPipelineJob(job, io);
     assert.equal(done.type, 'traced');
-    return { dir, document: (done as { document: Record<string, unknown> }).document };
+    return { dir, document: (done as unknown as { document: Record<string, unknown> }).document };
   }
 
   it('writes the same sidecar file as the whole-run encoder', async () => {
