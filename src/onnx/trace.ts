@@ -183,6 +183,9 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
     ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
     ...(opts.maxEntryBytes === undefined ? {} : { maxEntryBytes: opts.maxEntryBytes }),
+    // A native run can stream its gates into the sidecar (checked again after the run, when
+    // sequence_lens, which rule streaming out, are known).
+    streamed: opts.gateStream !== undefined && opts.engine === 'native',
   };
   // Before the run: nodes fed straight from a graph input have T and B from the feed.
   const known = p.nodes.flatMap((n) => {
@@ -221,6 +224,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const values: NodeValues[] = p.nodes.map((n) => gatherNodeValues(n, lookup));
   for (const t of Object.values(results)) t.dispose();
   // After the run, before the gates: every node's T and B are known now.
+  limits.streamed = limits.streamed && !values.some((v) => v.hasLengths);
   checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D })), limits);
   const first = values[0]!;
   for (const v of values) {
@@ -235,7 +239,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const tokens = opts.tokens ?? tokensFor(p.vocab, p.inputs, feeds, first.T);
   if (tokens && tokens.length !== first.T) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${first.T} steps; give exactly one label per step`);
   let stream: TraceStreamEncoder | undefined;
-  if (opts.gateStream && engine === 'native' && !values.some((v) => v.hasLengths)) {
+  if (limits.streamed && opts.gateStream) {
     // The shape as the finished trace will have it (the check's error, the kernel's name and the
     // time are filled in at the end: the plan is sized from these stand-ins).
     const shape: TraceShape = {
