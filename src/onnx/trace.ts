@@ -21,7 +21,7 @@ import { readVocab } from './inspect';
 import { gatherNodeValues, runLookup, type NodeValues } from './node-values';
 import { decodeModel } from './proto';
 import { gateGraphBytes, gateGraphSupports } from './gate-graph';
-import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner } from './recover';
+import { compareWithY, recoverGates, runNative, type DirectionGates, type GateGraphRunner, type NodeCheck } from './recover';
 import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
 import { tokensFor } from './tokens';
 import { mismatchVerdict } from './verify';
@@ -268,11 +268,12 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     const v = values[i]!;
     checkAborted(opts.signal);
     let dirs: DirectionGates[] = [];
-    let check;
+    let streamedCheck: NodeCheck | undefined;
     if (stream) {
+      // The gates go to the encoder chunk by chunk, each chunk checked against Y on the way.
       const run = await streamNativeNode(v, entry, stream, opts.signal, opts.gateStream?.chunkSteps);
       kernel = run.kernel;
-      check = run.check;
+      streamedCheck = run.check;
     } else if (engine === 'native') {
       const run = runNative(v, opts.signal);
       dirs = run.dirs;
@@ -283,8 +284,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
       if (!r.viaGraph) recomputeEngines.add('gatescope gatesFromStates');
       else recomputeEngines.add('onnxruntime-web gate graph');
     }
-    if (!stream) check = compareWithY(v, dirs);
-    check = check!;
+    const check = streamedCheck ?? compareWithY(v, dirs);
     entry += v.D;
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
     maxScaledError = Math.max(maxScaledError, check.maxScaledError);
