@@ -77,8 +77,8 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
   const outDir = args.out ? path.dirname(path.resolve(args.out)) : undefined;
   const stem = args.out ? path.basename(args.out).replace(/\.json$/i, '') || 'trace' : '';
   const enc: EncodeOptions = args.out ? { precision: args.precision, maxBytes: DEFAULT_MAX_BYTES, sidecar: { stem } } : { precision: args.precision, maxBytes: Number.POSITIVE_INFINITY };
-  // The native engine streams its gates chunk by chunk into the sidecar (memory by the chunk and
-  // the output budget, not steps × units); other runs are encoded whole below.
+  // With --out, the gates of GRU nodes without sequence_lens stream chunk by chunk into the sidecar
+  // (memory by the chunk and the output budget, not steps × units); other runs are encoded whole below.
   let streamFile: SidecarFileWriter | undefined;
   if (args.out) {
     opts.gateStream = {

@@ -136,11 +136,11 @@ async function trace(job: TraceJob, io: PipelineIO): Promise<Done> {
   const c = job.compare;
   const enc: EncodeOptions = { precision: job.settings.precision, maxBytes: job.settings.maxBytes };
   if (job.sidecar && io.writeSidecar) enc.sidecar = { stem: job.sidecar.stem };
-  // A single native run on wasm of all layers streams its gates into the sidecar as they are
-  // computed (memory by the chunk and the output budget); comparisons, WebGPU's check against wasm
-  // and a layer selection need the whole gates.
+  // A single run on wasm of all layers streams its gates into the sidecar as they are computed
+  // (memory by the chunk and the output budget); comparisons, WebGPU's check against wasm and a
+  // layer selection need the whole gates.
   let file: Awaited<ReturnType<NonNullable<PipelineIO['openSidecar']>>> | undefined;
-  const canStream = !c && !job.layers && job.settings.engine === 'native' && choice.backend === 'wasm' && job.sidecar && io.openSidecar && io.sha256;
+  const canStream = !c && !job.layers && choice.backend === 'wasm' && job.sidecar && io.openSidecar && io.sha256;
   const stream = canStream
     ? {
         open: async (shape: Parameters<TraceStreamOpen>[0]) => {

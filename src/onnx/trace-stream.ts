@@ -1,17 +1,25 @@
-// One GRU node's recurrence run by the native engine chunk by chunk of steps, each chunk's gates
-// handed to a TraceStreamEncoder and checked against onnxruntime's Y, so that the node's gates are
-// never all in memory (the "native" engine of trace.ts, streamed).
+// One GRU node's gates computed chunk by chunk of steps, each chunk handed to a TraceStreamEncoder
+// and checked against onnxruntime's Y, so that the node's gates are never all in memory: the
+// "native" engine of trace.ts (streamNativeNode) and the "onnxruntime" one (streamRecoveredNode).
 //
+// Native:
 // Each direction runs on its own: forward chunks from step 0 on, reverse chunks from the last step
 // back, the hidden state carried from chunk to chunk as initial_h. Chunks are a multiple of the
 // engine's projection block (128 steps, core/gru/run.ts) and aligned to the sequence's ends as a
 // whole run's blocks are, so every value is computed exactly as runNative computes it.
 // Sequences with sequence_lens are not streamed (a reverse direction starts at each item's length).
+//
+// Recovered from onnxruntime's states (recover.ts): each step's gates need only x_t and h_{t-1},
+// read from Y, so chunks run forward for both directions; a chunk's rows are [b][t] like the whole
+// run's, in blocks of GATE_GRAPH_ROWS for the gate graph.
 
+import { gatesFromStates } from '../core/gru/gates-from-states';
 import { runGru } from '../core/gru/run';
+import { OnnxTraceError } from './errors';
+import { GATE_GRAPH_ROWS } from './gate-graph';
 import type { GruModel } from '../core/gru/model';
 import type { TraceStreamEncoder } from '../core/trace/encode-stream';
-import type { NodeCheck } from './recover';
+import type { GateGraphRunner, NodeCheck } from './recover';
 import type { NodeValues } from './node-values';
 
 /** The engine's projection block (core/gru/run.ts, CHUNK): chunk lengths are multiples of it. */
@@ -64,6 +72,78 @@ export async function streamNativeNode(
     }
   }
   return { check, kernel };
+}
+
+/** Steps per chunk of the recovered path: whole blocks of the gate graph's rows. */
+export function recoverChunkSteps(B: number, H: number): number {
+  return Math.max(GATE_GRAPH_ROWS, Math.floor(CHUNK_VALUES / (B * H) / GATE_GRAPH_ROWS) * GATE_GRAPH_ROWS);
+}
+
+/**
+ * Gates of node `v` (no sequence_lens) recomputed from onnxruntime's states chunk by chunk into
+ * `enc`, entries `entry0 + d`: through the gate graph where `graphFor(d)` gives one, else the
+ * engine's gatesFromStates. Returns the comparison with Y and whether every direction used the graph.
+ */
+export async function streamRecoveredNode(
+  v: NodeValues,
+  entry0: number,
+  enc: TraceStreamEncoder,
+  graphFor: (d: number) => Promise<GateGraphRunner | undefined>,
+  signal?: { aborted: boolean },
+  chunkSteps = recoverChunkSteps(v.B, v.H),
+): Promise<{ check: NodeCheck; viaGraph: boolean }> {
+  const { T, B, I, H, D, X, Y, initialH } = v;
+  if (v.hasLengths) throw new Error(`GRU node '${v.node.name}': streaming needs runs without sequence_lens`);
+  const check: NodeCheck = { maxAbsError: 0, maxScaledError: 0, nanOnlyInH: 0, nanOnlyInY: 0 };
+  const conv: { linearBeforeReset: boolean; zMeaning: 'keep-old'; clip?: number } = { linearBeforeReset: v.model.linearBeforeReset, zMeaning: 'keep-old' };
+  if (v.model.clip !== undefined) conv.clip = v.model.clip;
+  let viaGraph = true;
+  const layer = v.model.layers[0]!;
+  const C = Math.min(chunkSteps, T);
+  // Work space of one chunk, rows [b][t]: x, h_{t-1} and the four gates.
+  const x = new Float32Array(B * C * I);
+  const hPrev = new Float32Array(B * C * H);
+  for (let d = 0; d < layer.directions.length; d++) {
+    const dir = layer.directions[d]!;
+    const reverse = dir.direction === 'reverse';
+    const run = await graphFor(d);
+    if (!run) viaGraph = false;
+    for (let t0 = 0; t0 < T; t0 += C) {
+      if (signal?.aborted) throw new OnnxTraceError('the trace was cancelled');
+      const rows = Math.min(C, T - t0);
+      const M = B * rows;
+      for (let b = 0; b < B; b++) {
+        for (let s = 0; s < rows; s++) {
+          const t = t0 + s;
+          const m = b * rows + s;
+          const xo = (t * B + b) * I;
+          for (let i = 0; i < I; i++) x[m * I + i] = X[xo + i]!;
+          // h_{t-1}: initial_h (or 0) at the direction's first step, else Y at the step before in run order.
+          const first = reverse ? t === T - 1 : t === 0;
+          if (first) {
+            for (let i = 0; i < H; i++) hPrev[m * H + i] = initialH ? initialH[(d * B + b) * H + i]! : 0;
+          } else {
+            const yo = (((reverse ? t + 1 : t - 1) * D + d) * B + b) * H;
+            for (let i = 0; i < H; i++) hPrev[m * H + i] = Y[yo + i]!;
+          }
+        }
+      }
+      let g: Record<'r' | 'z' | 'n' | 'h', Float32Array>;
+      if (run) {
+        g = { r: new Float32Array(M * H), z: new Float32Array(M * H), n: new Float32Array(M * H), h: new Float32Array(M * H) };
+        for (let m0 = 0; m0 < M; m0 += GATE_GRAPH_ROWS) {
+          const n = Math.min(GATE_GRAPH_ROWS, M - m0);
+          const out = await run(x.subarray(m0 * I, (m0 + n) * I), hPrev.subarray(m0 * H, (m0 + n) * H), n);
+          for (const k of ['r', 'z', 'n', 'h'] as const) g[k].set(out[k], m0 * H);
+        }
+      } else {
+        g = gatesFromStates(dir, conv, x.subarray(0, M * I), hPrev.subarray(0, M * H), B, rows, I, H);
+      }
+      compareChunk(check, g.h, Y, t0, rows, B, H, D, d);
+      await enc.push(entry0 + d, g, t0, t0 + rows);
+    }
+  }
+  return { check, viaGraph };
 }
 
 /** compareWithY (recover.ts) over steps [t0, t0 + rows) of direction d; h is [B, rows, H], Y [T, D, B, H]. */

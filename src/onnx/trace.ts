@@ -8,7 +8,7 @@
 
 import { encodeTrace, type EncodedTrace, type EncodeOptions, type SidecarOptions, type TraceInput, type TraceLayerInput, type TracePrecision, type TraceShape } from '../core/trace/encode';
 import type { TraceStreamEncoder } from '../core/trace/encode-stream';
-import { streamNativeNode } from './trace-stream';
+import { streamNativeNode, streamRecoveredNode } from './trace-stream';
 import type { GruConvention } from '../core/trace/document';
 import { gateSet } from '../core/cells/gate-sets';
 import { formatDims } from '../core/io/tensor';
@@ -67,13 +67,12 @@ export interface TraceOnnxOptions {
   /** onnxruntime-web's execution provider (RuntimeOptions.executionProvider); default 'wasm'. */
   executionProvider?: ExecutionProvider;
   /**
-   * Streams the gates instead of returning them (engine 'native', GRU nodes without sequence_lens;
-   * otherwise ignored): called once with the trace's shape before the first gate, its encoder gets
+   * Streams the gates instead of returning them (GRU nodes without sequence_lens; otherwise ignored): called once with the trace's shape before the first gate, its encoder gets
    * every chunk. The result's `stream` is that encoder and its layers have no gates: finish it
    * with the result's check, warnings, model and createdAt. `chunkSteps`: steps per chunk (a
    * multiple of 128; default about 1M values per gate, trace-stream.ts).
    */
-  gateStream?: { open: (shape: TraceShape) => Promise<TraceStreamEncoder>; chunkSteps?: number };
+  gateStream?: { open: (shape: TraceShape) => Promise<TraceStreamEncoder>; chunkSteps?: number; recoverChunkSteps?: number };
 }
 
 /** Milliseconds per stage of one trace (for the benchmark and the host's log). */
@@ -183,9 +182,9 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
     ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
     ...(opts.maxEntryBytes === undefined ? {} : { maxEntryBytes: opts.maxEntryBytes }),
-    // A native run can stream its gates into the sidecar (checked again after the run, when
+    // A run can stream its gates into the sidecar (checked again after the run, when
     // sequence_lens, which rule streaming out, are known).
-    streamed: opts.gateStream !== undefined && opts.engine === 'native',
+    streamed: opts.gateStream !== undefined,
   };
   // Before the run: nodes fed straight from a graph input have T and B from the feed.
   const known = p.nodes.flatMap((n) => {
@@ -243,7 +242,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     // The shape as the finished trace will have it (the check's error, the kernel's name and the
     // time are filled in at the end: the plan is sized from these stand-ins).
     const shape: TraceShape = {
-      model: { name: opts.name ?? (p.graphName || 'ONNX model'), source: 'onnx', engine: `gatescope-native (wasm) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}`, inputSize: first.I },
+      model: { name: opts.name ?? (p.graphName || 'ONNX model'), source: 'onnx', engine: engineText(engine, 'wasm', ['onnxruntime-web gate graph'], ver, ep), inputSize: first.I },
       layers: values.flatMap((v, i) => {
         const { convention, specs } = gruConvention(v);
         return v.model.layers[0]!.directions.map((d) => ({ layer: i, direction: d.direction, cell: 'gru' as const, hiddenSize: v.H, name: v.node.name, convention, specs }));
@@ -269,11 +268,15 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     checkAborted(opts.signal);
     let dirs: DirectionGates[] = [];
     let streamedCheck: NodeCheck | undefined;
-    if (stream) {
+    if (stream && engine === 'native') {
       // The gates go to the encoder chunk by chunk, each chunk checked against Y on the way.
       const run = await streamNativeNode(v, entry, stream, opts.signal, opts.gateStream?.chunkSteps);
       kernel = run.kernel;
       streamedCheck = run.check;
+    } else if (stream) {
+      const r = await streamRecoveredNode(v, entry, stream, (d) => gateGraphFor(v, d, `${key}:gates:${v.node.nodeIndex}:${d}`, runtime), opts.signal, opts.gateStream?.recoverChunkSteps);
+      streamedCheck = r.check;
+      recomputeEngines.add(r.viaGraph ? 'onnxruntime-web gate graph' : 'gatescope gatesFromStates');
     } else if (engine === 'native') {
       const run = runNative(v, opts.signal);
       dirs = run.dirs;
@@ -314,7 +317,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     model: {
       name: opts.name ?? (p.graphName || 'ONNX model'),
       source: 'onnx',
-      engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}` : `onnxruntime-web ${ver} (${ep}) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
+      engine: engineText(engine, kernel, [...recomputeEngines], ver, ep),
       inputSize: first.I,
     },
     layers,
@@ -330,6 +333,11 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   input.createdAt = new Date().toISOString();
   const timings = { prepareMs: t1 - t0, sessionMs: t2 - t1, runMs: t3 - t2, gatesMs: t4 - t3, encodeMs: 0 };
   return stream ? { input, timings, stream } : { input, timings };
+}
+
+/** model.engine of a GRU trace: which engine computed the gates, and on what. */
+function engineText(engine: SpecEngine, kernel: string, recompute: string[], ver: string, ep: ExecutionProvider): string {
+  return engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}` : `onnxruntime-web ${ver} (${ep}) + gatescope gate recompute (${recompute.join(', ')})`;
 }
 
 /** The trace's convention and gate specs of a GRU node (ONNX's gate order and activations). */

@@ -1,5 +1,5 @@
 // The host's job pipeline with a sidecar that can be opened for positional writes (the Node worker):
-// a native run streams its gates into the sidecar, and the file is the one the whole-run encoder
+// a run streams its gates into the sidecar (either engine), and the file is the one the whole-run encoder
 // writes (same name, same bytes), with no temporary file left behind.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -22,13 +22,13 @@ function anySteps(): Uint8Array {
   return onnx.ModelProto.encode(m).finish();
 }
 
-describe('job pipeline: native runs streamed into the sidecar', function () {
+describe('job pipeline: runs streamed into the sidecar', function () {
   this.timeout(120000);
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   let opened = 0;
-  async function run(streamed: boolean): Promise<{ dir: string; document: Record<string, unknown> }> {
+  async function run(streamed: boolean, engine: 'native' | 'onnxruntime'): Promise<{ dir: string; document: Record<string, unknown> }> {
     const dir = mkdtempSync(path.join(tmpdir(), 'gatescope-stream-'));
     dirs.push(dir);
     const job: TraceJob = {
@@ -36,7 +36,7 @@ describe('job pipeline: native runs streamed into the sidecar', function () {
       modelName: 'rev.onnx',
       modelBytes: anySteps(),
       input: { kind: 'random', seed: 3, steps: 3000 },
-      settings: { engine: 'native', precision: 'auto', maxBytes: 60_000, numThreads: 1, pngPreview: false },
+      settings: { engine, precision: 'auto', maxBytes: 60_000, numThreads: 1, pngPreview: false },
       wasmDir: WASM_DIR,
       sidecar: { dir, stem: 'nb' },
     };
@@ -53,13 +53,16 @@ describe('job pipeline: native runs streamed into the sidecar', function () {
     return { dir, document: (done as unknown as { document: Record<string, unknown> }).document };
   }
 
-  it('writes the same sidecar file as the whole-run encoder', async () => {
-    const whole = await run(false);
-    const streamed = await run(true);
-    assert.equal(opened, 1, 'the streamed run opened its sidecar before the gates');
+  for (const engine of ['native', 'onnxruntime'] as const) {
+    it(`writes the same sidecar file as the whole-run encoder (engine ${engine})`, async () => {
+      opened = 0;
+      const whole = await run(false, engine);
+      const streamed = await run(true, engine);
+      assert.equal(opened, 1, 'the streamed run opened its sidecar before the gates');
     const ref = streamed.document['sidecar'] as { file: string };
     assert.deepEqual(ref, whole.document['sidecar']);
     assert.deepEqual(readdirSync(streamed.dir), [ref.file], 'only the sidecar is left in the folder');
-    assert.ok(readFileSync(path.join(streamed.dir, ref.file)).equals(readFileSync(path.join(whole.dir, ref.file))));
-  });
+      assert.ok(readFileSync(path.join(streamed.dir, ref.file)).equals(readFileSync(path.join(whole.dir, ref.file))));
+    });
+  }
 });

@@ -1,4 +1,4 @@
-// The native engine streamed chunk by chunk into the sidecar (runOnnxTrace's gateStream) against the
+// Gates streamed chunk by chunk into the sidecar (runOnnxTrace's gateStream, both engines) against the
 // whole run encoded at once: the same sidecar bytes and document for the same run, which the
 // readers accept.
 import * as assert from 'node:assert/strict';
@@ -30,7 +30,7 @@ function randomX(T: number, B: number, I: number, seed: number): { dims: number[
   return { dims: [T, B, I], dtype: 'float32', data: Float32Array.from({ length: T * B * I }, () => 2 * next() - 1) };
 }
 
-async function both(base: TraceOnnxOptions, enc: EncodeOptions, chunkSteps: number): Promise<{ whole: { json: string; sidecar: Uint8Array }; streamed: { json: string; sidecar: Uint8Array }; encoder: TraceStreamEncoder }> {
+async function both(base: TraceOnnxOptions, enc: EncodeOptions, chunkSteps: number, recoverChunkSteps?: number): Promise<{ whole: { json: string; sidecar: Uint8Array }; streamed: { json: string; sidecar: Uint8Array }; encoder: TraceStreamEncoder }> {
   const sink = new MemorySink();
   let encoder: TraceStreamEncoder | undefined;
   const s = await runOnnxTrace({
@@ -38,6 +38,7 @@ async function both(base: TraceOnnxOptions, enc: EncodeOptions, chunkSteps: numb
     gateStream: {
       open: async (shape) => (encoder = new TraceStreamEncoder(shape, enc, { stem: enc.sidecar!.stem, sink, sha256 })),
       chunkSteps,
+      ...(recoverChunkSteps ? { recoverChunkSteps } : {}),
     },
   });
   assert.ok(s.stream, 'the native run was streamed');
@@ -51,7 +52,7 @@ async function both(base: TraceOnnxOptions, enc: EncodeOptions, chunkSteps: numb
   return { whole: { json: JSON.stringify(e.document), sidecar: wsink.bytes }, streamed: { json: JSON.stringify(document), sidecar: sink.bytes }, encoder: encoder! };
 }
 
-describe('runOnnxTrace streaming the native engine into the sidecar', function () {
+describe('runOnnxTrace streaming the gates into the sidecar', function () {
   this.timeout(120000);
 
   it('a 2-layer bidirectional GRU (reverse directions streamed backwards), 700 steps in chunks of 128: the same bytes as the whole run', async () => {
@@ -72,6 +73,25 @@ describe('runOnnxTrace streaming the native engine into the sidecar', function (
     const base: TraceOnnxOptions = { modelBytes: anySteps('onnx_reverse.onnx'), inputs: { X: randomX(300, 2, 3, 9) }, engine: 'native', wasmDir: WASM_DIR };
     const enc: EncodeOptions = { maxBytes: 20_000, sidecar: { stem: 'rev', inlineBytes: 10_000 } };
     const { whole, streamed } = await both(base, enc, 128);
+    assert.equal(streamed.json, whole.json);
+    assert.deepEqual(streamed.sidecar, whole.sidecar);
+  });
+
+  it('the onnxruntime engine (gates recomputed from its states), bidirectional, 2 batch items, in chunks of 100 steps: the same bytes', async () => {
+    const base: TraceOnnxOptions = { modelBytes: anySteps('bigru.onnx'), inputs: { x: randomX(700, 2, 3, 5) }, engine: 'onnxruntime', wasmDir: WASM_DIR };
+    const enc: EncodeOptions = { maxBytes: 60_000, sidecar: { stem: 'rec', inlineBytes: 40_000 } };
+    const { whole, streamed, encoder } = await both(base, enc, 128, 100);
+    assert.equal(encoder.streaming, true);
+    assert.match(JSON.parse(streamed.json).model.engine, /gate recompute \(onnxruntime-web gate graph\)/);
+    assert.equal(streamed.json, whole.json);
+    assert.deepEqual(streamed.sidecar, whole.sidecar);
+  });
+
+  it('the onnxruntime engine with activations the gate graph lacks (the engine\'s gatesFromStates): the same bytes', async () => {
+    const base: TraceOnnxOptions = { modelBytes: anySteps('onnx_activations.onnx'), inputs: { X: randomX(500, 1, 3, 6) }, engine: 'onnxruntime', wasmDir: WASM_DIR };
+    const enc: EncodeOptions = { maxBytes: 15_000, sidecar: { stem: 'act', inlineBytes: 8_000 } };
+    const { whole, streamed } = await both(base, enc, 128, 64);
+    assert.match(JSON.parse(streamed.json).model.engine, /gatesFromStates/);
     assert.equal(streamed.json, whole.json);
     assert.deepEqual(streamed.sidecar, whole.sidecar);
   });
