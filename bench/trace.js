@@ -9,7 +9,10 @@
 // Single-threaded: re-executes itself under `taskset -c 1` (pass --no-pin to skip); onnxruntime gets
 // one thread. Seeded weights (bench/lib/onnx-gru-model.js); parity is checked before timing.
 // Timing: the engines interleaved (A B C A B C ...), after warm-up, median of >= 7 samples, each
-// sample repeating runs for >= 250 ms. Output: a table, then one JSON line per metric.
+// sample repeating runs for >= 250 ms. Output: a table, then one JSON line per metric, and last the
+// summary of issue #12: {"worstTraceVsOrtNode": a, "encodeShareMax": b} with
+//   a = max over sizes of (trace onnxruntime, the CLI's default engine) / (ort-node plain), both medians;
+//   b = max over sizes of encodeTrace's time / the whole trace's time (median of 5 staged traces).
 //   node bench/trace.js [--samples 7] [--sizes 0,1,2,3] [--no-pin] [--no-first]
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -141,7 +144,7 @@ async function main() {
     const parity = {};
     for (const engine of ['onnxruntime', 'native']) {
       const { input } = await trace(engine);
-      const h = input.layers[0].h;
+      const h = input.layers[0].gates.h;
       let m = 0;
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let i = 0; i < H; i++) m = Math.max(m, Math.abs(h[(b * T + t) * H + i] - yNode[(t * B + b) * H + i]));
       if (!(m <= 1e-5)) throw new Error(`parity: trace (${engine}) h differs from onnxruntime-node Y by ${m}`);
@@ -179,8 +182,10 @@ async function main() {
       P.encodeTrace(input, { precision: 'float32', maxBytes: Infinity });
       stageRuns.push({ ...timings, encodeMs: now() - t0 });
     }
-    const timings = Object.fromEntries(['runMs', 'gatesMs', 'encodeMs'].map((k) => [k, median(stageRuns.map((r) => r[k]))]));
-    stages.push({ I, H, T, B, ...timings });
+    const timings = Object.fromEntries(['prepareMs', 'sessionMs', 'runMs', 'gatesMs', 'encodeMs'].map((k) => [k, median(stageRuns.map((r) => r[k]))]));
+    // Share of each staged trace's whole time (prepare + session + run + gates + encode) spent encoding.
+    const encodeShare = median(stageRuns.map((r) => r.encodeMs / (r.prepareMs + r.sessionMs + r.runMs + r.gatesMs + r.encodeMs)));
+    stages.push({ I, H, T, B, ...timings, encodeShare, traceVsOrtNode: median(samples['trace onnxruntime']) / median(samples['ort-node plain']) });
     const plain = median(samples['ort-node plain']);
     for (const [name, v] of Object.entries(samples)) {
       const m = median(v);
@@ -204,8 +209,9 @@ async function main() {
     console.log(`${r.name.padEnd(20)}${pad(r.I, 5)}${pad(r.H, 6)}${pad(r.T, 6)}${pad(r.B, 3)}${pad(r.ms.toFixed(2), 10)}${pad(r.usPerStep.toFixed(1), 10)}${pad(`${r.ratio.toFixed(2)}x`, 13)}${pad(`${(r.spread * 100).toFixed(0)}%`, 8)}`);
   }
   console.log('trace onnxruntime, stages (median of 5, ms): onnxruntime-web run of the instrumented model | gate recovery + check | encodeTrace float32');
-  for (const st of stages) console.log(`  I=${st.I} H=${st.H} T=${st.T} B=${st.B}: run ${st.runMs.toFixed(1)} | gates ${st.gatesMs.toFixed(1)} | encode ${st.encodeMs.toFixed(1)}`);
+  for (const st of stages) console.log(`  I=${st.I} H=${st.H} T=${st.T} B=${st.B}: run ${st.runMs.toFixed(1)} | gates ${st.gatesMs.toFixed(1)} | encode ${st.encodeMs.toFixed(1)} (${(st.encodeShare * 100).toFixed(1)}% of the trace)`);
   for (const l of lines) console.log(JSON.stringify(l));
+  console.log(JSON.stringify({ worstTraceVsOrtNode: Math.max(...stages.map((s) => s.traceVsOrtNode)), encodeShareMax: Math.max(...stages.map((s) => s.encodeShare)) }));
 }
 
 main().catch((e) => {

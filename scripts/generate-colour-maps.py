@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Writes src/core/color/published-maps.json: the colour maps Gatescope draws with, exactly as published.
+"""Writes src/core/color/published-maps.json (the extension) and python/gatescope/published_maps.py
+(the Python producer's PNG preview): the colour maps Gatescope draws with, exactly as published.
 
 - viridis and cividis: matplotlib's 256-entry listed colour maps (viridis: van der Walt & Smith, 2015;
   cividis: Nuñez, Anderton & Renslow, 2018, PLoS ONE 13(7): e0199239), as 8-bit sRGB hex.
@@ -37,3 +38,14 @@ with open(path, 'w') as f:
     json.dump(out, f, indent=1)
     f.write('\n')
 print('wrote', os.path.normpath(path))
+
+# The same tables for the Python package (a module, so no package data is needed).
+py = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python', 'gatescope', 'published_maps.py')
+with open(py, 'w') as f:
+    f.write('"""The colour maps as published (%s). Do not edit."""\n' % out['source'])
+    for key in ('viridis', 'cividis', 'rdbu'):
+        f.write('%s = (\n' % key.upper())
+        for i in range(0, len(out[key]), 8):
+            f.write('    %s,\n' % ', '.join('"%s"' % h for h in out[key][i:i + 8]))
+        f.write(')\n')
+print('wrote', os.path.normpath(py))

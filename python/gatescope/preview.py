@@ -3,7 +3,8 @@ Gatescope is not installed (GitHub, JupyterLab, VS Code without the extension).
 
 The same picture as the extension's renderPreviewPng (src/core/preview/render-png.ts), drawn from
 the encoded document (what a reader decodes): same layout, colour maps (viridis for sequential
-gates, RdBu for diverging ones, 256 entries interpolated in OKLab, src/core/color/), special colours
+gates as matplotlib's 256-entry table, RdBu for diverging ones interpolated in OKLab between its 11
+ColorBrewer classes, src/core/color/), special colours
 for NaN, ±Inf and masked steps, and 3x5 pixel font. The TypeScript test
 test/unit/core/trace/python-producer.unit.test.ts checks that the two agree pixel for pixel.
 """
@@ -11,10 +12,12 @@ import base64
 import struct
 import zlib
 
-# Colour-map anchors (sRGB), equally spaced over each map's domain: matplotlib's viridis at
-# t = 0, 0.1, ..., 1 and ColorBrewer RdBu (11 classes) from -1 (blue) to +1 (red).
-VIRIDIS = ("#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c", "#22a884", "#44bf70", "#7ad151", "#bddf26", "#fde725")
-RDBU = ("#053061", "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f")
+from .published_maps import RDBU as _RDBU_PUBLISHED, VIRIDIS
+
+# Colour maps as published (published_maps.py, written with the extension's table by
+# scripts/generate-colour-maps.py): matplotlib's 256-entry viridis, used entry for entry, and the 11
+# ColorBrewer RdBu classes, reversed so that -1 is blue and +1 red, interpolated in OKLab.
+RDBU = tuple(reversed(_RDBU_PUBLISHED))
 NAN_RGB, POS_INF_RGB, NEG_INF_RGB, MASKED_RGB = (255, 0, 255), (0, 0, 0), (0, 255, 255), (128, 128, 128)
 BACKGROUND, INK = (250, 250, 250), (40, 40, 40)
 
@@ -95,7 +98,10 @@ _LUTS = {}
 
 def lut(scale):
     if scale not in _LUTS:
-        _LUTS[scale] = _lut(VIRIDIS if scale == "sequential" else RDBU)
+        if scale == "sequential":
+            _LUTS[scale] = [(int(h[1:3], 16), int(h[3:5], 16), int(h[5:7], 16)) for h in VIRIDIS]
+        else:
+            _LUTS[scale] = _lut(RDBU)
     return _LUTS[scale]
 
 

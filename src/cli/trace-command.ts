@@ -12,7 +12,7 @@ import { CliError, readFileOrFail } from './errors';
 import { readInputs } from './read-input';
 import { parseTokensFile } from './read-tokens';
 import { jsonChunks, refuseOutIsInput, streamStdout, writeFileAtomic, type Producer } from './write-output';
-import { writeSidecarFile } from '../node/sidecar-file';
+import { openSidecarFile, sha256Hex, writeSidecarFile } from '../node/sidecar-file';
 import { GruThreadPool, resolveThreadCount } from '../node/gru-threads';
 
 /** dist/ort/ next to dist/cli/main.js: the runtime files esbuild.js copies (never a CDN). */
@@ -55,9 +55,10 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     settings: { engine: args.engine, precision: args.precision, maxBytes: args.out ? DEFAULT_MAX_BYTES : Number.POSITIVE_INFINITY, numThreads: 1, pngPreview: false },
     wasmDir: ortDir(),
     allowMismatch: args.allowMismatch,
-    // The trace is streamed entry by entry: refused before the run when one entry could not be one string.
-    maxEntryBytes: MAX_JSON_CHARS,
   };
+  // On stdout the trace is written entry by entry: refused before the run when one entry could not be
+  // one string. With --out, levels beyond the output budget go to the sidecar instead.
+  if (!args.out) job.maxEntryBytes = MAX_JSON_CHARS;
   const tokens = readTokens(args);
   if (tokens) job.tokens = tokens;
   if (args.out) job.sidecar = { dir: outDir!, stem: path.basename(args.out).replace(/\.json$/i, '') || 'trace' };
@@ -65,7 +66,7 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
   const pool = threads > 1 ? new GruThreadPool(threads) : undefined;
   let result;
   try {
-    result = await runPipeline(job, { flavour: 'cli', progress: () => undefined, writeSidecar: writeSidecarFile, ...(pool ? { gruThreads: pool } : {}) });
+    result = await runPipeline(job, { flavour: 'cli', progress: () => undefined, writeSidecar: writeSidecarFile, openSidecar: openSidecarFile, sha256: sha256Hex, ...(pool ? { gruThreads: pool } : {}) });
   } catch (e) {
     if (e instanceof OnnxTraceError) throw new CliError(`${args.model}: ${e.message}`, 1, e);
     throw e;

@@ -7,7 +7,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { GruThreadPool, resolveThreadCount } from '../node/gru-threads';
-import { writeSidecarFile } from '../node/sidecar-file';
+import { openSidecarFile, sha256Hex, writeSidecarFile } from '../node/sidecar-file';
 import { inspectModel, ModelCache, runPipeline } from '../pipeline';
 import type { WorkerJob, WorkerMessage, WorkerReply } from './worker-protocol';
 
@@ -48,6 +48,8 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
     flavour: 'vscode',
     progress: (message: string, fraction: number) => post({ type: 'progress', message, fraction }),
     writeSidecar: writeSidecarFile,
+    openSidecar: openSidecarFile,
+    sha256: sha256Hex,
     maxMemoryBytes: HOST_MAX_MEMORY_BYTES,
     models,
   };

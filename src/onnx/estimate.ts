@@ -32,6 +32,11 @@ export interface TraceLimits {
   maxOutputBytes?: number;
   /** Longest JSON of one layer entry (a caller that streams the trace entry by entry: one string each). */
   maxEntryBytes?: number;
+  /**
+   * The gates go chunk by chunk into a sidecar (trace-stream.ts): memory holds onnxruntime's Y (one
+   * gate's worth per direction) and a chunk, not the gates; the output is bounded by the budget.
+   */
+  streamed?: boolean;
 }
 
 /** V8's longest string (2^29 - 24 characters): JSON.stringify of a larger trace throws. */
@@ -40,11 +45,12 @@ export const MAX_JSON_CHARS = 2 ** 29 - 24;
 /** Default memory cap of one trace: 4 GiB, far above any trace that fits a notebook or a file. */
 export const DEFAULT_MAX_MEMORY_BYTES = 4 * 2 ** 30;
 
-export function estimateTrace(shapes: readonly NodeShape[], bytesPerValue: number): TraceEstimate {
+export function estimateTrace(shapes: readonly NodeShape[], bytesPerValue: number, streamed = false): TraceEstimate {
   let values = 0;
   for (const s of shapes) values += 4 * s.D * s.T * s.B * s.H;
   const outputBytes = Math.ceil((values * bytesPerValue * 4) / 3);
-  return { values, memoryBytes: values * 4 * 2 + outputBytes, outputBytes };
+  // Streamed: Y of every node, [T, D, B, H] float32 = values / 4 floats = `values` bytes.
+  return { values, memoryBytes: streamed ? values : values * 4 * 2 + outputBytes, outputBytes };
 }
 
 function size(bytes: number): string {
@@ -53,7 +59,7 @@ function size(bytes: number): string {
 
 /** Throws OnnxTraceError, saying how large the trace would be and what to change, when it exceeds `limits`. */
 export function checkTraceEstimate(shapes: readonly NodeShape[], limits: TraceLimits): void {
-  const e = estimateTrace(shapes, limits.bytesPerValue);
+  const e = estimateTrace(shapes, limits.bytesPerValue, limits.streamed === true);
   const s = shapes[0];
   if (!s) return;
   const what = `${e.values} gate values (${shapes.length} GRU node${shapes.length === 1 ? '' : 's'}; the first: ${s.D} direction${s.D === 1 ? '' : 's'} x 4 gates x batch ${s.B} x ${s.T} steps x ${s.H} units)`;

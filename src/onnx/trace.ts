@@ -6,7 +6,9 @@
 //   engine 'native': the same run supplies each node's X; the node's recurrence is computed again
 //     by Gatescope's engine (runGru), and its h is still checked against onnxruntime's Y.
 
-import { encodeTrace, type EncodedTrace, type EncodeOptions, type SidecarOptions, type TraceInput, type TraceLayerInput, type TracePrecision } from '../core/trace/encode';
+import { encodeTrace, type EncodedTrace, type EncodeOptions, type SidecarOptions, type TraceInput, type TraceLayerInput, type TracePrecision, type TraceShape } from '../core/trace/encode';
+import type { TraceStreamEncoder } from '../core/trace/encode-stream';
+import { streamNativeNode, streamRecoveredNode } from './trace-stream';
 import type { GruConvention } from '../core/trace/document';
 import { gateSet } from '../core/cells/gate-sets';
 import { formatDims } from '../core/io/tensor';
@@ -18,7 +20,7 @@ import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } fr
 import { readVocab } from './inspect';
 import { gatherNodeValues, runLookup, type NodeValues } from './node-values';
 import { decodeModel, type onnx } from './proto';
-import { compareWithY, recoverGates, runNative, type DirectionGates, type GruThreadHooks } from './recover';
+import { compareWithY, recoverGates, runNative, type DirectionGates, type GruThreadHooks, type NodeCheck } from './recover';
 import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
 import { stepLabels } from './step-labels';
 import { throwIfCancelled } from '../core/cancel';
@@ -70,6 +72,13 @@ export interface TraceOnnxOptions {
   yieldToHost?: () => Promise<void>;
   /** onnxruntime-web's execution provider (RuntimeOptions.executionProvider); default 'wasm'. */
   executionProvider?: ExecutionProvider;
+  /**
+   * Streams the gates instead of returning them (GRU nodes without sequence_lens; otherwise ignored): called once with the trace's shape before the first gate, its encoder gets
+   * every chunk. The result's `stream` is that encoder and its layers have no gates: finish it
+   * with the result's check, warnings, model and createdAt. `chunkSteps`: steps per chunk (a
+   * multiple of 128; default about 1M values per gate, trace-stream.ts).
+   */
+  gateStream?: { open: (shape: TraceShape) => Promise<TraceStreamEncoder>; chunkSteps?: number; recoverChunkSteps?: number };
 }
 
 /** Milliseconds per stage of one trace (for the benchmark and the host's log). */
@@ -165,7 +174,7 @@ function toOrtTensor(t: UserTensor): ort.Tensor {
 }
 
 /** Runs the whole path and returns the encoder's input (before encoding) and stage timings. */
-export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings }> {
+export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings; stream?: TraceStreamEncoder }> {
   const now = (): number => performance.now();
   const t0 = now();
   const report = opts.onProgress ?? (() => undefined);
@@ -182,6 +191,9 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
     ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
     ...(opts.maxEntryBytes === undefined ? {} : { maxEntryBytes: opts.maxEntryBytes }),
+    // A run can stream its gates into the sidecar (checked again after the run, when
+    // sequence_lens, which rule streaming out, are known).
+    streamed: opts.gateStream !== undefined,
   };
   // Before the run: nodes fed straight from a graph input have T and B from the feed.
   const known = p.nodes.flatMap((n) => {
@@ -220,6 +232,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const values: NodeValues[] = p.nodes.map((n) => gatherNodeValues(n, lookup));
   for (const t of Object.values(results)) t.dispose();
   // After the run, before the gates: every node's T and B are known now.
+  limits.streamed = limits.streamed && !values.some((v) => v.hasLengths);
   checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D })), limits);
   const first = values[0]!;
   for (const v of values) {
@@ -229,6 +242,31 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   }
   const layers: TraceLayerInput[] = [];
   const warnings = [...p.warnings];
+  const ver = onnxruntimeVersion();
+  const checkText = `onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`} Y of every GRU node (valid steps)`;
+  const tokens = opts.tokens ?? stepLabels(opts.vocab ?? p.vocab, p.inputs, feeds, first.T);
+  if (tokens && tokens.length !== first.T) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${first.T} steps; give exactly one label per step`);
+  let stream: TraceStreamEncoder | undefined;
+  if (limits.streamed && opts.gateStream) {
+    // The shape as the finished trace will have it (the check's error, the kernel's name and the
+    // time are filled in at the end: the plan is sized from these stand-ins).
+    const shape: TraceShape = {
+      model: { name: opts.name ?? (p.graphName || 'ONNX model'), source: 'onnx', engine: engineText(engine, 'wasm', ['gatescope gatesFromStates'], ver, ep), inputSize: first.I },
+      layers: values.flatMap((v, i) => {
+        const { convention, specs } = gruConvention(v);
+        return v.model.layers[0]!.directions.map((d) => ({ layer: i, direction: d.direction, cell: 'gru' as const, hiddenSize: v.H, name: v.node.name, convention, specs }));
+      }),
+      batch: first.B,
+      steps: first.T,
+      check: { reference: checkText, maxAbsError: -1.2345678901234567e-300 },
+      createdAt: new Date().toISOString(),
+    };
+    if (tokens) shape.tokens = tokens;
+    if (warnings.length > 0) shape.warnings = [...warnings];
+    if (opts.producer) shape.producer = opts.producer;
+    stream = await opts.gateStream.open(shape);
+  }
+  let entry = 0;
   let maxAbsError = 0;
   let maxScaledError = 0;
   let nanMismatches = 0;
@@ -237,16 +275,28 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     checkAborted(opts.signal);
-    let dirs: DirectionGates[];
-    if (engine === 'native') {
-      const run = runNative(v, opts.signal, opts.gruThreads);
+    let dirs: DirectionGates[] = [];
+    let streamedCheck: NodeCheck | undefined;
+    const threaded = opts.gruThreads && opts.gruThreads.threads > 1 ? opts.gruThreads : undefined;
+    if (stream && engine === 'native') {
+      // The gates go to the encoder chunk by chunk, each chunk checked against Y on the way.
+      const run = await streamNativeNode(v, entry, stream, opts.signal, opts.gateStream?.chunkSteps, threaded);
+      kernel = run.kernel;
+      streamedCheck = run.check;
+    } else if (stream) {
+      const r = await streamRecoveredNode(v, entry, stream, threaded?.recover, opts.signal, opts.gateStream?.recoverChunkSteps);
+      streamedCheck = r.check;
+      recomputeEngines.add('gatescope gatesFromStates');
+    } else if (engine === 'native') {
+      const run = runNative(v, opts.signal, threaded);
       dirs = run.dirs;
       kernel = run.kernel;
     } else {
-      dirs = (opts.gruThreads && opts.gruThreads.threads > 1 ? await recoverGates(v, opts.gruThreads.recover) : await recoverGates(v)).dirs;
+      dirs = (await recoverGates(v, threaded?.recover)).dirs;
       recomputeEngines.add('gatescope gatesFromStates');
     }
-    const check = compareWithY(v, dirs);
+    const check = streamedCheck ?? compareWithY(v, dirs);
+    entry += v.D;
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
     maxScaledError = Math.max(maxScaledError, check.maxScaledError);
     // NaN in h where Y is finite is expected only from NaN or Inf in the node's input: onnxruntime's
@@ -259,14 +309,10 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
       );
     } else nanMismatches += check.nanOnlyInH;
     nanMismatches += check.nanOnlyInY;
-    const convention: GruConvention = {
-      gateOrder: ['z', 'r', 'n'],
-      linearBeforeReset: v.node.attrs.linearBeforeReset,
-      zMeaning: 'keep-old',
-      activations: { f: v.model.layers[0]!.directions[0]!.f, g: v.model.layers[0]!.directions[0]!.g },
-    };
-    if (v.node.attrs.clip !== undefined) convention.clip = v.node.attrs.clip;
-    const specs = gateSet('gru', { gateAct: convention.activations.f, candidateAct: convention.activations.g });
+    const { convention, specs } = gruConvention(v);
+    if (stream) {
+      for (const d of v.model.layers[0]!.directions) layers.push({ layer: i, direction: d.direction, cell: 'gru', hiddenSize: v.H, name: v.node.name, convention, specs, gates: {} });
+    }
     for (const d of dirs) {
       layers.push({ layer: i, direction: d.direction, cell: 'gru', hiddenSize: v.H, name: v.node.name, convention, specs, gates: { r: d.r, z: d.z, n: d.n, h: d.h } });
     }
@@ -275,30 +321,43 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const verdict = mismatchVerdict(maxScaledError, maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance, nanMismatches);
   if (verdict.warning) warnings.push(verdict.warning);
   const t4 = now();
-  const ver = onnxruntimeVersion();
   const input: TraceInput = {
     model: {
       name: opts.name ?? (p.graphName || 'ONNX model'),
       source: 'onnx',
-      engine: engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}` : `onnxruntime-web ${ver} (${ep}) + gatescope gate recompute (${[...recomputeEngines].join(', ')})`,
+      engine: engineText(engine, kernel, [...recomputeEngines], ver, ep),
       inputSize: first.I,
     },
     layers,
     batch: first.B,
     steps: first.T,
-    check: { reference: `onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`} Y of every GRU node (valid steps)`, maxAbsError },
+    check: { reference: checkText, maxAbsError },
   };
   const withLengths = values.find((v) => v.hasLengths);
   if (withLengths) input.sequenceLengths = [...withLengths.lengths];
-  const tokens = opts.tokens ?? stepLabels(opts.vocab ?? p.vocab, p.inputs, feeds, first.T);
-  if (tokens) {
-    if (tokens.length !== first.T) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${first.T} steps; give exactly one label per step`);
-    input.tokens = tokens;
-  }
+  if (tokens) input.tokens = tokens;
   if (warnings.length > 0) input.warnings = warnings;
   if (opts.producer) input.producer = opts.producer;
   input.createdAt = new Date().toISOString();
-  return { input, timings: { prepareMs: t1 - t0, sessionMs: t2 - t1, runMs: t3 - t2, gatesMs: t4 - t3, encodeMs: 0 } };
+  const timings = { prepareMs: t1 - t0, sessionMs: t2 - t1, runMs: t3 - t2, gatesMs: t4 - t3, encodeMs: 0 };
+  return stream ? { input, timings, stream } : { input, timings };
+}
+
+/** model.engine of a GRU trace: which engine computed the gates, and on what. */
+function engineText(engine: SpecEngine, kernel: string, recompute: string[], ver: string, ep: ExecutionProvider): string {
+  return engine === 'native' ? `gatescope-native (${kernel}) on X from onnxruntime-web ${ver}${ep === 'wasm' ? '' : ` (${ep})`}` : `onnxruntime-web ${ver} (${ep}) + gatescope gate recompute (${recompute.join(', ')})`;
+}
+
+/** The trace's convention and gate specs of a GRU node (ONNX's gate order and activations). */
+function gruConvention(v: NodeValues): { convention: GruConvention; specs: ReturnType<typeof gateSet> } {
+  const convention: GruConvention = {
+    gateOrder: ['z', 'r', 'n'],
+    linearBeforeReset: v.node.attrs.linearBeforeReset,
+    zMeaning: 'keep-old',
+    activations: { f: v.model.layers[0]!.directions[0]!.f, g: v.model.layers[0]!.directions[0]!.g },
+  };
+  if (v.node.attrs.clip !== undefined) convention.clip = v.node.attrs.clip;
+  return { convention, specs: gateSet('gru', { gateAct: convention.activations.f, candidateAct: convention.activations.g }) };
 }
 
 function hasNonFinite(a: Float32Array): boolean {

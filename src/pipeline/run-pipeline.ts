@@ -10,7 +10,8 @@
 
 import { runOnnxTrace, type TraceOnnxOptions } from '../onnx/trace';
 import { ort } from '../onnx/session';
-import type { TraceInput } from '../core/trace/encode';
+import type { Sha256, TraceInput } from '../core/trace/encode';
+import type { TraceStreamEncoder } from '../core/trace/encode-stream';
 import type { GruThreadHooks } from '../onnx/recover';
 import type { SidecarRef } from '../core/trace/document';
 import type { SidecarPlan } from '../core/trace/encode';
@@ -22,7 +23,7 @@ import { compareTraceInputs } from '../core/compare/comparison-trace';
 import { CompareError } from '../core/compare/errors';
 import { checkAgainstWasm, chooseBackend, hostGpu, type BackendChoice } from './backend';
 import { buildInputs } from './build-inputs';
-import { encodeStage } from './encode-stage';
+import { encodeStage, sidecarStream, type OpenedSidecar, type SidecarStream } from './encode-stage';
 import { ModelCache } from './model-cache';
 import type { InspectJob, ModelIdentity, ModelSummary, PipelineInput, PipelineJob, PipelineResult, TraceTimings } from './job';
 
@@ -47,6 +48,12 @@ export interface PipelineIO {
   models?: ModelCache;
   /** Threads lent to the GRU engine and gate recovery (the Node worker's GruThreadPool); absent: one thread. */
   gruThreads?: GruThreadHooks;
+  /**
+   * Opens a sidecar in `dir` for positional writes (Node: src/node/sidecar-file.ts): with it and
+   * `sha256`, a single run streams its gates into the sidecar as they are computed (encode-stage.ts).
+   */
+  openSidecar?: (dir: string, stem: string) => Promise<OpenedSidecar>;
+  sha256?: Sha256;
 }
 
 /** The summary the host shows before a run (the Inspect command), from the same cached plan a run uses. */
@@ -61,6 +68,8 @@ export interface RecordedRun {
   input: TraceInput;
   timings: TraceTimings;
   modelCache: 'hit' | 'miss';
+  /** The run's gates went into this encoder as they were computed (`input` has none); finish it. */
+  stream?: TraceStreamEncoder;
 }
 
 interface RunOf {
@@ -71,7 +80,7 @@ interface RunOf {
 }
 
 /** Runs the model on the input: plan (cached), tensors, runOnnxTrace; progress within [from, to). */
-export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, choice: BackendChoice, range: { from: number; to: number; label?: string } = { from: 0, to: 0.9 }): Promise<RecordedRun> {
+export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, choice: BackendChoice, range: { from: number; to: number; label?: string } = { from: 0, to: 0.9 }, stream?: SidecarStream): Promise<RecordedRun> {
   const t0 = performance.now();
   const models = io.models ?? new ModelCache(1, async () => undefined);
   const { plan, hit } = models.plan(run.modelBytes, run.modelIdentity);
@@ -108,7 +117,8 @@ export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, ch
   if (io.signal) options.signal = io.signal;
   if (io.yieldToHost) options.yieldToHost = io.yieldToHost;
   if (io.gruThreads) options.gruThreads = io.gruThreads;
-  const { input, timings } = await runOnnxTrace(options);
+  if (stream) options.gateStream = stream.gateStream;
+  const { input, timings, stream: encoder } = await runOnnxTrace(options);
   // Decoding and instrumenting (or finding them cached) belong to the prepare stage.
   timings.prepareMs += planMs;
   if (choice.backend === 'webgpu') {
@@ -129,7 +139,9 @@ export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, ch
     }
     input.layers = input.layers.filter((l) => job.layers!.includes(l.layer));
   }
-  return { input, timings, modelCache: hit ? 'hit' : 'miss' };
+  const recorded: RecordedRun = { input, timings, modelCache: hit ? 'hit' : 'miss' };
+  if (encoder) recorded.stream = encoder;
+  return recorded;
 }
 
 /** The job's model on its input, before encoding (the CLI's diff compares two of these). */
@@ -154,7 +166,16 @@ export async function runPipeline(job: PipelineJob, io: PipelineIO): Promise<Pip
   };
   const choice = await chooseBackend(job.settings.backend, hostGpu());
   const c = job.compare;
-  const first = await recordRun(job, io, { modelBytes: job.modelBytes, modelName: job.modelName, modelIdentity: job.modelIdentity, input: job.input }, choice, { from: 0, to: c ? 0.45 : 0.9 });
+  const encodeOpts = { precision: job.settings.precision, maxBytes: job.settings.maxBytes, ...(job.sidecar ? { sidecar: job.sidecar } : {}) };
+  // A single run on wasm of all layers streams into the sidecar; the others need the whole gates.
+  const stream = !c && !job.layers && choice.backend === 'wasm' ? sidecarStream(encodeOpts, io) : undefined;
+  let first: RecordedRun;
+  try {
+    first = await recordRun(job, io, { modelBytes: job.modelBytes, modelName: job.modelName, modelIdentity: job.modelIdentity, input: job.input }, choice, { from: 0, to: c ? 0.45 : 0.9 }, stream);
+  } catch (e) {
+    await stream?.abort();
+    throw e;
+  }
   const timings = first.timings;
   let input = first.input;
   if (c) {
@@ -177,9 +198,14 @@ export async function runPipeline(job: PipelineJob, io: PipelineIO): Promise<Pip
     for (const k of ['prepareMs', 'sessionMs', 'runMs', 'gatesMs'] as const) timings[k] += second.timings[k];
   }
   io.progress('encoding', 0.95);
-  await pause();
+  try {
+    await pause();
+  } catch (e) {
+    await stream?.abort();
+    throw e;
+  }
   const t0 = performance.now();
-  const document = await encodeStage(input, { precision: job.settings.precision, maxBytes: job.settings.maxBytes, ...(job.sidecar ? { sidecar: job.sidecar } : {}) }, io);
+  const document = first.stream ? await stream!.finish(first.stream, input) : await encodeStage(input, encodeOpts, io);
   timings.encodeMs = performance.now() - t0;
   await pause();
   // The preview is drawn from the document as saved (decoded), so it shows exactly what the

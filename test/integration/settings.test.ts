@@ -81,6 +81,29 @@ describe('gatescope.* settings', () => {
     }
   });
 
+  it('a native run beyond gatescope.maxOutputMB streams its gates into the sidecar: level 0 is the whole run, exactly', async function () {
+    this.timeout(180000);
+    // The worker streams native runs chunk by chunk into the sidecar (src/onnx/trace-stream.ts).
+    const input = { kind: 'random', seed: 6, steps: 6000 };
+    const native = (f: () => Promise<Inserted>) => withSetting('engine', 'native', () => withSetting('precision', 'float32', f));
+    const big = await native(() => run(input, 'stream-whole.ipynb'));
+    assert.equal(big.document.sidecar, undefined);
+    const small = await native(() => withSetting('maxOutputMB', 1, () => run(input, 'stream-1mb.ipynb')));
+    const ref = small.document.sidecar;
+    assert.ok(ref, 'a run beyond the budget names its sidecar');
+    const file = path.join(path.dirname(small.notebook.fsPath), ref.file);
+    const src = await fileByteSource(file);
+    try {
+      const reader = await SidecarReader.open(src, ref, sha256Hex);
+      for (const name of ['r', 'z', 'n', 'h']) {
+        const level0 = gateOf(decodeTrace(small.document).layers[0]!, name)!.levels[0]!;
+        assert.deepEqual(await reader.tensorValues(level0.remote!.mean.tensor), gateOf(decodeTrace(big.document).layers[0]!, name)!.levels[0]!.mean, `gate ${name}`);
+      }
+    } finally {
+      await src.close();
+    }
+  });
+
   it('gatescope.pngPreview adds a PNG of the heatmaps after the trace, or leaves it out', async function () {
     this.timeout(180000);
     const items = async (value: boolean, notebook: string): Promise<string[]> => {

@@ -1,6 +1,8 @@
 // Standard base64 (RFC 4648 §4, with '=' padding, no line breaks) for the pure core, which has no
-// Buffer, atob/btoa or TextDecoder in every runtime it targets. Uses the native
-// Uint8Array.fromBase64 / toBase64 (ES2026) when the runtime has them, else table-driven loops.
+// Buffer or atob/btoa in every runtime it targets. Encoding uses the native Uint8Array.toBase64
+// (ES2026) when the runtime has it, else Node's Buffer when present (found at run time), else a
+// table-driven loop writing ASCII bytes that one TextDecoder call turns into the string. Decoding:
+// Uint8Array.fromBase64 when present, else a table-driven loop.
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const PAD = 61; // '='
@@ -41,47 +43,64 @@ export class Base64Error extends Error {
   }
 }
 
+interface NodeBufferLike {
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): { toString(encoding: 'base64'): string };
+}
+/** Node's Buffer where core runs in Node (the CLI, the host's worker): its base64 is native code. Found at run time, so core needs no Node types. */
+const nodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer;
+/** Turns the ASCII bytes of base64 text into a string in one native call (base64 is pure ASCII). */
+const ascii = typeof TextDecoder === 'function' ? new TextDecoder('utf-8') : undefined;
+
 /** Encodes bytes as padded base64 text. */
 export function encodeBase64(bytes: Uint8Array): string {
   if (nativeTo) return (bytes as unknown as NativeToBase64).toBase64!();
+  if (nodeBuffer && typeof nodeBuffer.from === 'function') return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   return encodeBase64Portable(bytes);
+}
+
+/** Characters of the padded base64 text of `byteLength` bytes. */
+export function base64Length(byteLength: number): number {
+  return Math.ceil(byteLength / 3) * 4;
+}
+
+/**
+ * Writes the padded base64 text of `bytes` as ASCII codes into `out` (at least base64Length(bytes.length)
+ * long) and returns the number written: no intermediate string, for writers that build output bytes.
+ */
+export function encodeBase64Into(bytes: Uint8Array, out: Uint8Array): number {
+  const n = bytes.length;
+  const whole = n - (n % 3);
+  let o = 0;
+  for (let i = 0; i < whole; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    const hi = ENCODE_PAIR[v >> 12]!;
+    const lo = ENCODE_PAIR[v & 4095]!;
+    out[o] = hi >> 8;
+    out[o + 1] = hi & 255;
+    out[o + 2] = lo >> 8;
+    out[o + 3] = lo & 255;
+    o += 4;
+  }
+  const rest = n - whole;
+  if (rest > 0) {
+    const v = (bytes[whole]! << 16) | (rest === 2 ? bytes[whole + 1]! << 8 : 0);
+    out[o] = ENCODE[v >> 18]!;
+    out[o + 1] = ENCODE[(v >> 12) & 63]!;
+    out[o + 2] = rest === 2 ? ENCODE[(v >> 6) & 63]! : PAD;
+    out[o + 3] = PAD;
+    o += 4;
+  }
+  return o;
 }
 
 /** The table-driven encoder (exported so tests can compare it with the native one). */
 export function encodeBase64Portable(bytes: Uint8Array): string {
-  const n = bytes.length;
-  const outLen = Math.ceil(n / 3) * 4;
+  const out = new Uint8Array(base64Length(bytes.length));
+  encodeBase64Into(bytes, out);
+  if (ascii) return ascii.decode(out);
   const parts: string[] = [];
-  const buf = new Uint16Array(Math.min(outLen, CHUNK_CHARS));
-  let o = 0;
-  let i = 0;
-  const whole = n - (n % 3);
-  while (i < whole) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    i += 3;
-    const hi = ENCODE_PAIR[v >> 12]!;
-    const lo = ENCODE_PAIR[v & 4095]!;
-    buf[o] = hi >> 8;
-    buf[o + 1] = hi & 255;
-    buf[o + 2] = lo >> 8;
-    buf[o + 3] = lo & 255;
-    o += 4;
-    if (o === buf.length) {
-      parts.push(String.fromCharCode.apply(null, buf as unknown as number[]));
-      o = 0;
-    }
-  }
-  const rest = n - whole;
-  if (rest > 0) {
-    const v = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
-    buf[o] = ENCODE[v >> 18]!;
-    buf[o + 1] = ENCODE[(v >> 12) & 63]!;
-    buf[o + 2] = rest === 2 ? ENCODE[(v >> 6) & 63]! : PAD;
-    buf[o + 3] = PAD;
-    o += 4;
-  }
-  if (o > 0) parts.push(String.fromCharCode.apply(null, buf.subarray(0, o) as unknown as number[]));
-  return parts.length === 1 ? parts[0]! : parts.join('');
+  for (let i = 0; i < out.length; i += CHUNK_CHARS) parts.push(String.fromCharCode.apply(null, out.subarray(i, i + CHUNK_CHARS) as unknown as number[]));
+  return parts.join('');
 }
 
 /** Number of bytes that padded base64 text of `length` characters holds, or -1 if the length is impossible. */
@@ -167,7 +186,7 @@ function badChar(text: string, from: number): Base64Error {
     const code = text.charCodeAt(i);
     const v = DECODE[code];
     if ((v === undefined || v < 0) && !(code === PAD && i >= text.length - 2)) {
-      return new Base64Error(`invalid base64 character ${JSON.stringify(text[i])} at index ${i}`, i);
+      return new Base64Error(`invalid base64: a character outside the alphabet A-Z a-z 0-9 + / at index ${i}`, i);
     }
   }
   return new Base64Error(`invalid base64 padding at index ${from}`, from);

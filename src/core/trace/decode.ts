@@ -104,11 +104,12 @@ function decodeLayer(l: unknown, p: string, trace: DecodedTrace): DecodedLayer {
   }
   const gates = l['gates'];
   if (!Array.isArray(gates) || gates.length === 0) throw new TraceFormatError(`${p}.gates`, `expected a non-empty array of gates, found ${describe(gates)}`);
-  const names = new Set<string>();
+  const names = new Map<string, number>();
   gates.forEach((g, i) => {
     const gate = decodeGate(g, `${p}.gates[${i}]`, trace);
-    if (names.has(gate.name)) throw new TraceFormatError(`${p}.gates[${i}].name`, `duplicate gate ${JSON.stringify(gate.name)}`);
-    names.add(gate.name);
+    const earlier = names.get(gate.name);
+    if (earlier !== undefined) throw new TraceFormatError(`${p}.gates[${i}].name`, `the same gate name as ${p}.gates[${earlier}] (each gate appears once)`);
+    names.set(gate.name, i);
     out.gates.push(gate);
   });
   return out;

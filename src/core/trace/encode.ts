@@ -48,9 +48,20 @@ export interface TraceLayerInput extends LayerGateValues {
   specs?: readonly GateSpec[];
 }
 
-export interface TraceInput {
-  model: TraceModel;
+/** A layer entry without its values: what the encoder needs to plan sizes before any value exists. */
+export interface TraceLayerShape extends Omit<TraceLayerInput, 'gates'> {
+  /** Units per gate name; a gate not listed has hiddenSize units. */
+  units?: Record<string, number>;
+}
+
+export interface TraceInput extends Omit<TraceShape, 'layers'> {
   layers: TraceLayerInput[];
+}
+
+/** Everything of a trace input but the gate values (TraceInput without `gates`). */
+export interface TraceShape {
+  model: TraceModel;
+  layers: TraceLayerShape[];
   batch: number;
   steps: number;
   tokens?: string[];
@@ -107,10 +118,10 @@ export const SIDECAR_AUTO_MAX_BYTES = 2 * 1024 ** 3;
 const MB = 1024 * 1024;
 /** Stands in for uint8 scale/offset when sizing: 24 characters, the longest JSON text of a finite double. */
 const NUMBER_PLACEHOLDER = -1.2345678901234567e-300;
-const HASH_PLACEHOLDER = '0'.repeat(64);
+export const HASH_PLACEHOLDER = '0'.repeat(64);
 
 /** Where each level of every gate goes: inline at a dtype, or to the sidecar at a dtype. */
-interface Plan {
+export interface Plan {
   /** Levels k >= firstInline are inline; below, in the sidecar. 0: everything inline. */
   firstInline: number;
   /** dtype of level 0 when inline (plan 1), per layer per gate (float16 may fall back to float32). */
@@ -120,17 +131,44 @@ interface Plan {
   f16Fallback: boolean;
 }
 
-interface Prepared {
-  input: TraceInput;
+export interface Prepared {
+  input: TraceShape;
+  /** The values, when the whole input is at hand (encodeTrace); absent when planning from a shape. */
+  values?: TraceInput;
   specs: GateSpec[][];
+  /** Units per layer per gate. */
+  units: number[][];
   buckets: number[];
   tileSteps: number;
-  /** fits float16, per layer per gate. */
-  f16ok: boolean[][];
+  /** fits float16, per layer per gate: computed on first use (one pass over the values), only when float16 is considered. */
+  f16ok: boolean[][] | undefined;
 }
 
 export function encodeTrace(input: TraceInput, opts: EncodeOptions = {}): EncodedTrace {
   const p = prepare(input);
+  return encodePrepared(p, opts);
+}
+
+function encodePrepared(p: Prepared, opts: EncodeOptions): EncodedTrace {
+  const d = decide(p, opts);
+  if (d.kind === 'inline') return { document: build(p, d.plan, undefined, gateLevels(p)) };
+  const tensors: SidecarValues[] = [];
+  const document = build(p, d.plan, tensors, gateLevels(p));
+  const layout = layOutSidecar(p.tileSteps, tensors.map((t) => t.tensor));
+  const values = tensors.map((t) => t.values);
+  document.sidecar = { file: sidecarFileName(d.stem, HASH_PLACEHOLDER), bytes: layout.totalBytes, headerSha256: HASH_PLACEHOLDER };
+  return { document, sidecar: { stem: d.stem, layout, values } };
+}
+
+/** Where every level goes: all inline (level 0 only), or the fine levels to a sidecar. */
+export type Decision = { kind: 'inline'; plan: Plan } | { kind: 'sidecar'; plan: Plan; stem: string };
+
+/**
+ * The encoding plan from sizes alone (estimateBytes counts bytes from dims; values are read only
+ * for the float16 range check, and not at all when `p` is a shape: float16 is then assumed to fit).
+ * Throws TraceSizeError when nothing fits.
+ */
+export function decide(p: Prepared, opts: EncodeOptions): Decision {
   const precision = opts.precision ?? 'auto';
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${maxBytes}`);
@@ -142,7 +180,7 @@ export function encodeTrace(input: TraceInput, opts: EncodeOptions = {}): Encode
     const plan = planFor(p, 0, dtype, 'uint8');
     const bytes = estimateBytes(p, plan, false);
     smallest = Math.min(smallest, bytes);
-    if (bytes <= maxBytes) return { document: build(p, plan, undefined) };
+    if (bytes <= maxBytes) return { kind: 'inline', plan };
   }
 
   // 2. Overview inline, fine levels in a sidecar.
@@ -161,7 +199,7 @@ export function encodeTrace(input: TraceInput, opts: EncodeOptions = {}): Encode
       const need = top > 0 ? estimateBytes(p, planFor(p, top, 'uint8', 'uint8'), true) : smallest;
       throw new TraceSizeError(
         `The run's overview does not fit the output (${fmtMB(need)}, budget ${fmtMB(inlineBytes)}): ` +
-          `${p.input.layers.length} layer entries of up to ${maxUnits(p)} units. ` +
+          `${p.input.layers.length} layer entries of up to ${maxUnitsOf(p.units)} units. ` +
           'Trace fewer layers or fewer batch items, or raise gatescope.maxOutputMB.',
         need,
         inlineBytes,
@@ -169,13 +207,7 @@ export function encodeTrace(input: TraceInput, opts: EncodeOptions = {}): Encode
       );
     }
     const sidecarDtype = pickSidecarDtype(p, firstInline, sp);
-    const plan = planFor(p, firstInline, 'uint8', sidecarDtype);
-    const tensors: SidecarValues[] = [];
-    const document = build(p, plan, tensors);
-    const layout = layOutSidecar(p.tileSteps, tensors.map((t) => t.tensor));
-    const values = tensors.map((t) => t.values);
-    document.sidecar = { file: sidecarFileName(opts.sidecar.stem, HASH_PLACEHOLDER), bytes: layout.totalBytes, headerSha256: HASH_PLACEHOLDER };
-    return { document, sidecar: { stem: opts.sidecar.stem, layout, values } };
+    return { kind: 'sidecar', plan: planFor(p, firstInline, 'uint8', sidecarDtype), stem: opts.sidecar.stem };
   }
 
   throw new TraceSizeError(
@@ -255,7 +287,8 @@ export class SidecarCancelled extends CancelledError {
   }
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const EMPTY = new Uint8Array(0);
 
 /** Little-endian bytes of values at dtype (uint8 with the tensor's scale/offset range). May return a view of `values`. */
 export function encodeValues(values: Float32Array, dtype: TensorDtype, q: { scale?: number; offset?: number }, out: Uint8Array): Uint8Array {
@@ -273,33 +306,37 @@ export function encodeValues(values: Float32Array, dtype: TensorDtype, q: { scal
 
 function prepare(input: TraceInput): Prepared {
   validateInput(input);
-  const specs = input.layers.map((l) => [...(l.specs ?? gateSet(l.cell))]);
-  const units = maxUnitsOf(input, specs);
-  const tileSteps = chooseTileSteps(units);
-  return {
-    input,
-    specs,
-    buckets: levelBuckets(input.steps, PYRAMID_FANOUT, Math.min(64, tileSteps)),
-    tileSteps,
-    // Masked cells are stored as 0: padding there must not decide the dtype.
-    f16ok: input.layers.map((l, li) =>
-      specs[li]!.map((s) => fitsFloat16(zeroMasked(l.gates[s.name]!, input.batch, input.steps, unitsOf(input, l, s.name), input.sequenceLengths))),
-    ),
-  };
+  const units = input.layers.map((l) => {
+    const map: Record<string, number> = {};
+    for (const [name, a] of Object.entries(l.gates)) map[name] = a.length / (input.batch * input.steps);
+    return map;
+  });
+  const shape: TraceShape = { ...input, layers: input.layers.map((l, li) => ({ ...l, units: units[li]! })) };
+  return { ...prepareShape(shape), values: input };
 }
 
-function maxUnitsOf(input: TraceInput, specs: GateSpec[][]): number {
+/** Sizes of every gate and level from a shape alone: no value is read. */
+export function prepareShape(shape: TraceShape): Prepared {
+  validateShape(shape);
+  const specs = shape.layers.map((l) => [...(l.specs ?? gateSet(l.cell))]);
+  const units = shape.layers.map((l, li) => specs[li]!.map((s) => l.units?.[s.name] ?? l.hiddenSize));
+  const tileSteps = chooseTileSteps(maxUnitsOf(units));
+  return { input: shape, specs, units, buckets: levelBuckets(shape.steps, PYRAMID_FANOUT, Math.min(64, tileSteps)), tileSteps, f16ok: undefined };
+}
+
+/** Whether each gate's values fit float16 (masked cells, stored as 0, do not count). */
+function f16okOf(p: Prepared): boolean[][] {
+  if (p.f16ok) return p.f16ok;
+  const v = p.values;
+  if (!v) throw new Error('encodeTrace: float16 planning needs the values');
+  p.f16ok = v.layers.map((l, li) => p.specs[li]!.map((s, gi) => fitsFloat16(zeroMasked(l.gates[s.name]!, v.batch, v.steps, p.units[li]![gi]!, v.sequenceLengths))));
+  return p.f16ok;
+}
+
+function maxUnitsOf(units: number[][]): number {
   let m = 1;
-  input.layers.forEach((l, li) => specs[li]!.forEach((s) => (m = Math.max(m, unitsOf(input, l, s.name)))));
+  for (const row of units) for (const u of row) m = Math.max(m, u);
   return m;
-}
-
-function maxUnits(p: Prepared): number {
-  return maxUnitsOf(p.input, p.specs);
-}
-
-function unitsOf(input: TraceInput, l: TraceLayerInput, gate: string): number {
-  return l.gates[gate]!.length / (input.batch * input.steps);
 }
 
 function planFor(p: Prepared, firstInline: number, inlineDtype: TensorDtype, sidecarDtype: TensorDtype): Plan {
@@ -311,8 +348,10 @@ function planFor(p: Prepared, firstInline: number, inlineDtype: TensorDtype, sid
     }
     return d;
   };
-  const inlineDtypes = p.f16ok.map((row) => row.map((ok) => (firstInline === 0 ? pick(inlineDtype, ok) : 'uint8')));
-  const sidecarDtypes = p.f16ok.map((row) => row.map((ok) => (firstInline > 0 ? pick(sidecarDtype, ok) : sidecarDtype)));
+  // The float16 check reads every value: only done when float16 is asked for.
+  const f16 = (firstInline === 0 ? inlineDtype : sidecarDtype) === 'float16' && p.values ? f16okOf(p) : undefined;
+  const inlineDtypes = p.units.map((row, li) => row.map((_, gi) => (firstInline === 0 ? pick(inlineDtype, f16?.[li]![gi]! ?? true) : 'uint8')));
+  const sidecarDtypes = p.units.map((row, li) => row.map((_, gi) => (firstInline > 0 ? pick(sidecarDtype, f16?.[li]![gi]! ?? true) : sidecarDtype)));
   return { firstInline, inlineDtypes, sidecarDtypes, f16Fallback };
 }
 
@@ -326,9 +365,9 @@ function pickSidecarDtype(p: Prepared, firstInline: number, precision: TracePrec
 
 function sidecarBytes(p: Prepared, firstInline: number, dtype: TensorDtype): number {
   let cells = 0;
-  p.input.layers.forEach((l, li) =>
-    p.specs[li]!.forEach((s) => {
-      const U = unitsOf(p.input, l, s.name);
+  p.input.layers.forEach((_, li) =>
+    p.specs[li]!.forEach((_s, gi) => {
+      const U = p.units[li]![gi]!;
       for (let k = 0; k < firstInline; k++) cells += (k === 0 ? 1 : 3) * p.input.batch * bucketCount(p.input.steps, p.buckets[k]!) * U;
     }),
   );
@@ -336,7 +375,7 @@ function sidecarBytes(p: Prepared, firstInline: number, dtype: TensorDtype): num
 }
 
 /** Levels stored for a gate: all of them with a sidecar; level 0 alone when everything is inline. */
-function storedLevels(p: Prepared, plan: Plan): number[] {
+export function storedLevels(p: Prepared, plan: Plan): number[] {
   return plan.firstInline === 0 ? [0] : p.buckets.map((_, k) => k);
 }
 
@@ -345,7 +384,7 @@ function warningsOf(p: Prepared, plan: Plan): string[] {
   if (plan.f16Fallback) {
     p.input.layers.forEach((l, li) =>
       p.specs[li]!.forEach((s, gi) => {
-        if (!p.f16ok[li]![gi]) out.push(`layer ${l.layer} ${l.direction} ${s.name}: values beyond float16's range (±65504); stored as float32 instead.`);
+        if (!p.f16ok?.[li]![gi]) out.push(`layer ${l.layer} ${l.direction} ${s.name}: values beyond float16's range (±65504); stored as float32 instead.`);
       }),
     );
   }
@@ -358,12 +397,12 @@ function skeleton(p: Prepared, plan: Plan, withSidecar: boolean): TraceDocument 
   const doc = head(p, plan);
   if (withSidecar) doc.sidecar = { file: sidecarFileName('x'.repeat(64), HASH_PLACEHOLDER), bytes: 1e15, headerSha256: HASH_PLACEHOLDER };
   doc.layers = input.layers.map((l, li) =>
-    layerHead(l, p.specs[li]!.map((s, gi) => gateHead(input, l, s, storedLevels(p, plan).map((k) => levelSkeleton(p, plan, li, gi, k, l, s.name))))),
+    layerHead(l, p.specs[li]!.map((s, gi) => gateHead(p.units[li]![gi]!, s, storedLevels(p, plan).map((k) => levelSkeleton(p, plan, li, gi, k, l, s.name))))),
   );
   return doc;
 }
 
-function levelSkeleton(p: Prepared, plan: Plan, li: number, gi: number, k: number, l: TraceLayerInput, gate: string): TraceLevel {
+function levelSkeleton(p: Prepared, plan: Plan, li: number, gi: number, k: number, l: TraceLayerShape, gate: string): TraceLevel {
   const inline = k >= plan.firstInline;
   const dtype = inline ? plan.inlineDtypes[li]![gi]! : plan.sidecarDtypes[li]![gi]!;
   const q = dtype === 'uint8' ? { scale: NUMBER_PLACEHOLDER, offset: NUMBER_PLACEHOLDER } : {};
@@ -399,7 +438,7 @@ function head(p: Prepared, plan: Plan): TraceDocument {
   return doc;
 }
 
-function layerHead(l: TraceLayerInput, gates: TraceGate[]): TraceLayer {
+function layerHead(l: TraceLayerShape, gates: TraceGate[]): TraceLayer {
   const out: Omit<TraceLayer, 'gates'> = { layer: l.layer, direction: l.direction, name: l.name ?? `layer ${l.layer} ${l.direction}`, cell: l.cell, hiddenSize: l.hiddenSize };
   if (l.convention) out.convention = l.convention;
   if (l.run && l.run !== 'a') out.run = l.run;
@@ -407,17 +446,17 @@ function layerHead(l: TraceLayerInput, gates: TraceGate[]): TraceLayer {
   return { ...out, gates };
 }
 
-function gateHead(input: TraceInput, l: TraceLayerInput, s: GateSpec, levels: TraceLevel[]): TraceGate {
-  return { name: s.name, role: s.role, range: s.range, scale: s.scale, units: unitsOf(input, l, s.name), levels };
+function gateHead(units: number, s: GateSpec, levels: TraceLevel[]): TraceGate {
+  return { name: s.name, role: s.role, range: s.range, scale: s.scale, units, levels };
 }
 
 /** Upper bound of the JSON size (exact except that uint8 scale/offset are counted at their longest). */
 function estimateBytes(p: Prepared, plan: Plan, withSidecar: boolean): number {
   let bytes = utf8ByteLength(JSON.stringify(skeleton(p, plan, withSidecar)));
   const { input } = p;
-  input.layers.forEach((l, li) =>
-    p.specs[li]!.forEach((s, gi) => {
-      const U = unitsOf(input, l, s.name);
+  input.layers.forEach((_, li) =>
+    p.specs[li]!.forEach((_s, gi) => {
+      const U = p.units[li]![gi]!;
       for (const k of storedLevels(p, plan)) {
         if (k < plan.firstInline) continue;
         const n = input.batch * bucketCount(input.steps, p.buckets[k]!) * U * BYTES_PER_VALUE[plan.inlineDtypes[li]![gi]!];
@@ -429,29 +468,41 @@ function estimateBytes(p: Prepared, plan: Plan, withSidecar: boolean): number {
 }
 
 /** A sidecar tensor (not yet placed) and its values. */
-interface SidecarValues {
+export interface SidecarValues {
   tensor: Omit<SidecarTensor, 'begin' | 'end'>;
   values: Float32Array;
+}
+
+/** The levels of gate gi of layer li: [mean, min, max] per stored level (see storedLevels). */
+export type LevelSource = (li: number, gi: number, storedLevels: readonly number[]) => LevelSummaries[];
+
+/** Levels from the gate values at hand: level 0 alone when inline, else the whole pyramid. */
+function gateLevels(p: Prepared): LevelSource {
+  const input = p.values!;
+  return (li, gi, stored) => {
+    const l = input.layers[li]!;
+    const U = p.units[li]![gi]!;
+    const values = zeroMasked(l.gates[p.specs[li]![gi]!.name]!, input.batch, input.steps, U, input.sequenceLengths);
+    return stored.length === 1 ? [{ mean: values, min: values, max: values }] : buildPyramid(values, input.batch, input.steps, U, p.buckets, PYRAMID_FANOUT, input.sequenceLengths);
+  };
 }
 
 /**
  * Builds the document. With a sidecar (plan.firstInline > 0), every summary that goes there is pushed
  * to `sidecarValues` in document order (layers, gates, levels, mean/min/max): the sidecar's order.
  */
-function build(p: Prepared, plan: Plan, sidecarValues: SidecarValues[] | undefined): TraceDocument {
+export function build(p: Prepared, plan: Plan, sidecarValues: SidecarValues[] | undefined, levelsOf: LevelSource): TraceDocument {
   const { input } = p;
   const doc = head(p, plan);
-  const lengths = input.sequenceLengths;
+  const stored = storedLevels(p, plan);
   doc.layers = input.layers.map((l, li) =>
     layerHead(
       l,
       p.specs[li]!.map((s, gi) => {
-        const U = unitsOf(input, l, s.name);
-        const values = zeroMasked(l.gates[s.name]!, input.batch, input.steps, U, lengths);
-        const levels = plan.firstInline === 0 ? [{ mean: values, min: values, max: values }] : buildPyramid(values, input.batch, input.steps, U, p.buckets, PYRAMID_FANOUT, lengths);
+        const U = p.units[li]![gi]!;
+        const levels = levelsOf(li, gi, stored);
         return gateHead(
-          input,
-          l,
+          U,
           s,
           levels.map((sums, k) => encodeLevel(p, plan, li, gi, k, l, s.name, sums, U, sidecarValues)),
         );
@@ -467,7 +518,7 @@ function encodeLevel(
   li: number,
   gi: number,
   k: number,
-  l: TraceLayerInput,
+  l: TraceLayerShape,
   gate: string,
   sums: LevelSummaries,
   U: number,
@@ -490,8 +541,9 @@ function encodeLevel(
       sidecarValues!.push({ tensor: { name, dtype, dims, ...q }, values: v });
       return { sidecar: name, ...q };
     }
-    const bytes = encodeValues(v, dtype, q, new Uint8Array(v.length * BYTES_PER_VALUE[dtype]));
-    return { data: encodeBase64(bytes), ...q };
+    // float32 on a little-endian machine is a view of the values: no scratch needed.
+    const scratch = dtype === 'float32' && LITTLE_ENDIAN ? EMPTY : new Uint8Array(v.length * BYTES_PER_VALUE[dtype]);
+    return { data: encodeBase64(encodeValues(v, dtype, q, scratch)), ...q };
   };
   const level: TraceLevel = { bucket: p.buckets[k]!, dtype, mean: one('mean') };
   if (k > 0) {
@@ -525,6 +577,22 @@ export function fmtMB(bytes: number): string {
 
 function validateInput(input: TraceInput): void {
   const { batch, steps } = input;
+  validateShape(input);
+  input.layers.forEach((l, i) => {
+    const p = `encodeTrace: layers[${i}]`;
+    const specs = l.specs ?? gateSet(l.cell);
+    const names = specs.map((s) => s.name);
+    for (const g of Object.keys(l.gates)) if (!names.includes(g)) throw new RangeError(`${p}.gates.${g}: not a gate of a ${l.cell} cell (${names.join(', ')})`);
+    for (const s of specs) {
+      const a = l.gates[s.name];
+      if (!(a instanceof Float32Array)) throw new RangeError(`${p}.gates.${s.name} must be a Float32Array [batch, steps, units]`);
+      if (a.length === 0 || a.length % (batch * steps) !== 0) throw new RangeError(`${p}.gates.${s.name}: ${a.length} values is not [${batch}, ${steps}, units]`);
+    }
+  });
+}
+
+function validateShape(input: TraceShape): void {
+  const { batch, steps } = input;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`encodeTrace: batch must be a positive integer, got ${batch}`);
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`encodeTrace: steps must be a positive integer, got ${steps}`);
   if (!input.layers.length) throw new RangeError('encodeTrace: layers is empty (a trace holds at least one layer entry)');
@@ -537,14 +605,7 @@ function validateInput(input: TraceInput): void {
     const key = `${l.run ?? 'a'}/${l.layer}/${l.direction}`;
     if (seen.has(key)) throw new RangeError(`${p}: duplicate entry for layer ${l.layer} ${l.direction}`);
     seen.add(key);
-    const specs = l.specs ?? gateSet(l.cell);
-    const names = specs.map((s) => s.name);
-    for (const g of Object.keys(l.gates)) if (!names.includes(g)) throw new RangeError(`${p}.gates.${g}: not a gate of a ${l.cell} cell (${names.join(', ')})`);
-    for (const s of specs) {
-      const a = l.gates[s.name];
-      if (!(a instanceof Float32Array)) throw new RangeError(`${p}.gates.${s.name} must be a Float32Array [batch, steps, units]`);
-      if (a.length === 0 || a.length % (batch * steps) !== 0) throw new RangeError(`${p}.gates.${s.name}: ${a.length} values is not [${batch}, ${steps}, units]`);
-    }
+    for (const [g, u] of Object.entries(l.units ?? {})) if (!Number.isInteger(u) || u < 1) throw new RangeError(`${p}.units.${g} must be a positive integer, got ${u}`);
   });
   if (input.tokens && input.tokens.length !== steps) throw new RangeError(`encodeTrace: tokens has ${input.tokens.length} labels, expected ${steps} (one per step)`);
   if (input.sequenceLengths) {
@@ -554,4 +615,3 @@ function validateInput(input: TraceInput): void {
     });
   }
 }
-

@@ -127,12 +127,15 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Short description of a JSON value for error messages. */
+/**
+ * Short description of a JSON value for error messages: its type and length, never a string's
+ * content (a trace document comes from anywhere, and messages end up in logs and saved outputs).
+ */
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing (missing)';
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'string') return v.length > 40 ? `a string ${JSON.stringify(v.slice(0, 40))}…` : `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return v.length === 0 ? 'an empty string' : `a string of ${v.length} character${v.length === 1 ? '' : 's'}`;
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${String(v)}`;
 }

@@ -11,6 +11,9 @@ import { decodeModel, onnx } from '../../../src/onnx/proto';
 import { FIXTURES } from '../onnx/fixtures';
 import { gateOf } from '../../../src/core/trace/decoded';
 import { schemaErrors } from '../core/trace/schema.unit.test';
+import { encodeNpyFloat32 } from '../../../src/core/io/npy-write';
+import { SidecarReader } from '../../../src/core/trace/sidecar-reader';
+import { fileByteSource, sha256Hex } from '../../../src/node/sidecar-file';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const esbuild = require('esbuild') as typeof import('esbuild');
@@ -114,6 +117,40 @@ describe('gatescope CLI (built bundle, spawned)', function () {
       if (engine === 'native') assert.match(b.model.engine, /^gatescope-native \(wasm, 2 threads\)/);
     }
     fails(2, "gatescope: --threads is '0'; use a whole number from 1 to 256 (default: available cores - 1)", ...args, '--threads', '0');
+  });
+
+  it('streams a long run into a sidecar with --out: no partial file left, every tile checked, level 0 equal to the whole run on stdout', async () => {
+    // gru1 (H = 6) with symbolic steps, 100,000 steps: 12.8 MB of float32 JSON, beyond --out's 8 MiB budget.
+    const m = decodeModel(readFileSync(fx('gru1.onnx')));
+    for (const v of [...(m.graph!.input ?? []), ...(m.graph!.output ?? [])]) {
+      const d = v.type?.tensorType?.shape?.dim;
+      if (d && d.length === 3) d[0] = onnx.TensorShapeProto.Dimension.create({ dimParam: 'T' });
+    }
+    m.graph!.valueInfo = [];
+    const sub = mkdtempSync(path.join(dir, 'long-'));
+    writeFileSync(path.join(sub, 'long.onnx'), onnx.ModelProto.encode(m).finish());
+    const T = 100_000;
+    let s = 7;
+    const x = Float32Array.from({ length: T * 5 }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1);
+    writeFileSync(path.join(sub, 'x.npy'), encodeNpyFloat32(x, [T, 1, 5]));
+    const r = run('trace', path.join(sub, 'long.onnx'), '--input', path.join(sub, 'x.npy'), '--out', path.join(sub, 'long.json'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^gatescope: full detail \(\d+ bytes\) in .*long-[0-9a-f]{12}\.gatescope\.safetensors; keep it beside long\.json\n/);
+    const doc = JSON.parse(readFileSync(path.join(sub, 'long.json'), 'utf8'));
+    assert.deepEqual(readdirSync(sub).sort(), ['long.json', 'long.onnx', doc.sidecar.file, 'x.npy'].sort(), 'no temporary file is left');
+    // The whole run on stdout (13 MB: beyond spawnSync's default 1 MB buffer).
+    const stdout = spawnSync(process.execPath, [main, 'trace', path.join(sub, 'long.onnx'), '--input', path.join(sub, 'x.npy')], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 }).stdout;
+    const whole = decodeTrace(JSON.parse(stdout));
+    const src = await fileByteSource(path.join(sub, doc.sidecar.file));
+    try {
+      const reader = await SidecarReader.open(src, doc.sidecar, sha256Hex);
+      for (const g of ['r', 'z', 'n', 'h']) {
+        const level0 = gateOf(decodeTrace(doc).layers[0]!, g)!.levels[0]!;
+        assert.deepEqual(await reader.tensorValues(level0.remote!.mean.tensor), gateOf(whole.layers[0]!, g)!.levels[0]!.mean, `gate ${g}`);
+      }
+    } finally {
+      await src.close();
+    }
   });
 
   it('labels steps with --tokens, --tokens-file and the stored vocabulary (token ids from .npy or .json)', () => {

@@ -211,7 +211,7 @@ describe('gatescope export (in process)', () => {
     await assert.rejects(exportTo(notJson, path.join(dir, 'x')), (e: unknown) => e instanceof CliError && e.message.startsWith(`${notJson}: not JSON (`) && e.message.endsWith('); give a trace written by Gatescope (gatescope trace --out FILE)'));
     const notTrace = path.join(dir, 'other.json');
     fs.writeFileSync(notTrace, '{"format": "other"}');
-    await assert.rejects(exportTo(notTrace, path.join(dir, 'x')), (e: unknown) => e instanceof CliError && e.message === `${notTrace}: format: expected "gatescope.trace", found the string "other": this is not a Gatescope trace`);
+    await assert.rejects(exportTo(notTrace, path.join(dir, 'x')), (e: unknown) => e instanceof CliError && e.message === `${notTrace}: format: expected "gatescope.trace", found a string of 5 characters: this is not a Gatescope trace`);
     await assert.rejects(exportTo(path.join(dir, 'none.json'), path.join(dir, 'x')), (e: unknown) => e instanceof CliError && e.message === `cannot read trace file '${path.join(dir, 'none.json')}': no such file; check the path`);
   });
 

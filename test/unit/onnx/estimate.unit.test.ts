@@ -54,3 +54,13 @@ describe('trace size estimate', function () {
     assert.ok(performance.now() - t0 < 2000, `took ${performance.now() - t0} ms`);
   });
 });
+
+describe('trace size estimate of a streamed run', () => {
+  it('counts onnxruntime\'s Y, not the gates: a run refused whole fits when streamed into the sidecar', () => {
+    // 4 gates x 1 x 200,000 x 256 = 204.8M values: 1.9 GB whole at uint8 output, 205 MB (Y) streamed.
+    const shape = [{ name: 'g', T: 200_000, B: 1, H: 256, D: 1 }];
+    assert.throws(() => checkTraceEstimate(shape, { bytesPerValue: 1, maxMemoryBytes: 2 ** 30 }), /about 1\.9 GB of memory, above the limit 1\.1 GB/);
+    checkTraceEstimate(shape, { bytesPerValue: 1, maxMemoryBytes: 2 ** 30, streamed: true });
+    assert.throws(() => checkTraceEstimate(shape, { bytesPerValue: 1, maxMemoryBytes: 2 ** 27, streamed: true }), /about 204\.8 MB of memory/);
+  });
+});

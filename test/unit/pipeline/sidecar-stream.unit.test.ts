@@ -1,0 +1,67 @@
+// The job pipeline with a sidecar that can be opened for positional writes (the Node worker):
+// a run streams its gates into the sidecar (either engine), and the file is the one the whole-run encoder
+// writes (same name, same bytes), with no temporary file left behind.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runPipeline, type PipelineIO } from '../../../src/pipeline';
+import type { PipelineJob } from '../../../src/pipeline/job';
+import { openSidecarFile, sha256Hex, writeSidecarFile } from '../../../src/node/sidecar-file';
+import { decodeModel, onnx } from '../../../src/onnx/proto';
+import { fixtureBytes, WASM_DIR } from '../onnx/fixtures';
+
+/** onnx_reverse with symbolic steps (runs any T). */
+function anySteps(): Uint8Array {
+  const m = decodeModel(fixtureBytes('onnx_reverse.onnx'));
+  for (const v of [...(m.graph!.input ?? []), ...(m.graph!.output ?? [])]) {
+    const dim = v.type?.tensorType?.shape?.dim;
+    if (dim && dim.length === 3) dim[0] = onnx.TensorShapeProto.Dimension.create({ dimParam: 'T' });
+  }
+  m.graph!.valueInfo = [];
+  return onnx.ModelProto.encode(m).finish();
+}
+
+describe('pipeline: runs streamed into the sidecar', function () {
+  this.timeout(120000);
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  let opened = 0;
+  async function run(streamed: boolean, engine: 'native' | 'onnxruntime'): Promise<{ dir: string; document: Record<string, unknown> }> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatescope-stream-'));
+    dirs.push(dir);
+    const job: PipelineJob = {
+      type: 'trace',
+      modelName: 'rev.onnx',
+      modelBytes: anySteps(),
+      input: { kind: 'random', seed: 3, steps: 3000 },
+      settings: { engine, precision: 'auto', maxBytes: 60_000, numThreads: 1, pngPreview: false },
+      wasmDir: WASM_DIR,
+      sidecar: { dir, stem: 'nb' },
+    };
+    const io: PipelineIO = { flavour: 'test', progress: () => undefined, writeSidecar: writeSidecarFile };
+    if (streamed) {
+      io.openSidecar = (dir, stem) => {
+        opened++;
+        return openSidecarFile(dir, stem);
+      };
+      io.sha256 = sha256Hex;
+    }
+    const done = await runPipeline(job, io);
+    return { dir, document: done.document as unknown as Record<string, unknown> };
+  }
+
+  for (const engine of ['native', 'onnxruntime'] as const) {
+    it(`writes the same sidecar file as the whole-run encoder (engine ${engine})`, async () => {
+      opened = 0;
+      const whole = await run(false, engine);
+      const streamed = await run(true, engine);
+      assert.equal(opened, 1, 'the streamed run opened its sidecar before the gates');
+      const ref = streamed.document['sidecar'] as { file: string };
+      assert.deepEqual(ref, whole.document['sidecar']);
+      assert.deepEqual(readdirSync(streamed.dir), [ref.file], 'only the sidecar is left in the folder');
+      assert.ok(readFileSync(path.join(streamed.dir, ref.file)).equals(readFileSync(path.join(whole.dir, ref.file))));
+    });
+  }
+});
