@@ -12,6 +12,8 @@ import { ThemeWatcher } from './theme';
 import { TileChannel } from './tile-channel';
 import { TraceView } from './view';
 import { CompareView } from './compare-view';
+import { compareStore, type CompareStore } from './compare-state';
+import { compareWithBar, outputMenuContext } from './compare-with-button';
 
 export class OutputRegistry {
   private readonly views = new Map<string, TraceView>();
@@ -19,13 +21,17 @@ export class OutputRegistry {
   private readonly compares = new Map<string, CompareView>();
   private readonly theme = new ThemeWatcher();
   private readonly store: StateStore;
+  private readonly compareState: CompareStore;
+  private readonly post: ((m: RendererToHost) => void) | undefined;
   private readonly exports: ExportChannel | undefined;
   private readonly tiles: TileChannel | undefined;
 
   constructor(context: RendererContext<unknown>) {
     this.store = contextStore(context);
+    this.compareState = compareStore(context);
     if (typeof context.postMessage === 'function') {
       const post = context.postMessage.bind(context);
+      this.post = (m: RendererToHost) => post(m);
       this.exports = new ExportChannel((m: RendererToHost) => post(m));
       this.tiles = new TileChannel((m: RendererToHost) => post(m));
       context.onDidReceiveMessage?.((m) => this.exports?.receive(m) || this.tiles?.receive(m));
@@ -49,12 +55,14 @@ export class OutputRegistry {
         saveState: (s) => this.store.save(item.id, s),
         subscribeTheme: (fn) => this.theme.subscribe(fn),
       });
-      compare = CompareView.for(trace);
+      compare = CompareView.for(trace, { saved: this.compareState.load(item.id), saveState: (s) => this.compareState.save(item.id, s), tiles: this.tiles });
     } catch (e) {
       showError(element, e);
       return;
     }
-    element.replaceChildren(view.root, ...(compare ? [compare.root] : []));
+    const bar = compareWithBar(item.id, this.post);
+    element.replaceChildren(view.root, ...(compare ? [compare.root] : []), ...(bar ? [bar] : []));
+    element.setAttribute('data-vscode-context', outputMenuContext(item.id));
     this.views.set(item.id, view);
     if (compare) this.compares.set(item.id, compare);
     signal.addEventListener('abort', () => this.dispose(item.id), { once: true });
