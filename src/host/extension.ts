@@ -10,6 +10,7 @@ import { nodeTileSources } from './tile-sources-node';
 import { registerSidecarCleanup } from './sidecar-cleanup';
 import { inspectOnnxCommand } from './inspect-command';
 import { compareWithCommand } from './compare-command';
+import { registerCompareWithMessaging } from './compare-traces-command';
 import type { HostPaths } from './run-spec';
 import { workerJobRunner } from './worker-client';
 import { outsideFolders } from './containment';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gatescope.openTwinDemo', () => openDemo(context, 'twins.ipynb')),
     createController(paths),
     registerExportMessaging(),
+    registerCompareWithMessaging(),
     registerTileServer(nodeTileSources),
     registerSidecarCleanup(),
   );
