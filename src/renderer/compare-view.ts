@@ -499,8 +499,10 @@ export class CompareView {
         const i = (batch * Math.ceil(this.trace.steps / src.bucket) + Math.floor(step / src.bucket)) * src.gA.units + unit;
         const j0 = Math.floor(step / src.bucket) * src.bucket;
         const j1 = Math.min(this.trace.steps, j0 + src.bucket) - 1;
+        const error = this.tilesA?.error ?? this.tilesB?.error;
+        const why = !this.host.tiles ? 'in the sidecar (no extension host here)' : error ? `not read from the sidecar: ${error}` : 'loading from the sidecar';
         text =
-          `step ${step}${token}, unit ${unit}: exact values ${this.host.tiles ? 'loading from the sidecar' : 'in the sidecar (no extension host here)'}\n` +
+          `step ${step}${token}, unit ${unit}: exact values ${why}\n` +
           `mean of steps ${j0}–${j1}:\nA      ${formatFloat32(src.a[i]!)}\nB      ${formatFloat32(src.b[i]!)}\nA − B  ${formatFloat32(src.a[i]! - src.b[i]!)}`;
       }
       this.tip.setAttribute('data-exact', exact ? 'true' : 'false');

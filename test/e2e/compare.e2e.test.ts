@@ -149,7 +149,8 @@ describe('comparison traces in a real VS Code notebook', () => {
     await nb.frame.waitForFunction(([sel, was]) => Number(document.querySelector(`${sel} .gs-compare-wrap[data-pane="delta"]`)?.getAttribute('data-range')?.split(' ')[0]) < (was as number), [ROOT, s0!] as const);
     const panned = await rangesOf(nb.frame);
     assert.equal(new Set(panned.map((r) => r.join(' '))).size, 1);
-    assert.ok(Math.abs(panned[0]![1]! - panned[0]![0]! - (s1! - s0!)) < 1e-3, 'a pan keeps the span');
+    // data-range is written to 3 decimals.
+    assert.ok(Math.abs(panned[0]![1]! - panned[0]![0]! - (s1! - s0!)) < 0.01, `a pan keeps the span: [${s0}, ${s1}) then ${panned[0]!.join(' ')}`);
     await nb.frame.focus(`${ROOT} .gs-compare-panes`);
     await page.keyboard.press('0');
     await nb.frame.waitForFunction((sel) => document.querySelector(`${sel} .gs-compare-wrap[data-pane="b"]`)?.getAttribute('data-range') === '0.000 80.000 0.000 8.000', ROOT);
@@ -208,14 +209,13 @@ describe('comparison traces in a real VS Code notebook', () => {
     await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
     assert.match((await root.getAttribute('data-source')) ?? '', /^overview\/\d+$/);
     assert.equal(await root.getAttribute('data-first-divergent-step'), '4000');
-    await nb.frame.locator(`${ROOT} canvas[data-pane="a"]`).hover();
-    await page.mouse.wheel(0, 600);
-    await page.waitForTimeout(500);
     const delta = nb.frame.locator(`${ROOT} canvas[data-pane="delta"]`);
+    await scrollIntoPage(page, nb.frame, delta);
     const box = (await delta.boundingBox())!;
-    const x = box.width * 0.75;
-    await page.mouse.move(box.x + x, box.y + ((2 + 0.5) / H) * box.height);
-    await nb.frame.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-exact') === 'true', `${ROOT} .gs-compare-tip`, { timeout: 30000 });
+    await delta.hover({ position: { x: box.width * 0.75, y: ((2 + 0.5) / H) * box.height } });
+    await nb.frame
+      .waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-exact') === 'true', `${ROOT} .gs-compare-tip`, { timeout: 30000 })
+      .catch(async (e: Error) => assert.fail(`no exact values after 30 s; the tooltip says ${JSON.stringify(await nb.frame.locator(`${ROOT} .gs-compare-tip`).textContent())} (${e.message})`));
     const step = Number(await nb.frame.locator(`${ROOT} .gs-compare-tip`).getAttribute('data-step'));
     const text = (await nb.frame.locator(`${ROOT} .gs-compare-tip`).textContent()) ?? '';
     for (const v of [hA(step, 2), hB2(step, 2), Math.fround(hA(step, 2) - hB2(step, 2))]) assert.ok(text.includes(formatFloat32(v)), `tooltip ${JSON.stringify(text)} lacks ${formatFloat32(v)} at step ${step}`);
@@ -226,4 +226,17 @@ describe('comparison traces in a real VS Code notebook', () => {
 /** [steps start, steps end, units start, units end] each pane was drawn with. */
 async function rangesOf(frame: Frame): Promise<number[][]> {
   return frame.$$eval(`${ROOT} .gs-compare-wrap`, (els) => els.map((e) => (e.getAttribute('data-range') ?? '').split(' ').map(Number)));
+}
+
+/** Scrolls the notebook (wheel over the output, which the panes leave alone without Ctrl) until `target` is inside the page's viewport. */
+async function scrollIntoPage(page: Page, frame: Frame, target: ReturnType<Frame['locator']>): Promise<void> {
+  const viewport = page.viewportSize() ?? { width: 1280, height: 720 };
+  for (let i = 0; i < 12; i++) {
+    const box = await target.boundingBox();
+    if (box && box.y > 0 && box.y + box.height < viewport.height - 40) return;
+    await frame.locator(`${ROOT} .gs-compare-title, ${ROOT} .gs-title`).first().hover().catch(() => undefined);
+    await page.mouse.wheel(0, box && box.y < 0 ? -200 : 200);
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`could not scroll ${JSON.stringify(await target.boundingBox())} into a ${viewport.width}×${viewport.height} page`);
 }
