@@ -210,7 +210,7 @@ describe('comparison traces in a real VS Code notebook', () => {
     assert.match((await root.getAttribute('data-source')) ?? '', /^overview\/\d+$/);
     assert.equal(await root.getAttribute('data-first-divergent-step'), '4000');
     const delta = nb.frame.locator(`${ROOT} canvas[data-pane="delta"]`);
-    await scrollIntoPage(page, nb.frame, delta);
+    await scrollIntoPage(page, delta);
     const box = (await delta.boundingBox())!;
     await delta.hover({ position: { x: box.width * 0.75, y: ((2 + 0.5) / H) * box.height } });
     await nb.frame
@@ -221,6 +221,38 @@ describe('comparison traces in a real VS Code notebook', () => {
     for (const v of [hA(step, 2), hB2(step, 2), Math.fround(hA(step, 2) - hB2(step, 2))]) assert.ok(text.includes(formatFloat32(v)), `tooltip ${JSON.stringify(text)} lacks ${formatFloat32(v)} at step ${step}`);
     await screenshot(page, 'compare-view-sidecar-hover');
   });
+
+  it('"Compare With…" under a trace output picks another trace output of the notebook and inserts the comparison below', async () => {
+    const vscode = vscodeSession();
+    const one = (name: string, h: (t: number, u: number) => number) => traceOutput(encodeTrace(run(name, h), { precision: 'float32', maxBytes: Infinity }).document);
+    writeNotebook(vscode.workspace, 'compare/two-outputs.ipynb', [[one('float', hA)], [one('int8', hB)]]);
+    const nb = await openNotebook(vscode, 'compare/two-outputs.ipynb', '[data-gatescope="compare-with"] button');
+    page = nb.page;
+    // The button under an output (the webview's DOM order need not be the cells' order): the host asks
+    // which trace to compare it with, in a quick pick titled with the cell it came from.
+    const button = nb.frame.locator('[data-gatescope="compare-with"] button').first();
+    await scrollIntoPage(page, button);
+    await button.click();
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    await title.waitFor({ state: 'visible', timeout: 30000 }).catch(async (e: Error) => {
+      await screenshot(page!, 'compare-with-on-output-failed');
+      assert.fail(`no quick pick; notifications: ${JSON.stringify(await page!.locator('.notifications-toasts').textContent().catch(() => ''))} (${e.message.split('\n')[0]})`);
+    });
+    const from = Number(/compare the trace of cell (\d)/.exec((await title.textContent()) ?? '')?.[1]);
+    assert.ok(from === 1 || from === 2, `quick pick title ${await title.textContent()}`);
+    const other = 3 - from;
+    const names = ['float', 'int8'];
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: `Cell ${other}` }).first();
+    await row.waitFor({ state: 'visible', timeout: 30000 });
+    assert.match((await row.textContent()) ?? '', new RegExp(names[other - 1]!));
+    await row.click();
+    // The comparison lands below that output as a new output with its comparison view.
+    await nb.frame.waitForSelector(`${ROOT} canvas[data-pane="delta"]`, { timeout: 60000 });
+    await nb.frame.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-draws') ?? 0) > 0, ROOT);
+    assert.equal(await nb.frame.locator(ROOT).getAttribute('data-first-divergent-step'), String(K));
+    assert.match((await nb.frame.locator(`${ROOT} .gs-title`).first().textContent()) ?? '', new RegExp(`A = ${names[from - 1]} \\(cell ${from}\\), B = ${names[other - 1]} \\(cell ${other}\\)`));
+    await screenshot(page, 'compare-with-on-output');
+  });
 });
 
 /** [steps start, steps end, units start, units end] each pane was drawn with. */
@@ -229,12 +261,12 @@ async function rangesOf(frame: Frame): Promise<number[][]> {
 }
 
 /** Scrolls the notebook (wheel over the output, which the panes leave alone without Ctrl) until `target` is inside the page's viewport. */
-async function scrollIntoPage(page: Page, frame: Frame, target: ReturnType<Frame['locator']>): Promise<void> {
+async function scrollIntoPage(page: Page, target: ReturnType<Frame['locator']>): Promise<void> {
   const viewport = page.viewportSize() ?? { width: 1280, height: 720 };
   for (let i = 0; i < 12; i++) {
     const box = await target.boundingBox();
     if (box && box.y > 0 && box.y + box.height < viewport.height - 40) return;
-    await frame.locator(`${ROOT} .gs-compare-title, ${ROOT} .gs-title`).first().hover().catch(() => undefined);
+    await page.mouse.move(viewport.width / 2, viewport.height / 2);
     await page.mouse.wheel(0, box && box.y < 0 ? -200 : 200);
     await page.waitForTimeout(300);
   }
