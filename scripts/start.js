@@ -22,7 +22,7 @@ function build() {
 
 function demoWorkspace() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatescope-demo-'));
-  for (const f of ['demo.ipynb', 'model.onnx']) fs.copyFileSync(path.join(ROOT, 'media', 'demo', f), path.join(dir, f));
+  for (const f of ['demo.ipynb', 'model.onnx', 'model-int8.onnx']) fs.copyFileSync(path.join(ROOT, 'media', 'demo', f), path.join(dir, f));
   return dir;
 }
 

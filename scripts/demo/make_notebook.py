@@ -6,12 +6,17 @@ plus Gatescope's gate recompute) on DEMO_TEXT, checks the trace's hidden states 
 script's NumPy recompute from the ONNX weights (find_units.run), and writes the notebook: markdown
 that names the units found by find_units.py (media/demo/units.json), a spec cell the Gatescope
 controller can re-run, and the trace as that cell's output.
-Run after `node esbuild.js`, train_demo.py and find_units.py:
+It also writes the comparison case: the same model with int8 weights (QuantizeLinear/DequantizeLinear
+around W and R, test/fixtures/compare/make_compare_fixtures.py, copied to media/demo/model-int8.onnx)
+against float on the fixtures' text, as a spec cell with `compare:` and its comparison trace, checked
+against the fixtures' float64 reference (manifest.json: where drift passes the tolerance, max |Δ|).
+Run after `node esbuild.js`, train_demo.py, find_units.py and make_compare_fixtures.py:
     /usr/bin/python3 scripts/demo/make_notebook.py
 """
 import base64
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -27,19 +32,42 @@ MIME = 'application/vnd.gatescope.trace+json'
 DEMO_TEXT = '(a(b "(" c)(a(b(c)a)b)) "))" a(b)'
 
 
-def trace(text):
+FIXTURES = os.path.join(ROOT, 'test', 'fixtures', 'compare')
+
+
+def trace(text, compare=None, tolerance=None):
+    extra = ['--compare', compare, '--tolerance', repr(tolerance)] if compare else []
     out = subprocess.run(['node', os.path.join(ROOT, 'scripts', 'demo', 'trace-demo.js'),
-                          os.path.join(DEMO, 'model.onnx'), text, 'float32'],
+                          os.path.join(DEMO, 'model.onnx'), text, 'float32'] + extra,
                          check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(out.stdout)
 
 
+def int8_comparison():
+    """The float model against its int8-weight twin on the fixtures' text, checked against the reference."""
+    with open(os.path.join(FIXTURES, 'manifest.json')) as f:
+        manifest = json.load(f)
+    ref = manifest['demoInt8']
+    text = manifest['demoTwoTexts']['textA']
+    assert len(text) == ref['steps']
+    shutil.copyfile(os.path.join(FIXTURES, ref['model']), os.path.join(DEMO, 'model-int8.onnx'))
+    tol = ref['driftTolerance']
+    doc = trace(text, os.path.join(DEMO, 'model-int8.onnx'), tol)
+    stats = doc['compare']['stats']
+    first = min(s['firstDivergentStep'] for s in stats if s['firstDivergentStep'] is not None)
+    assert first == ref['firstDivergentStepAtDriftTolerance'], (first, ref)
+    for s in stats:
+        err = abs(s['maxAbsDiff'] - ref['maxAbsDiff'][s['gate']])
+        assert err < 1e-4, f"gate {s['gate']}: max |float - int8| {s['maxAbsDiff']} vs reference {ref['maxAbsDiff'][s['gate']]}"
+    return text, tol, first, doc
+
+
 def gate(doc, name):
-    """Gate `name` of layer 0 as [T, H] float32 (batch item 0)."""
-    t = doc['layers'][0]['gates'][name]
-    assert t['dtype'] == 'float32'
-    b, steps, h = t['dims']
-    return np.frombuffer(base64.b64decode(t['data']), dtype='<f4').reshape(b, steps, h)[0]
+    """Gate `name` of layer 0 as [T, H] float32 (batch item 0), from a version-2 trace (level 0, inline)."""
+    g = next(g for g in doc['layers'][0]['gates'] if g['name'] == name)
+    level = g['levels'][0]
+    assert level['dtype'] == 'float32'
+    return np.frombuffer(base64.b64decode(level['mean']['data']), dtype='<f4').reshape(doc['batch'], doc['steps'], g['units'])[0]
 
 
 def md(text):
@@ -52,6 +80,8 @@ def main():
     with open(os.path.join(DEMO, 'training.json')) as f:
         training = json.load(f)
     doc = trace(DEMO_TEXT)
+    cmp_text, cmp_tol, cmp_first, cmp_doc = int8_comparison()
+    cmp_max = ', '.join(f"{s['gate']} {s['maxAbsDiff']:.3f}" for s in cmp_doc['compare']['stats'])
 
     # The trace must agree with an independent recompute from the ONNX weights.
     ref = run(load(), encode(DEMO_TEXT))
@@ -120,6 +150,25 @@ The cell above is a Gatescope **spec cell** (`docs/spec-cells.md`). Pick the **G
 again in a worker thread. Try a deep nesting such as `((((a))))`, or brackets inside a string.
 '''),
         md('## The three units, step by step (from the trace above)\n\n' + '\n'.join(rows)),
+        md(f'''
+## Float against int8 weights: where the drift starts
+
+`model-int8.onnx` is this model with its GRU weights `W` and `R` quantised to int8 (per-tensor
+symmetric scale, `QuantizeLinear` → `DequantizeLinear`, made with the onnx Python package by
+`test/fixtures/compare/make_compare_fixtures.py`). The cell below runs the same text through both
+(`compare:`) and shows **A** (float), **B** (int8) and **A − B** with one shared zoom and hover.
+Per step, |A − B| stays below {cmp_tol} until step **{cmp_first}**, then passes it: the dashed line in
+every pane (a float64 NumPy reference gives the same step). Ctrl+wheel over a pane zooms all three;
+hover reads A, B and A − B. The largest differences per gate: {cmp_max}.
+'''),
+        {
+            'cell_type': 'code',
+            'execution_count': 2,
+            'metadata': {'vscode': {'languageId': 'yaml'}},
+            'source': ['model: model.onnx\n', 'input: text\n', f'text: {json.dumps(cmp_text)}\n', 'precision: float32\n',
+                       'compare: model-int8.onnx\n', f'tolerance: {cmp_tol}'],
+            'outputs': [{'output_type': 'display_data', 'metadata': {}, 'data': {MIME: cmp_doc}}],
+        },
     ]
     nb = {
         'cells': cells,

@@ -1,7 +1,9 @@
 // Runs the real Gatescope pipeline (dist/host/worker.js, the worker the extension uses: onnxruntime-web
 // + gate recompute + trace encoder) on a model with text input, outside VS Code, and prints the
 // trace document as JSON. Used by make_notebook.py so the demo's output is a real trace.
-//   node scripts/demo/trace-demo.js <model.onnx> <text> [precision]
+//   node scripts/demo/trace-demo.js <model.onnx> <text> [precision] [--compare <other.onnx> --tolerance T]
+// With --compare, the worker runs the text through both models and prints the comparison trace (the
+// spec's `compare:` path, src/host/job-pipeline.ts).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -10,9 +12,19 @@ const { Worker } = require('node:worker_threads');
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function main() {
-  const [modelPath, text, precision = 'auto'] = process.argv.slice(2);
-  if (!modelPath || text === undefined) {
-    console.error('usage: node scripts/demo/trace-demo.js <model.onnx> <text> [precision]');
+  const args = process.argv.slice(2);
+  const option = (name) => {
+    const i = args.indexOf(name);
+    if (i < 0) return undefined;
+    const v = args[i + 1];
+    args.splice(i, 2);
+    return v;
+  };
+  const comparePath = option('--compare');
+  const tolerance = Number(option('--tolerance') ?? '1e-5');
+  const [modelPath, text, precision = 'auto'] = args;
+  if (!modelPath || text === undefined || (comparePath !== undefined && !(tolerance >= 0))) {
+    console.error('usage: node scripts/demo/trace-demo.js <model.onnx> <text> [precision] [--compare <other.onnx> --tolerance T]');
     process.exit(2);
   }
   const workerPath = path.join(ROOT, 'dist', 'host', 'worker.js');
@@ -42,6 +54,7 @@ function main() {
     input: { kind: 'text', text },
     settings: { engine: 'onnxruntime', precision, maxBytes: 32 * 1024 * 1024, numThreads: 1 },
     wasmDir: path.join(ROOT, 'dist', 'ort'),
+    ...(comparePath ? { compare: { modelName: path.basename(comparePath), modelBytes: new Uint8Array(fs.readFileSync(comparePath)), tolerance } } : {}),
   });
 }
 

@@ -33,7 +33,9 @@ export type RendererToHost =
     }
   | { type: 'ready' }
   /** Tiles of the sidecar `sidecar` names, which must be referenced by an output of the renderer's notebook. */
-  | { type: 'tiles'; requestId: number; sidecar: SidecarRef; tiles: TileKey[] };
+  | { type: 'tiles'; requestId: number; sidecar: SidecarRef; tiles: TileKey[] }
+  /** "Compare With…" on the trace output `outputId` (the renderer's output item id) of the editor's notebook. No reply. */
+  | { type: 'compareWith'; outputId: string };
 
 /**
  * How heatmaps are drawn (setting gatescope.heatmapDrawing): 'auto' draws with WebGL2 on a hardware

@@ -12,6 +12,8 @@ import { openDemo } from '../host/demo';
 import { registerExportMessaging } from '../host/export-messaging';
 import { registerRendererSettings } from '../host/renderer-settings';
 import { inspectOnnxCommand } from '../host/inspect-command';
+import { compareWithCommand } from '../host/compare-command';
+import { registerCompareWithMessaging } from '../host/compare-traces-command';
 import type { HostPaths } from '../host/run-spec';
 import { registerTileServer } from '../host/tile-server';
 import { inProcessJobRunner, webSha256 } from './in-process-runner';
@@ -33,10 +35,12 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('gatescope.inspectOnnx', (arg?: unknown) => inspectOnnxCommand(paths, arg)),
+    vscode.commands.registerCommand('gatescope.compareWith', (arg?: unknown) => compareWithCommand(paths, arg)),
     vscode.commands.registerCommand('gatescope.openDemo', () => openDemo(context)),
     createController(paths),
     registerExportMessaging(),
     registerRendererSettings(),
+    registerCompareWithMessaging(),
     registerTileServer(webTileSources),
     // Decoded models and onnxruntime sessions kept between runs end with the extension.
     { dispose: () => runner.dispose() },

@@ -5,7 +5,8 @@
 
 import * as vscode from 'vscode';
 
-export const DEMO_FILES = ['demo.ipynb', 'model.onnx', 'twins.ipynb', 'model-lstm.onnx'];
+/** model-int8.onnx: the demo model with int8 weights, for the demo's comparison cell (`compare:`). */
+export const DEMO_FILES = ['demo.ipynb', 'model.onnx', 'model-int8.onnx', 'twins.ipynb', 'model-lstm.onnx'];
 
 /** The demo notebooks, by command. */
 export type DemoNotebook = 'demo.ipynb' | 'twins.ipynb';

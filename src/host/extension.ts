@@ -12,6 +12,7 @@ import { nodeTileSources } from './tile-sources-node';
 import { registerSidecarCleanup } from './sidecar-cleanup';
 import { inspectOnnxCommand } from './inspect-command';
 import { compareWithCommand } from './compare-command';
+import { registerCompareWithMessaging } from './compare-traces-command';
 import type { HostPaths } from './run-spec';
 import { workerJobRunner } from './worker-client';
 import { outsideFolders } from './containment';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createController(paths),
     registerExportMessaging(),
     registerRendererSettings(),
+    registerCompareWithMessaging(),
     registerTileServer(nodeTileSources),
     registerSidecarCleanup(),
     // The warm worker, with its decoded models and onnxruntime sessions, ends with the extension.

@@ -15,6 +15,8 @@ import { TraceView } from './view';
 import { CompareView } from './compare-view';
 import { settingsFromMessage } from '../core/renderer-settings';
 import { setRendererSettings } from './settings';
+import { compareStore, type CompareStore } from './compare-state';
+import { compareWithBar, outputMenuContext } from './compare-with-button';
 
 export class OutputRegistry {
   private readonly views = new Map<string, TraceView>();
@@ -22,6 +24,8 @@ export class OutputRegistry {
   private readonly compares = new Map<string, CompareView>();
   private readonly theme = new ThemeWatcher();
   private readonly store: StateStore;
+  private readonly compareState: CompareStore;
+  private readonly post: ((m: RendererToHost) => void) | undefined;
   private readonly exports: ExportChannel | undefined;
   private readonly tiles: TileChannel | undefined;
   /** What each live output was rendered from, to render it again when the settings change. */
@@ -29,8 +33,10 @@ export class OutputRegistry {
 
   constructor(context: RendererContext<unknown>) {
     this.store = contextStore(context);
+    this.compareState = compareStore(context);
     if (typeof context.postMessage === 'function') {
       const post = context.postMessage.bind(context);
+      this.post = (m: RendererToHost) => post(m);
       this.exports = new ExportChannel((m: RendererToHost) => post(m));
       this.tiles = new TileChannel((m: RendererToHost) => post(m));
       context.onDidReceiveMessage?.((m) => this.exports?.receive(m) || this.tiles?.receive(m) || this.receiveSettings(m));
@@ -64,12 +70,14 @@ export class OutputRegistry {
         saveState: (s) => this.store.save(item.id, s),
         subscribeTheme: (fn) => this.theme.subscribe(fn),
       });
-      compare = CompareView.for(trace);
+      compare = CompareView.for(trace, { saved: this.compareState.load(item.id), saveState: (s) => this.compareState.save(item.id, s), tiles: this.tiles });
     } catch (e) {
       showError(element, e);
       return;
     }
-    element.replaceChildren(view.root, ...(compare ? [compare.root] : []));
+    const bar = compareWithBar(item.id, this.post);
+    element.replaceChildren(view.root, ...(compare ? [compare.root] : []), ...(bar ? [bar] : []));
+    element.setAttribute('data-vscode-context', outputMenuContext(item.id));
     this.views.set(item.id, view);
     this.rendered.set(item.id, { item, element, signal });
     if (compare) this.compares.set(item.id, compare);

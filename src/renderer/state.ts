@@ -29,7 +29,9 @@ export function contextStore(ctx: { getState(): unknown; setState(v: unknown): v
   };
   const write = (views: Record<string, ViewState>) => {
     try {
-      ctx?.setState({ views });
+      // Other keys of the renderer state (the comparison views', compare-state.ts) are kept.
+      const s = ctx?.getState();
+      ctx?.setState({ ...(s && typeof s === 'object' ? s : {}), views });
     } catch {
       // A host without state keeps none.
     }

@@ -36,6 +36,13 @@ describe('Gatescope: Open Demo', () => {
     assert.equal(decoded.layers[0]!.hiddenSize, 24);
     // The model was copied beside it, so the spec cell can run there.
     await vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, '..', 'model.onnx'));
+    // The comparison case: float against int8 weights, drift past the tolerance from step 8 (test/fixtures/compare/manifest.json).
+    const cmp = editor.notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && /^compare:/m.test(c.document.getText()));
+    assert.ok(cmp, 'the demo has a comparison cell');
+    const compared = decodeTraceItem(mainItem(cmp)).decoded;
+    assert.equal(compared.compare!.b.label, 'model-int8.onnx');
+    assert.equal(Math.min(...compared.compare!.stats!.map((s) => s.firstDivergentStep ?? Infinity)), 8);
+    await vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, '..', 'model-int8.onnx'));
   });
 
   it('opens the GRU vs LSTM demo with both saved traces: a GRU layer (r, z, n, h) and an LSTM layer (i, f, g, o, c, h)', async () => {

@@ -8,3 +8,6 @@ export { compareRuns, type CompareSummary, type GateValues, type RunComparison }
 export { compareTraceInputs, runShape, type Comparison, type ComparisonOptions } from './comparison-trace';
 export { comparisonPairs, deltaRange, statsOf, type ComparedEntry } from './comparison-pairs';
 export { paneCell, paneRgba, type PaneJob } from './pane-raster';
+export { clampViewport, dragBy, fullViewport, stepFraction, unitFraction, viewportForKey, wheelFactor, zoomAt, type PaneTotals, type PaneViewport } from './pane-viewport';
+export { movedUnits, permutationText, shownAlignment, type ShownAlignment } from './unit-alignment-shown';
+export { traceRunInput } from './trace-run';

@@ -64,3 +64,36 @@ describe('paneRgba: one pane of values or of a − b', () => {
     assert.deepEqual(paneCell(job, 7.99, 5.99), { step: 5, unit: 2 });
   });
 });
+
+describe('paneRgba: zoomed into units and fractional steps, and drawn from an overview level', () => {
+  const [T, U] = [10, 4];
+  const a = Float32Array.from({ length: T * U }, (_, i) => ((i * 37) % 11) / 11 - 0.5);
+  const scale = gateColourScale({ range: [-1, 1], scale: 'diverging' });
+  const rgbaOf = (v: number) => {
+    const px = new Uint8Array(4);
+    gateRgba(scale, v, false, px, 0);
+    return [...px];
+  };
+
+  it('samples the cell under each pixel centre of a fractional step range and a unit range', () => {
+    const job = { values: a, steps: T, units: U, batch: 0, validSteps: T, start: 2.5, end: 6.5, unitStart: 1, unitEnd: 3, width: 8, height: 4, scale };
+    const px = paneRgba(job);
+    for (let y = 0; y < 4; y++) {
+      for (let x = 0; x < 8; x++) {
+        const step = Math.floor(2.5 + ((x + 0.5) * 4) / 8);
+        const unit = Math.floor(1 + ((y + 0.5) * 2) / 4);
+        assert.deepEqual(paneCell(job, x + 0.5, y + 0.5), { step, unit });
+        assert.deepEqual([...px.subarray((y * 8 + x) * 4, (y * 8 + x) * 4 + 4)], rgbaOf(a[step * U + unit]!), `pixel ${x}, ${y}`);
+      }
+    }
+  });
+
+  it('reads row floor(t / bucket) of a coarser level (means over `bucket` steps)', () => {
+    const bucket = 4;
+    const rows = Math.ceil(T / bucket);
+    const level = Float32Array.from({ length: rows * U }, (_, i) => i / (rows * U) - 0.4);
+    const job = { values: level, steps: T, units: U, batch: 0, bucket, validSteps: T, start: 0, end: T, width: T, height: U, scale };
+    const px = paneRgba(job);
+    for (let y = 0; y < U; y++) for (let x = 0; x < T; x++) assert.deepEqual([...px.subarray((y * T + x) * 4, (y * T + x) * 4 + 4)], rgbaOf(level[Math.floor(x / bucket) * U + y]!));
+  });
+});
