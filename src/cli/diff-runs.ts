@@ -4,7 +4,9 @@
 
 import * as path from 'node:path';
 import { exportGates } from '../core/trace/export-gates';
-import type { TraceInput, TraceLayerInput } from '../core/trace/encode';
+import type { TraceInput } from '../core/trace/encode';
+import { CompareError } from '../core/compare/errors';
+import { traceRunInput } from '../core/compare/trace-run';
 import { runModel } from '../pipeline';
 import type { InputArg } from './args';
 import { CliError, readFileOrFail } from './errors';
@@ -32,28 +34,19 @@ export async function loadTraceRun(file: string): Promise<LoadedRun> {
   } finally {
     await sidecar?.close();
   }
-  if (trace.downsample) {
-    throw new CliError(`${file} (Gatescope 0.1.0) keeps ${trace.steps} of its run's ${trace.downsample.originalSteps} steps, so its steps are not the run's; trace the model again with this Gatescope`, 2);
-  }
   let storageError = 0;
   const dtypes = new Set<string>();
-  const layers: TraceLayerInput[] = trace.layers
-    .filter((l) => l.run !== 'b')
-    .map((l) => {
-      const gates: Record<string, Float32Array> = {};
-      for (const g of l.gates) {
-        gates[g.name] = values.get(`${l.layer}/${l.direction}/${g.name}`)!;
-        storageError = Math.max(storageError, g.levels[0]!.maxError);
-        dtypes.add(g.levels[0]!.dtype);
-      }
-      const out: TraceLayerInput = { layer: l.layer, direction: l.direction, cell: l.cell, hiddenSize: l.hiddenSize, name: l.name, gates, specs: l.gates.map(({ name, role, range, scale }) => ({ name, role, range, scale })) };
-      if (l.convention) out.convention = l.convention;
-      return out;
+  let input: TraceInput;
+  try {
+    input = traceRunInput(trace, file, (l, g) => {
+      storageError = Math.max(storageError, g.levels[0]!.maxError);
+      dtypes.add(g.levels[0]!.dtype);
+      return values.get(`${l.layer}/${l.direction}/${g.name}`)!;
     });
-  const input: TraceInput = { model: trace.model, layers, batch: trace.batch, steps: trace.steps };
-  if (trace.tokens) input.tokens = trace.tokens;
-  if (trace.sequenceLengths) input.sequenceLengths = trace.sequenceLengths;
-  if (trace.warnings) input.warnings = trace.warnings;
+  } catch (e) {
+    if (e instanceof CompareError) throw new CliError(e.message, 2, e);
+    throw e;
+  }
   return { input, storageError, dtypes };
 }
 

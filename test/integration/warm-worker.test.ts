@@ -1,7 +1,8 @@
 // The warm worker and its model cache (issue 12 item 5) in the real extension host: a repeated run
 // of the same model file finds it decoded and its onnxruntime sessions made (asserted through the
 // run's own report, never through a time), an edited file is decoded again, and cancelling a run on
-// a multi-threaded onnxruntime stops it at once and leaves the next run a fresh worker.
+// multiple threads (onnxruntime's, or the native engine's thread pool) stops it at once and leaves
+// the next run a fresh worker.
 import * as assert from 'node:assert/strict';
 import { utimesSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -30,6 +31,22 @@ describe('warm worker and cached model', () => {
     const r = await inspect({ input }, notebook);
     assert.equal(r.status, 'inserted', r.status === 'failed' ? r.error : r.status);
     return r as Inserted;
+  }
+
+  /** Starts a 300k-step run, cancels it after 1 s, and checks that the command settles at once. */
+  async function cancelLongRun(notebook: string): Promise<void> {
+    await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'warm', notebook), []);
+    const source = new vscode.CancellationTokenSource();
+    // 300k steps: several seconds of work (run, gates, encoding) when not cancelled; after 1 s the
+    // job is in the worker (the host's part, with the model file read, takes far less).
+    const pending = vscode.commands.executeCommand<InspectResult>('gatescope.inspectOnnx', { model, input: { kind: 'random', seed: 2, steps: 300_000 }, cancellation: source.token });
+    await new Promise((r) => setTimeout(r, 1000));
+    const cancelledAt = Date.now();
+    source.cancel();
+    const r = await pending;
+    const stoppedAfter = Date.now() - cancelledAt;
+    assert.equal(r.status, 'cancelled');
+    assert.ok(stoppedAfter < 1500, `the command settled ${stoppedAfter} ms after cancel`);
   }
 
   it('a second run of the same model file is a cache hit with the same gates; an edited file is decoded again', async function () {
@@ -67,23 +84,30 @@ describe('warm worker and cached model', () => {
       // A small run first: the warm worker now runs onnxruntime on two threads, with the model cached.
       const warm = await run({ kind: 'random', seed: 1, steps: 20 }, 'threads-warm.ipynb');
       assert.equal(warm.runtime.numThreads, 2);
-      await openIpynb(vscode.Uri.joinPath(workspaceRoot(), 'warm', 'threads-cancel.ipynb'), []);
-      const source = new vscode.CancellationTokenSource();
-      // 300k steps: several seconds of work (onnxruntime, gate recompute, encoding) when not cancelled;
-      // after 1 s the job is in the worker (the host's part, with the model file read, takes far less).
-      const pending = vscode.commands.executeCommand<InspectResult>('gatescope.inspectOnnx', { model, input: { kind: 'random', seed: 2, steps: 300_000 }, cancellation: source.token });
-      await new Promise((r) => setTimeout(r, 1000));
-      const cancelledAt = Date.now();
-      source.cancel();
-      const r = await pending;
-      const stoppedAfter = Date.now() - cancelledAt;
-      assert.equal(r.status, 'cancelled');
-      assert.ok(stoppedAfter < 1500, `the command settled ${stoppedAfter} ms after cancel`);
+      await cancelLongRun('threads-cancel.ipynb');
       // The cancelled run's worker was terminated with its cache: the next run starts cold, on two threads.
       const next = await run({ kind: 'random', seed: 1, steps: 20 }, 'threads-next.ipynb');
       assert.equal(next.runtime.modelCache, 'miss');
       assert.equal(next.runtime.numThreads, 2);
       assert.deepEqual(next.document.layers, warm.document.layers);
+    });
+  });
+
+  it('the native engine on two threads (gatescope.threads) gives the one-thread gates, and cancelling it stops at once', async function () {
+    this.timeout(180000);
+    await withSetting('engine', 'native', async () => {
+      const one = await withSetting('threads', 1, () => run({ kind: 'random', seed: 4, steps: 300 }, 'native-one.ipynb'));
+      await withSetting('threads', 2, async () => {
+        const two = await run({ kind: 'random', seed: 4, steps: 300 }, 'native-two.ipynb');
+        // The engine names the thread count it ran with (src/node/gru-threads.ts); the gates are bit for bit one thread's.
+        assert.match(two.document.model.engine, /^gatescope-native \(wasm, 2 threads\)/);
+        assert.doesNotMatch(one.document.model.engine, /threads/);
+        assert.deepEqual(two.document.layers, one.document.layers);
+        await cancelLongRun('native-cancel.ipynb');
+        // The terminated worker took its helper threads with it: the next threaded run works.
+        const next = await run({ kind: 'random', seed: 4, steps: 300 }, 'native-next.ipynb');
+        assert.deepEqual(next.document.layers, one.document.layers);
+      });
     });
   });
 });
