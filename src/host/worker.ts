@@ -23,28 +23,30 @@ function post(reply: WorkerReply): void {
 
 /**
  * The GRU engine's helper threads, kept with the warm worker (starting them costs 25–150 ms) and
- * replaced when gatescope.threads changes; none (one thread) where helpers cannot start, since
- * threads only speed the run up. The helpers are unref'd and end with this worker.
+ * replaced when gatescope.threads changes. Where helpers cannot start, the run goes on one thread
+ * (threads only speed it up) and its trace says why. The helpers are unref'd and end with this worker.
  */
 let pool: GruThreadPool | undefined;
-function poolFor(threads: number): GruThreadPool | undefined {
-  if (threads <= 1) return undefined;
-  if (pool?.threads === threads) return pool;
+function poolFor(threads: number): { pool?: GruThreadPool; warning?: string } {
+  if (threads <= 1) return {};
+  if (pool?.threads === threads) return { pool };
   pool?.close();
+  pool = undefined;
   try {
     pool = new GruThreadPool(threads);
-  } catch {
-    pool = undefined;
+    return { pool };
+  } catch (e) {
+    return { warning: `gatescope.threads asked for ${threads} threads, but they could not start (${e instanceof Error ? e.message : String(e)}); the run used one thread` };
   }
-  return pool;
 }
 
 async function run(job: WorkerJob): Promise<WorkerReply> {
   if (job.type === 'inspect') return { type: 'inspected', summary: inspectModel(job, models) };
   // gatescope.threads (0: available cores - 1).
-  const gruThreads = poolFor(resolveThreadCount(job.settings.gruThreads || undefined));
+  const { pool: gruThreads, warning } = poolFor(resolveThreadCount(job.settings.gruThreads || undefined));
   const io = {
     ...(gruThreads ? { gruThreads } : {}),
+    ...(warning ? { warnings: [warning] } : {}),
     flavour: 'vscode',
     progress: (message: string, fraction: number) => post({ type: 'progress', message, fraction }),
     writeSidecar: writeSidecarFile,

@@ -139,6 +139,10 @@ export function runNative(v: NodeValues, signal?: { aborted: boolean }, threads?
   if (v.initialH) opts.initialH = v.initialH;
   if (signal) opts.signal = signal;
   const run = runGru(v.model, v.X, opts);
-  const kernel = threads && threads.threads > 1 ? `${run.kernel}, ${threads.threads} threads` : run.kernel;
-  return { dirs: run.layers.map((l) => ({ direction: l.direction, r: l.r, z: l.z, n: l.n, h: l.h })), kernel };
+  return { dirs: run.layers.map((l) => ({ direction: l.direction, r: l.r, z: l.z, n: l.n, h: l.h })), kernel: kernelName(run.kernel, threads) };
+}
+
+/** The engine's kernel as the trace names it: "wasm", or "wasm, 2 threads" on a thread pool. */
+export function kernelName(kernel: string, threads?: GruThreadHooks): string {
+  return threads && threads.threads > 1 ? `${kernel}, ${threads.threads} threads` : kernel;
 }

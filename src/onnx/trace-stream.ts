@@ -18,7 +18,7 @@ import { runGru } from '../core/gru/run';
 import { throwIfCancelled } from '../core/cancel';
 import type { GruModel } from '../core/gru/model';
 import type { TraceStreamEncoder } from '../core/trace/encode-stream';
-import type { GateRecovery, GruThreadHooks, NodeCheck } from './recover';
+import { kernelName, type GateRecovery, type GruThreadHooks, type NodeCheck } from './recover';
 import type { NodeValues } from './node-values';
 
 /** The engine's projection block (core/gru/run.ts, CHUNK): chunk lengths are multiples of it. */
@@ -63,7 +63,7 @@ export async function streamNativeNode(
       const t0 = reverse ? T - done - rows : done;
       const t1 = t0 + rows;
       const run = runGru(model, X.subarray(t0 * B * I, t1 * B * I), { batch: B, steps: rows, batchFirst: false, initialH: state, ...shared, ...(signal ? { signal } : {}) });
-      kernel = run.kernel;
+      kernel = kernelName(run.kernel, threads);
       const g = run.layers[0]!;
       // The state the next chunk starts from: h at the chunk's last step in run order.
       const last = reverse ? 0 : rows - 1;

@@ -48,6 +48,8 @@ export interface PipelineIO {
   models?: ModelCache;
   /** Threads lent to the GRU engine and gate recovery (the Node worker's GruThreadPool); absent: one thread. */
   gruThreads?: GruThreadHooks;
+  /** What the host's I/O has to say about the run (e.g. threads that could not start), added to its warnings. */
+  warnings?: string[];
   /**
    * Opens a sidecar in `dir` for positional writes (Node: src/node/sidecar-file.ts): with it and
    * `sha256`, a single run streams its gates into the sidecar as they are computed (encode-stage.ts).
@@ -129,7 +131,8 @@ export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, ch
     });
     checkAgainstWasm(input, wasm.input);
   }
-  if (choice.note) input.warnings = [...(input.warnings ?? []), choice.note];
+  const notes = [...(choice.note ? [choice.note] : []), ...(io.warnings ?? [])];
+  if (notes.length > 0) input.warnings = [...(input.warnings ?? []), ...notes];
   if (job.layers) {
     const present = [...new Set(input.layers.map((l) => l.layer))];
     const missing = job.layers.filter((l) => !present.includes(l));

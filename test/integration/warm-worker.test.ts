@@ -100,6 +100,7 @@ describe('warm worker and cached model', () => {
       await withSetting('threads', 2, async () => {
         const two = await run({ kind: 'random', seed: 4, steps: 300 }, 'native-two.ipynb');
         // The engine names the thread count it ran with (src/node/gru-threads.ts); the gates are bit for bit one thread's.
+        assert.deepEqual(two.document.warnings ?? [], one.document.warnings ?? []);
         assert.match(two.document.model.engine, /^gatescope-native \(wasm, 2 threads\)/);
         assert.doesNotMatch(one.document.model.engine, /threads/);
         assert.deepEqual(two.document.layers, one.document.layers);

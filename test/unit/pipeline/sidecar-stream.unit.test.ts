@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runPipeline, type PipelineIO } from '../../../src/pipeline';
 import type { PipelineJob } from '../../../src/pipeline/job';
+import { GruThreadPool } from '../../../src/node/gru-threads';
 import { openSidecarFile, sha256Hex, writeSidecarFile } from '../../../src/node/sidecar-file';
 import { decodeModel, onnx } from '../../../src/onnx/proto';
 import { fixtureBytes, WASM_DIR } from '../onnx/fixtures';
@@ -28,7 +29,7 @@ describe('pipeline: runs streamed into the sidecar', function () {
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   let opened = 0;
-  async function run(streamed: boolean, engine: 'native' | 'onnxruntime'): Promise<{ dir: string; document: Record<string, unknown> }> {
+  async function run(streamed: boolean, engine: 'native' | 'onnxruntime', gruThreads?: GruThreadPool): Promise<{ dir: string; document: Record<string, unknown> }> {
     const dir = mkdtempSync(path.join(tmpdir(), 'gatescope-stream-'));
     dirs.push(dir);
     const job: PipelineJob = {
@@ -40,7 +41,7 @@ describe('pipeline: runs streamed into the sidecar', function () {
       wasmDir: WASM_DIR,
       sidecar: { dir, stem: 'nb' },
     };
-    const io: PipelineIO = { flavour: 'test', progress: () => undefined, writeSidecar: writeSidecarFile };
+    const io: PipelineIO = { flavour: 'test', progress: () => undefined, writeSidecar: writeSidecarFile, ...(gruThreads ? { gruThreads } : {}) };
     if (streamed) {
       io.openSidecar = (dir, stem) => {
         opened++;
@@ -64,4 +65,18 @@ describe('pipeline: runs streamed into the sidecar', function () {
       assert.ok(readFileSync(path.join(streamed.dir, ref.file)).equals(readFileSync(path.join(whole.dir, ref.file))));
     });
   }
+
+  it('a streamed native run on a thread pool writes the one-thread sidecar and names its threads', async () => {
+    const pool = new GruThreadPool(2);
+    try {
+      const one = await run(true, 'native');
+      const two = await run(true, 'native', pool);
+      assert.match(String((two.document['model'] as { engine: string }).engine), /^gatescope-native \(wasm, 2 threads\)/);
+      const ref = two.document['sidecar'] as { file: string };
+      assert.deepEqual(ref, one.document['sidecar']);
+      assert.ok(readFileSync(path.join(two.dir, ref.file)).equals(readFileSync(path.join(one.dir, ref.file))));
+    } finally {
+      pool.close();
+    }
+  });
 });
