@@ -4,11 +4,11 @@
 // take them (ONNX GRU spec; onnxruntime does the same).
 
 import type { ActivationSpec } from '../trace/document';
-import { checkOnnxCommon, onnxDirections, recurrentActivations } from '../recurrent/onnx-attributes';
+import { recurrentActivations } from '../recurrent/onnx-attributes';
+import { onnxNodeWeights } from '../recurrent/onnx-weights';
 import { ONNX_ORDER, reorderRows } from './gate-blocks';
 import type { GruLayerWeights, GruModel } from './model';
-import { checkSize, checkTensor, type Float32Tensor } from './tensor-checks';
-import { formatDims } from '../io/tensor';
+import type { Float32Tensor } from './tensor-checks';
 
 export interface OnnxGruNode {
   W: Float32Tensor;
@@ -32,19 +32,8 @@ export function onnxActivations(count: number, names?: string[], alphas?: number
 }
 
 export function fromOnnx(node: OnnxGruNode): GruModel {
-  const H = node.hiddenSize;
-  checkSize('GRU hidden_size', H);
-  const dirs = onnxDirections('GRU', node.direction);
-  checkOnnxCommon('GRU', node);
+  const { H, I, dirs, W, R, B } = onnxNodeWeights('GRU', node, 3, 'gates z, r, h', '[Wb z, r, h; Rb z, r, h]');
   const D = dirs.length;
-  if (!node.W || !Array.isArray(node.W.dims) || node.W.dims.length !== 3) {
-    throw new RangeError(`GRU input W has shape ${node.W ? formatDims(node.W.dims) : 'missing'}; expected [${D}, ${3 * H}, input_size]`);
-  }
-  const I = node.W.dims[2];
-  checkSize('GRU input size (W dims[2])', I);
-  const W = checkTensor('GRU input W', node.W, [D, 3 * H, I], 'directions x gates z, r, h x input size');
-  const R = checkTensor('GRU input R', node.R, [D, 3 * H, H], 'directions x gates z, r, h x hidden size');
-  const B = node.B ? checkTensor('GRU input B', node.B, [D, 6 * H], 'directions x [Wb z, r, h; Rb z, r, h]') : new Float32Array(D * 6 * H);
   const acts = onnxActivations(2 * D, node.activations, node.activationAlpha, node.activationBeta);
   const directions: GruLayerWeights['directions'] = dirs.map((direction, d) => ({
     direction,

@@ -3,9 +3,9 @@
 // direction (f for i, o, f; g for the candidate; h for the output), default Sigmoid, Tanh, Tanh,
 // alpha/beta consumed in order by the functions that take them. input_forget: f = 1 - i.
 
-import { checkOnnxCommon, onnxDirections, recurrentActivations } from '../recurrent/onnx-attributes';
-import { checkSize, checkTensor, type Float32Tensor } from '../gru/tensor-checks';
-import { formatDims } from '../io/tensor';
+import { recurrentActivations } from '../recurrent/onnx-attributes';
+import { onnxNodeWeights } from '../recurrent/onnx-weights';
+import { checkTensor, type Float32Tensor } from '../gru/tensor-checks';
 import { INTERNAL_ORDER, ONNX_ORDER, ONNX_PEEPHOLE_ORDER, PEEPHOLE_ORDER, reorderBlocks } from './gate-blocks';
 import type { LstmLayerWeights, LstmModel } from './model';
 
@@ -29,19 +29,8 @@ export interface OnnxLstmNode {
 const DEFAULTS = ['Sigmoid', 'Tanh', 'Tanh'];
 
 export function lstmFromOnnx(node: OnnxLstmNode): LstmModel {
-  const H = node.hiddenSize;
-  checkSize('LSTM hidden_size', H);
-  const dirs = onnxDirections('LSTM', node.direction);
-  checkOnnxCommon('LSTM', node);
+  const { H, I, dirs, W, R, B } = onnxNodeWeights('LSTM', node, 4, 'gates i, o, f, c', '[Wb i, o, f, c; Rb i, o, f, c]');
   const D = dirs.length;
-  if (!node.W || !Array.isArray(node.W.dims) || node.W.dims.length !== 3) {
-    throw new RangeError(`LSTM input W has shape ${node.W ? formatDims(node.W.dims) : 'missing'}; expected [${D}, ${4 * H}, input_size]`);
-  }
-  const I = node.W.dims[2];
-  checkSize('LSTM input size (W dims[2])', I);
-  const W = checkTensor('LSTM input W', node.W, [D, 4 * H, I], 'directions x gates i, o, f, c x input size');
-  const R = checkTensor('LSTM input R', node.R, [D, 4 * H, H], 'directions x gates i, o, f, c x hidden size');
-  const B = node.B ? checkTensor('LSTM input B', node.B, [D, 8 * H], 'directions x [Wb i, o, f, c; Rb i, o, f, c]') : new Float32Array(D * 8 * H);
   const P = node.P ? checkTensor('LSTM input P', node.P, [D, 3 * H], 'directions x peepholes i, o, f') : undefined;
   const acts = recurrentActivations('LSTM', 3, D, DEFAULTS, node.activations, node.activationAlpha, node.activationBeta);
   const directions: LstmLayerWeights['directions'] = dirs.map((direction, d) => {

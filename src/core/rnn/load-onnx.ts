@@ -1,9 +1,9 @@
 // One ONNX RNN node -> RnnModel (one layer). W [D, H, I], R [D, H, H], B [D, 2H] = [Wb, Rb];
 // one activation per direction (default Tanh), alpha/beta consumed in order.
 
-import { checkSize, checkTensor, type Float32Tensor } from '../gru/tensor-checks';
-import { formatDims } from '../io/tensor';
-import { checkOnnxCommon, onnxDirections, recurrentActivations } from '../recurrent/onnx-attributes';
+import type { Float32Tensor } from '../gru/tensor-checks';
+import { recurrentActivations } from '../recurrent/onnx-attributes';
+import { onnxNodeWeights } from '../recurrent/onnx-weights';
 import type { RnnLayerWeights, RnnModel } from './model';
 
 export interface OnnxRnnNode {
@@ -21,19 +21,8 @@ export interface OnnxRnnNode {
 }
 
 export function rnnFromOnnx(node: OnnxRnnNode): RnnModel {
-  const H = node.hiddenSize;
-  checkSize('RNN hidden_size', H);
-  const dirs = onnxDirections('RNN', node.direction);
-  checkOnnxCommon('RNN', node);
+  const { H, I, dirs, W, R, B } = onnxNodeWeights('RNN', node, 1, 'hidden size', '[Wb; Rb]');
   const D = dirs.length;
-  if (!node.W || !Array.isArray(node.W.dims) || node.W.dims.length !== 3) {
-    throw new RangeError(`RNN input W has shape ${node.W ? formatDims(node.W.dims) : 'missing'}; expected [${D}, ${H}, input_size]`);
-  }
-  const I = node.W.dims[2];
-  checkSize('RNN input size (W dims[2])', I);
-  const W = checkTensor('RNN input W', node.W, [D, H, I], 'directions x hidden size x input size');
-  const R = checkTensor('RNN input R', node.R, [D, H, H], 'directions x hidden size x hidden size');
-  const B = node.B ? checkTensor('RNN input B', node.B, [D, 2 * H], 'directions x [Wb; Rb]') : new Float32Array(D * 2 * H);
   const acts = recurrentActivations('RNN', 1, D, ['Tanh'], node.activations, node.activationAlpha, node.activationBeta);
   const directions: RnnLayerWeights['directions'] = dirs.map((direction, d) => ({
     direction,
