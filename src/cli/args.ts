@@ -35,9 +35,12 @@ export function parseInputArg(value: string): InputArg {
   return m ? { name: m[1]!, file: m[2]! } : { file: value };
 }
 
-export function parseTraceArgs(argv: readonly string[]): TraceArgs {
-  const out: Partial<TraceArgs> & { inputs: InputArg[]; verbose: boolean; allowMismatch: boolean } = { inputs: [], verbose: false, allowMismatch: false };
-  const positional: string[] = [];
+/**
+ * The command line token by token (`gatescope trace` and `gatescope diff`): the token, its flag name
+ * (the part before '=' in --name=value) and takeValue(), which takes the flag's value: after '=', or
+ * the next token unless that is another --flag (then `missing(flag)` is the UsageError's message).
+ */
+export function* argTokens(argv: readonly string[], missing: (flag: string) => string): Generator<{ arg: string; flag: string; takeValue: () => string }> {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -45,9 +48,17 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgs {
     const takeValue = (): string => {
       if (eq > 0) return arg.slice(eq + 1);
       const v = argv[++i];
-      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new UsageError(`${flag} needs a value (see gatescope --help)`);
+      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new UsageError(missing(flag));
       return v;
     };
+    yield { arg, flag, takeValue };
+  }
+}
+
+export function parseTraceArgs(argv: readonly string[]): TraceArgs {
+  const out: Partial<TraceArgs> & { inputs: InputArg[]; verbose: boolean; allowMismatch: boolean } = { inputs: [], verbose: false, allowMismatch: false };
+  const positional: string[] = [];
+  for (const { arg, flag, takeValue } of argTokens(argv, (flag) => `${flag} needs a value (see gatescope --help)`)) {
     switch (flag) {
       case '--input':
         out.inputs.push(parseInputArg(takeValue()));

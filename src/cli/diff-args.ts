@@ -1,6 +1,6 @@
 // Argument parsing of `gatescope diff`. Every mistake is a UsageError with one line saying what to do.
 
-import { UsageError, parseInputArg, type InputArg } from './args';
+import { UsageError, argTokens, parseInputArg, type InputArg } from './args';
 
 export interface DiffArgs {
   a: string;
@@ -30,16 +30,7 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   let out: string | undefined;
   let alignUnits = false;
   let verbose = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const takeValue = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new UsageError(`${flag} needs a value; ${SYNOPSIS}`);
-      return v;
-    };
+  for (const { arg, flag, takeValue } of argTokens(argv, (flag) => `${flag} needs a value; ${SYNOPSIS}`)) {
     switch (flag) {
       case '--tolerance': {
         const v = takeValue();
