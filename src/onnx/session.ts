@@ -4,7 +4,9 @@
 // first session is created: later calls with different settings cannot change it, so they are refused.
 
 import * as ort from 'onnxruntime-web';
+import { formatDims } from '../core/io/tensor';
 import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
+import type { UserTensor } from './inputs';
 
 export { ort };
 
@@ -142,4 +144,32 @@ export async function releaseModelSessions(key: string): Promise<void> {
   for (const k of mine) sessions.delete(k);
   loadable.delete(key);
   await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
+}
+
+/** onnxruntime-web's version as the traces name it. */
+export function onnxruntimeVersion(): string {
+  return ort.env.versions?.web ?? 'unknown';
+}
+
+function toOrtTensor(t: UserTensor): ort.Tensor {
+  if (t.dtype === 'int64') return new ort.Tensor('int64', t.data as BigInt64Array, t.dims);
+  if (t.dtype === 'int32') return new ort.Tensor('int32', t.data as Int32Array, t.dims);
+  return new ort.Tensor('float32', t.data as Float32Array, t.dims);
+}
+
+/**
+ * Runs an instrumented model (the GRU path's or the recurrent path's) on the user's feeds and fetches
+ * every value the `fetch` records name (their string fields), except the feeds themselves (runLookup reads those from the
+ * feeds); onnxruntime's own log kept quiet. A failed run is one OnnxTraceError naming the inputs given.
+ */
+export async function runInstrumented(session: ort.InferenceSession, feeds: Record<string, UserTensor>, fetch: readonly object[]): Promise<Record<string, ort.Tensor>> {
+  const ortFeeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
+  const fetchNames = [...new Set(fetch.flatMap((f) => Object.values(f).filter((v): v is string => typeof v === 'string' && v !== '')))].filter((n) => !(n in feeds));
+  try {
+    return (await session.run(ortFeeds, fetchNames, QUIET_RUN)) as Record<string, ort.Tensor>;
+  } catch (e) {
+    const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
+    throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
+  }
 }

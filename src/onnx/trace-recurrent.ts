@@ -7,10 +7,9 @@
 
 import { gateSet, type CellKind, type GateSpec, type LayerGateValues } from '../core/cells/gate-sets';
 import type { ActivationSpec } from '../core/trace/document';
-import { formatDims } from '../core/io/tensor';
 import { throwIfCancelled } from '../core/cancel';
 import { gruLayerValues } from '../core/recurrent/gru-values';
-import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
+import { OnnxTraceError } from './errors';
 import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
 import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } from './inputs';
 import { gatherNodeValues, runLookup } from './node-values';
@@ -19,7 +18,7 @@ import { compareWithY, recoverGates, runNative } from './recover';
 import { traceRecurrentNode, type RecurrentCheck } from './recover-recurrent';
 import { findRecurrentNodes, instrumentRecurrent, type RecurrentFetch, type RecurrentNodeInfo } from './recurrent-graph';
 import { recurrentWarnings } from './recurrent-warnings';
-import { getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
+import { getSession, modelKey, onnxruntimeVersion, runInstrumented, type ExecutionProvider, type RuntimeOptions } from './session';
 import { modelWarnings } from './warnings';
 
 export interface RecurrentTraceOptions {
@@ -77,12 +76,6 @@ export interface RecurrentTraceResult {
   feeds: Record<string, UserTensor>;
 }
 
-function toOrtTensor(t: UserTensor): ort.Tensor {
-  if (t.dtype === 'int64') return new ort.Tensor('int64', t.data as BigInt64Array, t.dims);
-  if (t.dtype === 'int32') return new ort.Tensor('int32', t.data as Int32Array, t.dims);
-  return new ort.Tensor('float32', t.data as Float32Array, t.dims);
-}
-
 /** What a model needs before any run: its recurrent nodes, the instrumented bytes, its inputs and warnings. */
 export interface PreparedRecurrent {
   nodes: RecurrentNodeInfo[];
@@ -126,17 +119,7 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
   if (opts.wasmBinary) runtime.wasmBinary = opts.wasmBinary;
   if (opts.executionProvider) runtime.executionProvider = opts.executionProvider;
   const session = await getSession(`${key}:recurrent`, () => instrumented.bytes, runtime);
-  const ortFeeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
-  const fetchNames = [...new Set(instrumented.fetch.flatMap((f) => Object.values(f).filter((v): v is string => !!v)))].filter((n) => !(n in feeds));
-  let results: Record<string, ort.Tensor>;
-  try {
-    // onnxruntime's own log kept quiet, as on the GRU path (one line from Gatescope, never foreign logs).
-    results = (await session.run(ortFeeds, fetchNames, QUIET_RUN)) as Record<string, ort.Tensor>;
-  } catch (e) {
-    const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
-    throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
-  }
+  const results = await runInstrumented(session, feeds, instrumented.fetch);
   const lookup = runLookup(results, feeds);
   const engine = opts.engine ?? 'onnxruntime';
   const layers: RecurrentLayer[] = [];
@@ -187,7 +170,7 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
     summaries.push({ name: n.name, cell: n.cell, check });
   }
   for (const t of Object.values(results)) t.dispose();
-  const ver = ort.env.versions?.web ?? 'unknown';
+  const ver = onnxruntimeVersion();
   const worst = Math.max(...summaries.map((s) => s.check.y));
   const worstC = Math.max(0, ...summaries.map((s) => s.check.yc ?? 0));
   const out: RecurrentTraceResult = {

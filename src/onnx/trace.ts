@@ -11,9 +11,8 @@ import type { TraceStreamEncoder } from '../core/trace/encode-stream';
 import { streamNativeNode, streamRecoveredNode } from './trace-stream';
 import type { GruConvention } from '../core/trace/document';
 import { gateSet } from '../core/cells/gate-sets';
-import { formatDims } from '../core/io/tensor';
 import type { SpecEngine } from '../core/spec/spec';
-import { cleanOrtMessage, firstLine, OnnxTraceError } from './errors';
+import { OnnxTraceError } from './errors';
 import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
 import { instrumentModel, type InstrumentedModel } from './instrument';
 import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } from './inputs';
@@ -21,7 +20,7 @@ import { readVocab } from './inspect';
 import { gatherNodeValues, runLookup, type NodeValues } from './node-values';
 import { decodeModel, type onnx } from './proto';
 import { compareWithY, recoverGates, runNative, type DirectionGates, type GruThreadHooks, type NodeCheck } from './recover';
-import { checkModelLoads, getSession, modelKey, ort, QUIET_RUN, type ExecutionProvider, type RuntimeOptions } from './session';
+import { checkModelLoads, getSession, modelKey, onnxruntimeVersion, runInstrumented, type ExecutionProvider, type RuntimeOptions } from './session';
 import { stepLabels } from './step-labels';
 import { throwIfCancelled } from '../core/cancel';
 import { mismatchVerdict } from './verify';
@@ -163,15 +162,6 @@ const BYTES_PER_VALUE: Record<TracePrecision, number> = { float32: 4, float16: 2
 
 const checkAborted = throwIfCancelled;
 
-function onnxruntimeVersion(): string {
-  return ort.env.versions?.web ?? 'unknown';
-}
-
-function toOrtTensor(t: UserTensor): ort.Tensor {
-  if (t.dtype === 'int64') return new ort.Tensor('int64', t.data as BigInt64Array, t.dims);
-  if (t.dtype === 'int32') return new ort.Tensor('int32', t.data as Int32Array, t.dims);
-  return new ort.Tensor('float32', t.data as Float32Array, t.dims);
-}
 
 /** Runs the whole path and returns the encoder's input (before encoding) and stage timings. */
 export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings; stream?: TraceStreamEncoder }> {
@@ -214,16 +204,7 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   checkAborted(opts.signal);
   await progress(0.2, 'run');
   const t2 = now();
-  const ortFeeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t);
-  const fetchNames = [...new Set(p.instrumented.fetch.flatMap((f) => Object.values(f).filter((v): v is string => !!v)))];
-  let results: Record<string, ort.Tensor>;
-  try {
-    results = (await session.run(ortFeeds, fetchNames, QUIET_RUN)) as Record<string, ort.Tensor>;
-  } catch (e) {
-    const given = Object.entries(feeds).map(([n, t]) => `${n} ${t.dtype} ${formatDims(t.dims)}`).join(', ');
-    throw new OnnxTraceError(`onnxruntime-web could not run the model on the inputs (${given}): ${cleanOrtMessage(firstLine(e))}; check the input shapes against the model`, { cause: e });
-  }
+  const results = await runInstrumented(session, feeds, p.instrumented.fetch);
   const t3 = now();
   checkAborted(opts.signal);
   await progress(0.5, 'gates');
