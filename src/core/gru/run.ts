@@ -3,8 +3,8 @@
 // Work and memory: each direction's input projections W·x are computed CHUNK steps at a time
 // (a blocked matrix product), then the recurrence runs step by step with no allocation. Memory is
 // the outputs (4 arrays of B*T*H per layer and direction) plus O(CHUNK*H + H*H) work space, so
-// T = 100,000 is linear in time and memory. Per step nothing is allocated (copies are plain loops,
-// not subarray views).
+// T = 100,000 is linear in time and memory. Per step nothing is allocated: the fused path's
+// views are made once per sequence, the other path copies with plain loops.
 //
 // Batch items are independent sequences and run one after another; each has its own length
 // (ONNX sequence_lens), and a reverse direction runs each sequence backwards within its own length.
@@ -131,6 +131,12 @@ function runSequence(
   const chunk = kernel.chunk;
   const fused = fusable(kernel, p) ? kernel.fused : undefined;
   if (fused) fused.setBiases(p.bW, p.bR);
+  // The fused step's r, z, n and h (vin row 0) as length-H views, made once per sequence: each
+  // step's gates are block copies (TypedArray.set) into the outputs, not per-element loops.
+  const fr = fused?.r.subarray(0, H);
+  const fz = fused?.z.subarray(0, H);
+  const fn = fused?.n.subarray(0, H);
+  const fh = vin.subarray(0, H);
   if (h0) vin.set(h0.subarray(h0Off, h0Off + H));
   else vin.fill(0, 0, H);
   for (let s0 = 0; s0 < len; s0 += chunk) {
@@ -142,13 +148,10 @@ function runSequence(
       const o = base + t * H;
       if (fused) {
         fused.step(t - t0, lbr, p.takeNew);
-        const fr = fused.r, fz = fused.z, fn = fused.n;
-        for (let i = 0; i < H; i++) {
-          r[o + i] = fr[i];
-          z[o + i] = fz[i];
-          n[o + i] = fn[i];
-          h[o + i] = vin[i];
-        }
+        r.set(fr!, o);
+        z.set(fz!, o);
+        n.set(fn!, o);
+        h.set(fh, o);
         if (++progress.sinceCheck >= CHECK_EVERY) tick(progress);
         continue;
       }
