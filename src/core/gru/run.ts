@@ -15,7 +15,7 @@
 import { ActKind } from './activations';
 import { cellParams, candidateAfter, gatesRow, type CellParams } from './cell';
 import type { FusedStep, MatKernel } from './kernel';
-import { pickKernel, type KernelChoice } from './kernels';
+import { resolveKernel, type KernelChoice } from './kernels';
 import { toBatchFirst } from './layout';
 import type { GruModel } from './model';
 import { RunCancelledError } from '../recurrent/progress';
@@ -71,7 +71,7 @@ const CHECK_EVERY = 256;
 function checkRunInputs(model: GruModel, x: Float32Array, opts: RunGruOptions): Int32Array {
   let perStep = 0;
   for (const layer of model.layers) perStep += 4 * layer.directions.length * layer.hiddenSize;
-  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, { ...opts, kernel: undefined });
+  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, opts);
   checkInitialState('initialH', opts.initialH, model.layers.map((l) => ({ width: l.hiddenSize, directions: l.directions.length })), opts.batch);
   return lengths;
 }
@@ -81,7 +81,7 @@ export function runGru(model: GruModel, x: Float32Array, opts: RunGruOptions): G
   const lengths = checkRunInputs(model, x, opts);
   const B = opts.batch;
   const T = opts.steps;
-  const kernel = typeof opts.kernel === 'object' ? opts.kernel : pickKernel(opts.kernel ?? 'auto');
+  const kernel = resolveKernel(opts.kernel);
   let input = x;
   if (opts.batchFirst === false && B > 1) input = toBatchFirst(x, T, B, model.layers[0].inputSize);
 
