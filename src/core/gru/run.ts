@@ -15,11 +15,11 @@
 import { ActKind } from './activations';
 import { cellParams, candidateAfter, gatesRow, type CellParams } from './cell';
 import type { FusedStep, MatKernel } from './kernel';
-import { resolveKernel, type KernelChoice } from './kernels';
+import { resolveKernel } from './kernels';
 import { toBatchFirst } from './layout';
 import type { GruModel } from './model';
 import { RunCancelledError } from '../recurrent/progress';
-import { checkInitialState, checkRunInputs as checkRecurrentInputs } from '../recurrent/run-inputs';
+import { checkInitialState, checkRunInputs as checkRecurrentInputs, type RecurrentRunOptions } from '../recurrent/run-inputs';
 import { concatDirections } from '../recurrent/stack';
 import { validateModel } from './validate-model';
 
@@ -42,19 +42,8 @@ export interface GruRun {
   kernel: 'js' | 'wasm';
 }
 
-export interface RunGruOptions {
-  batch: number;
-  steps: number;
-  /** true (default): x is [B, T, I]; false: [T, B, I]. */
-  batchFirst?: boolean;
-  sequenceLengths?: Int32Array | number[];
-  /** [layers * directions, B, H], like PyTorch's h0 and ONNX's initial_h (per layer). */
-  initialH?: Float32Array;
-  /** A kernel by name, or a ready kernel instance (e.g. the Node thread-pool kernel, src/node/gru-threads). */
-  kernel?: KernelChoice | MatKernel;
-  onProgress?: (fraction: number) => void;
-  signal?: { aborted: boolean };
-}
+/** The options every recurrent pass takes (batch, steps, layout, lengths, initial h, kernel, progress, cancel). */
+export type RunGruOptions = RecurrentRunOptions;
 
 /** Thrown when `signal.aborted` is seen during a run. */
 export class GruCancelledError extends RunCancelledError {
