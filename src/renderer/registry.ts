@@ -62,7 +62,9 @@ export class OutputRegistry {
       stamp('gatescope:render-start');
       const json = parse(item);
       stamp('gatescope:parsed');
-      const trace = decodeTrace(json);
+      // A long run's level 0 stays base64 here (it has a coarse inline level to paint from first);
+      // the view decodes it in background slices (data.ts).
+      const trace = decodeTrace(json, { defer: true });
       stamp('gatescope:decoded');
       view = new TraceView(trace, item.id, this.store.load(item.id), {
         exports: this.exports,
