@@ -130,6 +130,8 @@ export interface Plan {
   /** dtype of the sidecar levels (plan 2), per layer per gate. */
   sidecarDtypes: TensorDtype[][];
   f16Fallback: boolean;
+  /** Plan 1: whether the long run's coarse level (Prepared.coarseLevel) is stored beside level 0. */
+  coarse: boolean;
 }
 
 export interface Prepared {
@@ -179,11 +181,14 @@ export function decide(p: Prepared, opts: EncodeOptions): Decision {
   // 1. Everything inline.
   const inlineCandidates: TensorDtype[] = precision === 'auto' ? ['float32', 'float16', 'uint8'] : [precision];
   let smallest = Infinity;
+  // Precision comes first: a run that fits only without its coarse level keeps its dtype and drops the level.
   for (const dtype of inlineCandidates) {
-    const plan = planFor(p, 0, dtype, 'uint8');
-    const bytes = estimateBytes(p, plan, false);
-    smallest = Math.min(smallest, bytes);
-    if (bytes <= maxBytes) return { kind: 'inline', plan };
+    for (const coarse of p.coarseLevel > 0 ? [true, false] : [false]) {
+      const plan = { ...planFor(p, 0, dtype, 'uint8'), coarse };
+      const bytes = estimateBytes(p, plan, false);
+      smallest = Math.min(smallest, bytes);
+      if (bytes <= maxBytes) return { kind: 'inline', plan };
+    }
   }
 
   // 2. Overview inline, fine levels in a sidecar.
@@ -376,7 +381,7 @@ function planFor(p: Prepared, firstInline: number, inlineDtype: TensorDtype, sid
   const f16 = (firstInline === 0 ? inlineDtype : sidecarDtype) === 'float16' && p.values ? f16okOf(p) : undefined;
   const inlineDtypes = p.units.map((row, li) => row.map((_, gi) => (firstInline === 0 ? pick(inlineDtype, f16?.[li]![gi]! ?? true) : 'uint8')));
   const sidecarDtypes = p.units.map((row, li) => row.map((_, gi) => (firstInline > 0 ? pick(sidecarDtype, f16?.[li]![gi]! ?? true) : sidecarDtype)));
-  return { firstInline, inlineDtypes, sidecarDtypes, f16Fallback };
+  return { firstInline, inlineDtypes, sidecarDtypes, f16Fallback, coarse: false };
 }
 
 function pickSidecarDtype(p: Prepared, firstInline: number, precision: TracePrecision): TensorDtype {
@@ -401,7 +406,7 @@ function sidecarBytes(p: Prepared, firstInline: number, dtype: TensorDtype): num
 /** Levels stored for a gate: all of them with a sidecar; level 0 (and the coarse level of a long run) when everything is inline. */
 export function storedLevels(p: Prepared, plan: Plan): number[] {
   if (plan.firstInline > 0) return p.buckets.map((_, k) => k);
-  return p.coarseLevel > 0 ? [0, p.coarseLevel] : [0];
+  return plan.coarse && p.coarseLevel > 0 ? [0, p.coarseLevel] : [0];
 }
 
 function warningsOf(p: Prepared, plan: Plan): string[] {

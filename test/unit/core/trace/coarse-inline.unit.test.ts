@@ -67,6 +67,18 @@ describe('coarse inline level (first paint without decoding level 0)', () => {
     assert.deepEqual(levelsOf(side)[0], [1, 4, 16, 64, 256]);
   });
 
+  it('gives way to precision: a run that fits its budget only without the coarse level keeps its dtype and stores level 0 alone', () => {
+    const input = makeInput({ batch: 1, steps: LONG, hidden: [8], seed: 6 });
+    const withCoarse = encodeTrace(input, { precision: 'float32', maxBytes: Infinity }).document;
+    const without = JSON.stringify(level0Only(withCoarse)).length;
+    const tight = encodeTrace(input, { maxBytes: without + 200 }).document;
+    assert.deepEqual(levelsOf(tight)[0], [1]);
+    assert.equal(tight.layers[0]!.gates[0]!.levels[0]!.dtype, 'float32');
+    const roomy = encodeTrace(input, { maxBytes: JSON.stringify(withCoarse).length + 200 }).document;
+    assert.deepEqual(levelsOf(roomy)[0], [1, 64]);
+    assert.equal(roomy.layers[0]!.gates[0]!.levels[0]!.dtype, 'float32');
+  });
+
   it('the streamed encoder writes the same document, byte for byte', async () => {
     const input: TraceInput = makeInput({ batch: 2, steps: LONG, hidden: [6], seed: 9, bidirectional: true });
     input.sequenceLengths = [4099, 1500];
