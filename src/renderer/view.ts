@@ -33,6 +33,7 @@ import { buildToolbar } from './toolbar';
 import { unitOrder } from './unit-order';
 import type { ViewContext } from './view-context';
 import { exportView } from './view-export';
+import { showError } from './error-root';
 
 /** CSS pixels beside each heatmap: the gate label and unit axis on the left, the legend on the right. */
 const LABEL_W = 96;
@@ -344,9 +345,7 @@ export class TraceView implements ViewContext {
     this.disposed = true;
     this.frames.dispose();
     this.work.dispose();
-    const msg = e instanceof Error ? e.message : String(e);
-    traceStatus(this.root.dataset).gatescope = 'error';
-    this.root.replaceChildren(el('style', undefined, CSS), el('div', 'gs-error', `Gatescope cannot show this trace: ${msg.length > 600 ? `${msg.slice(0, 600)}…` : msg}`, { role: 'alert' }));
+    showError(this.root.parentElement ?? this.root, e);
   }
 
   private onStatsReady(): void {

@@ -70,6 +70,10 @@ describe('first paint from the coarse level, then full detail (Chromium, real re
     const doc = document();
     const withCoarse = Buffer.from(JSON.stringify(doc));
     const level0Only = Buffer.from(JSON.stringify({ ...doc, layers: doc.layers.map((l) => ({ ...l, gates: l.gates.map((g) => ({ ...g, levels: g.levels.slice(0, 1) })) })) }));
+    // A character outside base64 deep inside gate z's level 0: found only when the background decode reaches it.
+    const z = doc.layers[0]!.gates[1]!.levels[0]!.mean as { data: string };
+    const at = Math.floor(z.data.length * 0.7) & ~3;
+    const broken = Buffer.from(JSON.stringify(doc).replace(z.data, `${z.data.slice(0, at)}!${z.data.slice(at + 1)}`));
     assert.ok(doc.layers[0]!.gates.every((g) => g.levels.length === 2 && g.levels[1]!.bucket === 64), 'the document stores level 0 and a coarse level of 64 steps');
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
@@ -79,6 +83,7 @@ describe('first paint from the coarse level, then full detail (Chromium, real re
       if (url === `${ORIGIN}/index.js`) return route.fulfill({ contentType: 'text/javascript', body: bundle });
       if (url === `${ORIGIN}/coarse.json`) return route.fulfill({ contentType: 'application/json', body: withCoarse });
       if (url === `${ORIGIN}/level0.json`) return route.fulfill({ contentType: 'application/json', body: level0Only });
+      if (url === `${ORIGIN}/broken.json`) return route.fulfill({ contentType: 'application/json', body: broken });
       return route.abort();
     });
     await page.goto(`${ORIGIN}/`);
@@ -141,6 +146,27 @@ describe('first paint from the coarse level, then full detail (Chromium, real re
       return { first: { ...first, pixels: undefined }, final: { ...final, pixels: undefined } };
     })(${JSON.stringify(file)}, ${JSON.stringify(drawing)}, ${JSON.stringify(TRACE_ATTR)})`)) as Seen;
   }
+
+  it('a level 0 found broken while it is decoded in the background replaces the view with the decoder\'s message', async () => {
+    const r = (await page.evaluate(`(async (A) => {
+      const bytes = new Uint8Array(await (await fetch('/broken.json')).arrayBuffer());
+      const api = window.activate({ setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true }, postMessage() {}, onDidReceiveMessage: () => ({ dispose() {} }) });
+      const out = document.getElementById('out');
+      out.replaceChildren();
+      const text = () => new TextDecoder().decode(bytes);
+      api.renderOutputItem({ id: 'broken', mime: 'application/vnd.gatescope.trace+json', metadata: {}, data: () => bytes, text, json: () => JSON.parse(text()), blob: () => new Blob([bytes]) }, out, new AbortController().signal);
+      let drew = false;
+      for (let i = 0; i < 1500; i++) {
+        const root = out.querySelector('[' + A.gatescope + ']');
+        if (root && root.getAttribute(A.draws)) drew = true;
+        if (root && root.getAttribute(A.gatescope) === 'error') return { drew, error: root.textContent };
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return { drew, error: null };
+    })(${JSON.stringify(TRACE_ATTR)})`)) as { drew: boolean; error: string | null };
+    assert.equal(r.drew, true, 'the coarse level was drawn first');
+    assert.match(r.error ?? '', /cannot show this trace: layers\[0\]\.gates\[1\]\.levels\[0\]\.mean\.data: invalid base64.* at index \d+/);
+  });
 
   for (const drawing of ['canvas2d', 'webgl2']) {
     it(`draws the coarse level before decoding level 0, then exactly the full-decode picture (${drawing})`, async () => {
