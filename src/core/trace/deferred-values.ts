@@ -20,14 +20,20 @@ export class DeferredValues {
   /** Values decoded so far: [0, decoded) of `out`. */
   private decoded = 0;
   private readonly width: number;
+  /** The base64 text until every value is decoded (then released: the values replace it). */
+  private text: string;
+  /** dtype and uint8 scale/offset of the values. */
+  private readonly q: Pick<CheckedTensor, 'dtype' | 'scale' | 'offset'>;
 
   constructor(
-    private readonly t: CheckedTensor,
+    t: CheckedTensor,
     /** Where the text sits in the document, for error messages (e.g. "layers[0].gates[1].levels[0].mean"). */
     private readonly path: string,
   ) {
     this.count = t.dims[0] * t.dims[1] * t.dims[2];
     this.width = BYTES_PER_VALUE[t.dtype];
+    this.text = t.data;
+    this.q = { dtype: t.dtype, scale: t.scale, offset: t.offset };
   }
 
   get done(): boolean {
@@ -48,9 +54,10 @@ export class DeferredValues {
     const v1 = Math.min(this.count, v0 + n);
     // v0 is aligned, so its first byte starts a quad; the last slice runs to the end of the text (padding included).
     const c0 = (v0 * this.width * 4) / 3;
-    const c1 = v1 === this.count ? this.t.data.length : (v1 * this.width * 4) / 3;
-    valuesOfBytes(this.bytes(c0, c1), this.t, out.subarray(v0, v1));
+    const c1 = v1 === this.count ? this.text.length : (v1 * this.width * 4) / 3;
+    valuesOfBytes(this.bytes(c0, c1), this.q, out.subarray(v0, v1));
     this.decoded = v1;
+    if (this.done) this.text = '';
     return !this.done;
   }
 
@@ -67,13 +74,13 @@ export class DeferredValues {
     const q0 = Math.floor(b0 / 3);
     const q1 = Math.floor((b0 + this.width - 1) / 3) + 1;
     const bytes = this.bytes(4 * q0, 4 * q1);
-    return valuesOfBytes(bytes.slice(b0 - 3 * q0, b0 - 3 * q0 + this.width), this.t)[0]!;
+    return valuesOfBytes(bytes.slice(b0 - 3 * q0, b0 - 3 * q0 + this.width), this.q)[0]!;
   }
 
   /** Bytes of characters [c0, c1) (whole quads), with errors placed in the document's text. */
   private bytes(c0: number, c1: number): Uint8Array {
     try {
-      return decodeBase64(this.t.data.substring(c0, c1));
+      return decodeBase64(this.text.substring(c0, c1));
     } catch (e) {
       if (e instanceof Base64Error) throw new TraceFormatError(`${this.path}.data`, `${e.message.replace(/ at (index|character) \d+$/, '')} at index ${c0 + e.offset}`);
       throw e;
