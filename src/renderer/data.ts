@@ -133,13 +133,14 @@ export class LayerData {
   }
 
   /**
-   * Stored value of gate g at (step, unit): exact at full detail, else the mean of the bucket holding
-   * the step (this.bucket > 1). Masked steps are the caller's to check.
+   * Stored value of gate g at (step, unit): exact at full detail and while level 0 is being decoded
+   * (read alone from its base64), else the mean of the bucket holding the step (a sidecar trace's
+   * overview). Masked steps are the caller's to check.
    */
   value(g: string, step: number, unit: number): number {
     const d = this.gates[g]!;
     if (unit >= d.units) return NaN;
-    return d.values[Math.floor(step / d.bucket) * d.units + unit]!;
+    return this.exactPending(g, step, unit) ?? d.values[Math.floor(step / d.bucket) * d.units + unit]!;
   }
 
   /** The gates whose units are the layer's (all but a projected LSTM's h): what unit plots, statistics lines, orders and CSV rows cover. */
