@@ -71,9 +71,21 @@ function decodeTraceV2(json: Record<string, unknown>, defer: boolean): DecodedTr
     const key = `${layer.run ?? 'a'}/${layer.layer}/${layer.direction}`;
     if (seen.has(key)) throw new TraceFormatError(`layers[${i}]`, `duplicate entry for layer ${layer.layer} ${layer.direction}${layer.run ? ` (run ${layer.run})` : ''}`);
     seen.add(key);
+    if (defer) undeferMixed(layer);
     out.layers.push(layer);
   });
   return out;
+}
+
+/**
+ * A view draws every gate of a layer entry from the same bucket size (renderer/data.ts): level 0 is
+ * deferred for all its gates, with coarse levels of one size, or for none (decoded now). Every writer
+ * gives every gate the same levels; a hand-made document may not.
+ */
+function undeferMixed(layer: DecodedLayer): void {
+  const coarse = new Set(layer.gates.map((g) => (g.levels[0]!.deferred ? g.levels[g.levels.length - 1]!.bucket : 1)));
+  if (coarse.size === 1) return;
+  for (const g of layer.gates) if (g.levels[0]!.deferred) g.levels[0]!.deferred.values();
 }
 
 function decodeModelV2(m: unknown): DecodedTrace['model'] {

@@ -55,6 +55,16 @@ describe('decodeTrace with defer (level 0 decoded later, in slices)', () => {
     assert.ok(v1.layers[0]!.gates[0]!.levels[0]!.mean instanceof Float32Array);
   });
 
+  it('decodes a layer entry at once when its gates do not all defer to one coarse bucket (a hand-made document)', () => {
+    const doc = longDoc('uint8');
+    const mixed = JSON.parse(JSON.stringify(doc)) as TraceDocument;
+    mixed.layers[0]!.gates[2]!.levels = mixed.layers[0]!.gates[2]!.levels.slice(0, 1);
+    const t = decodeTrace(mixed, { defer: true });
+    for (const g of t.layers[0]!.gates) assert.ok(isDecoded(g.levels[0]!), `${g.name}: level 0 decoded`);
+    const full = decodeTrace(doc);
+    assert.deepEqual(t.layers[0]!.gates[0]!.levels[0]!.mean, full.layers[0]!.gates[0]!.levels[0]!.mean);
+  });
+
   it('checks the length now and the characters as they are decoded, naming where', () => {
     const doc = longDoc('uint8');
     const mean = doc.layers[0]!.gates[1]!.levels[0]!.mean as { data: string };
