@@ -72,7 +72,7 @@ const CODES = { PARAMS, GEN, DONE, READY, OP_LOAD, OP_MATVEC, OP_MATVEC2, OP_REC
 function helperMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const wt = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { ctrl: ctrlBuf, claims: claimsBuf, threads, module, index, port, c } = wt.workerData as { ctrl: SharedArrayBuffer; claims: SharedArrayBuffer; threads: number; module: WebAssembly.Module; index: number; port: MessagePort; c: typeof CODES };
+  const { ctrl: ctrlBuf, claims: claimsBuf, threads, module, index, port, c, hold } = wt.workerData as { ctrl: SharedArrayBuffer; claims: SharedArrayBuffer; threads: number; module: WebAssembly.Module; index: number; port: MessagePort; c: typeof CODES; hold: boolean };
   const { PARAMS, GEN, DONE, READY, OP_LOAD, OP_MATVEC, OP_MATVEC2, OP_RECOVER, OP_EXIT, SPIN, SEQ, FIRST, TOTAL, CS, COMPLETED, PER } = c;
   const ctrl = new Int32Array(ctrlBuf);
   const claims = new Int32Array(claimsBuf);
@@ -195,9 +195,15 @@ function helperMain(): void {
       }
     }
   };
+  // The generation is read before the helper says it is ready: the caller starts its first job
+  // as soon as every helper is ready, so a generation read after that could already be the job's,
+  // which the helper would then wait past forever (and the caller for it).
+  let seen = Atomics.load(ctrl, GEN);
   Atomics.add(ctrl, READY, 1);
   Atomics.notify(ctrl, READY);
-  let seen = Atomics.load(ctrl, GEN);
+  // Test hook (holdAfterReady): stay here until the caller has started its first job, as a helper
+  // the OS does not schedule right after it said ready would.
+  if (hold) while (Atomics.load(ctrl, GEN) === seen) Atomics.wait(ctrl, GEN, seen, 10);
   for (;;) {
     let spins = 0;
     while (Atomics.load(ctrl, GEN) === seen && spins < SPIN) spins++;
@@ -229,7 +235,8 @@ export class GruThreadPool {
   private readonly helpers: { worker: Worker; port: MessagePort }[] = [];
   private closed = false;
 
-  constructor(threads?: number) {
+  /** `test.holdAfterReady`: each helper pauses right after it reports ready, until the first job starts (tests only). */
+  constructor(threads?: number, test?: { holdAfterReady?: boolean }) {
     this.threads = resolveThreadCount(threads);
     const module = wasmKernelModule();
     if (!module) throw new Error(`threads need the WebAssembly SIMD kernel, which is not available here (${wasmKernelError()}); run with threads 1`);
@@ -238,7 +245,7 @@ export class GruThreadPool {
     const source = `const __name = (f) => f;\n(${helperMain.toString()})();`;
     for (let index = 0; index < this.threads - 1; index++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl.buffer, claims: this.claims.buffer, threads: this.threads, module, index, port: port2, c: CODES }, transferList: [port2] });
+      const worker = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl.buffer, claims: this.claims.buffer, threads: this.threads, module, index, port: port2, c: CODES, hold: test?.holdAfterReady === true }, transferList: [port2] });
       worker.unref();
       port1.unref();
       this.helpers.push({ worker, port: port1 });
