@@ -29,6 +29,7 @@ export class GatePanel {
   readonly label: HTMLElement;
   private readonly heat: HTMLCanvasElement;
   private drawer: HeatmapDrawer;
+  private legend: HTMLElement;
   /** CSS pixel size of the plot area. */
   width = 0;
   height = 0;
@@ -45,7 +46,14 @@ export class GatePanel {
     this.heat = el('canvas', undefined, undefined, { 'data-gate': gate, 'aria-hidden': 'true' });
     this.drawer = this.chooseDrawer();
     this.plot.append(this.heat);
+    this.legend = legend;
     this.row.append(this.label, this.unitAxis, this.plot, legend);
+  }
+
+  /** Replaces the colour legend (another layer entry shown: its own range). */
+  setLegend(legend: HTMLElement): void {
+    this.legend.replaceWith(legend);
+    this.legend = legend;
   }
 
   /** The heatmap canvas. */
@@ -112,24 +120,34 @@ const ROLE_TEXT: Record<string, string> = { reset: 'reset gate', update: 'update
 
 /**
  * One panel per gate name of any layer entry of `trace` (`names`); a layer shows the panels of its
- * own gates (a model mixing GRU, LSTM and RNN layers switches between them). Legends follow the first
- * layer with the gate; `data`: the shown layer, whose extremes scale ranges taken from the data;
- * `onRedraw`: asks the view for a redraw (a panel's WebGL2 context was lost).
+ * own gates (a model mixing GRU, LSTM and RNN layers switches between them). `data`: the shown
+ * layer, whose legends these are (updateLegends on a switch); `onRedraw`: asks the view for a
+ * redraw (a panel's WebGL2 context was lost).
  */
 export function buildGatePanels(trace: DecodedTrace, names: readonly string[], data: LayerData, onRedraw: () => void): Record<GateName, GatePanel> {
   const panels: Record<GateName, GatePanel> = {};
-  for (const g of names) {
-    const owner = trace.layers.find((l) => l.gates.some((x) => x.name === g))!;
-    const spec = owner.gates.find((x) => x.name === g)!;
-    const { lut, min, max, fromData } = scaleOf(spec, data.gates[g]?.extremes ?? { lo: NaN, hi: NaN });
-    const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
-    const legend = buildLegend(
-      { lut, lo: min, hi: max, ticks: [min, (min + max) / 2, max] },
-      `${mapNameOf(spec.scale)}, ${fmt(min)} … ${fmt(max)}${fromData ? (spec.range === 'symmetric' ? ' (symmetric, from the data)' : ' (from the data)') : ''}`,
-    );
-    panels[g] = new GatePanel(g, legend, onRedraw);
-  }
+  for (const g of names) panels[g] = new GatePanel(g, legendOf(trace, g, data), onRedraw);
   return panels;
+}
+
+/** Gives the panels of the gates `data` shows the legends of that layer entry (its specs, and its extremes where ranges come from the data). */
+export function updateLegends(panels: Record<GateName, GatePanel>, trace: DecodedTrace, data: LayerData): void {
+  for (const g of data.names) panels[g]!.setLegend(legendOf(trace, g, data));
+}
+
+/**
+ * The legend of gate g as `data`'s layer entry colours it (the heatmaps use the same scaleOf); a
+ * gate that entry lacks (its panel is hidden) takes the first entry with it, scaled without extremes.
+ */
+function legendOf(trace: DecodedTrace, g: GateName, data: LayerData): HTMLElement {
+  const shown = data.gates[g];
+  const spec = shown?.spec ?? trace.layers.find((l) => l.gates.some((x) => x.name === g))!.gates.find((x) => x.name === g)!;
+  const { lut, min, max, fromData } = scaleOf(spec, shown?.extremes ?? { lo: NaN, hi: NaN });
+  const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
+  return buildLegend(
+    { lut, lo: min, hi: max, ticks: [min, (min + max) / 2, max] },
+    `${mapNameOf(spec.scale)}, ${fmt(min)} … ${fmt(max)}${fromData ? (spec.range === 'symmetric' ? ' (symmetric, from the data)' : ' (from the data)') : ''}`,
+  );
 }
 
 /** Writes each shown gate's name and role (for a GRU's z: the meaning it is shown with) beside its heatmap. */

@@ -18,7 +18,7 @@ import { DetailPlots } from './detail-plots';
 import { el } from './dom';
 import { watchDevicePixelRatio } from './dpr-watch';
 import type { ExportChannel } from './export';
-import { buildGatePanels, labelGates, type GatePanel } from './gate-panel';
+import { buildGatePanels, labelGates, updateLegends, type GatePanel } from './gate-panel';
 import { buildHeader } from './header';
 import { Heatmaps } from './heatmaps';
 import { INPUT_HELP, wireInput } from './input';
@@ -220,6 +220,7 @@ export class TraceView implements ViewContext {
     this.state.layer = layer;
     this.state.batch = batch;
     this.data = new LayerData(this.trace, layer, batch);
+    updateLegends(this.panels, this.trace, this.data);
     this.fine = this.fineTilesFor(layer, batch);
     if (unitsChanged) {
       this.state.units = undefined;
