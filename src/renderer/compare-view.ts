@@ -10,7 +10,9 @@
 // Statistics come from the values (src/core/compare/gate-diff.ts). Runs whose values live in a
 // sidecar are drawn from the trace's inline overview level, with exact values on hover from the
 // sidecar's tiles (sidecar-tiles.ts) once they arrive.
-import { DIVERGING_LUT, gateColourScale, type GateColourScale } from '../core/color/maps';
+import { DIVERGING_LUT, specialColours, type GateColourScale } from '../core/color/maps';
+import { rendererSettings } from './settings';
+import { mapNameOf, scaleOf } from './colours';
 import { comparisonPairs, deltaRange, statsOf, type ComparedEntry } from '../core/compare/comparison-pairs';
 import { diffGate } from '../core/compare/gate-diff';
 import { paneCell, paneRgba, type PaneJob } from '../core/compare/pane-raster';
@@ -357,7 +359,9 @@ export class CompareView {
     const stored = this.inline ? undefined : ch.diff.maxAbsDiff;
     const m = stored !== undefined && Number.isFinite(stored) ? stored : deltaRange(a, b, { steps: rows, units }, batch, validRows);
     const ext = extremes(a, b, rows, units, batch, validRows);
-    const scale = gateColourScale(gA, ext);
+    const scale = scaleOf(gA, ext);
+    // Masked steps in the colour the trace view uses with this map (cividis' grey middle needs another).
+    const specials = specialColours(rendererSettings().colorMap);
     // m = 0 (equal runs): any symmetric range shows white; 1 keeps the scale well defined.
     const deltaScale: GateColourScale = { lut: DIVERGING_LUT, min: -(m || 1), max: m || 1, fromData: true };
     const v = this.viewport;
@@ -375,7 +379,7 @@ export class CompareView {
       canvas.width = width;
       canvas.height = height;
       canvas.style.height = `${cssHeight}px`;
-      const job: PaneJob = { ...this.job, values: p === 'b' ? b : a, width, height, scale: p === 'delta' ? deltaScale : scale };
+      const job: PaneJob = { ...this.job, values: p === 'b' ? b : a, width, height, scale: p === 'delta' ? deltaScale : scale, specials };
       if (p === 'delta') job.other = b;
       const image = new ImageData(width, height);
       paneRgba(job, new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength));
@@ -396,7 +400,7 @@ export class CompareView {
       (m > 0
         ? `A − B: RdBu, −${formatFloat32(m)} … ${formatFloat32(m)} (the largest |A − B| ${stored !== undefined ? 'over the run, stored' : `of batch item ${batch}`}; blue A < B, red A > B)`
         : `A − B: 0 everywhere in this batch item (the runs agree)`) +
-      ` · A and B: ${gA.scale === 'sequential' ? 'viridis' : 'RdBu'}, ${rangeText}` +
+      ` · A and B: ${mapNameOf(gA.scale)}, ${rangeText}` +
       (bucket > 1 ? ` · overview: each column is a mean over ${bucket} steps` : '');
     const entry = ch.entry;
     const shown = entry.shown.shown;

@@ -7,7 +7,7 @@
 // a sidecar trace's inline overview): step t then reads row floor(t / bucket). Pure: the renderer
 // copies the pixels into an ImageData.
 
-import type { GateColourScale } from '../color/maps';
+import type { GateColourScale, SPECIAL_RGBA } from '../color/maps';
 import { gateRgba } from '../preview/render-png';
 
 export interface PaneJob {
@@ -22,6 +22,8 @@ export interface PaneJob {
   bucket?: number;
   /** Valid steps of the batch item; later steps are drawn as masked. */
   validSteps: number;
+  /** NaN, ±Inf and masked colours (specialColours of the map in use); default SPECIAL_RGBA. */
+  specials?: typeof SPECIAL_RGBA;
   /** Steps [start, end) shown across the pane; fractional while zooming. */
   start: number;
   end: number;
@@ -66,7 +68,7 @@ export function paneRgba(job: PaneJob, out = new Uint8Array(job.width * job.heig
     for (let y = 0; y < height; y++) {
       const i = row + rows[y]!;
       const v = other ? values[i]! - other[i]! : values[i]!;
-      gateRgba(scale, v, masked, out, (y * width + x) * 4);
+      gateRgba(scale, v, masked, out, (y * width + x) * 4, job.specials);
     }
   }
   return out;

@@ -103,15 +103,15 @@ function shownLevel(gate: DecodedGate): DecodedLevel {
   return gate.levels.find((l) => l.mean) ?? gate.levels[gate.levels.length - 1]!;
 }
 
-/** RGBA colour of one value of a gate on its colour scale. */
-export function gateRgba(scale: GateColourScale, value: number, masked: boolean, out: Uint8Array, o: number): void {
+/** RGBA colour of one value of a gate on its colour scale; NaN, ±Inf and masked steps in `specials` (those of the sequential map in use, specialColours). */
+export function gateRgba(scale: GateColourScale, value: number, masked: boolean, out: Uint8Array, o: number, specials: typeof SPECIAL_RGBA = SPECIAL_RGBA): void {
   let lut: Uint8ClampedArray | undefined;
   let i = 0;
   let special: readonly number[] | undefined;
-  if (masked) special = SPECIAL_RGBA.masked;
-  else if (value !== value) special = SPECIAL_RGBA.nan;
-  else if (value === Infinity) special = SPECIAL_RGBA.posInf;
-  else if (value === -Infinity) special = SPECIAL_RGBA.negInf;
+  if (masked) special = specials.masked;
+  else if (value !== value) special = specials.nan;
+  else if (value === Infinity) special = specials.posInf;
+  else if (value === -Infinity) special = specials.negInf;
   else {
     lut = scale.lut;
     i = lutIndex(value, scale.min, scale.max) * 4;
