@@ -58,10 +58,8 @@ export async function streamNativeNode(
     const state = new Float32Array(B * H);
     if (v.initialH) state.set(v.initialH.subarray(d * B * H, (d + 1) * B * H));
     // A reverse run's blocks end at T (run.ts counts them from the sequence's end): chunks too.
-    for (let done = 0; done < T; done += chunkSteps) {
-      const rows = Math.min(chunkSteps, T - done);
-      const t0 = reverse ? T - done - rows : done;
-      const t1 = t0 + rows;
+    for (const [t0, t1] of chunkRanges(T, chunkSteps, reverse)) {
+      const rows = t1 - t0;
       const run = runGru(model, X.subarray(t0 * B * I, t1 * B * I), { batch: B, steps: rows, batchFirst: false, initialH: state, ...shared, ...(signal ? { signal } : {}) });
       kernel = kernelName(run.kernel, threads);
       const g = run.layers[0]!;
@@ -73,6 +71,18 @@ export async function streamNativeNode(
     }
   }
   return { check, kernel };
+}
+
+/**
+ * Steps [t0, t1) of chunks of `chunkSteps` in run order: forward from step 0, or (`backward`)
+ * from the last step back, so that chunk edges fall where a whole run's blocks fall.
+ */
+export function* chunkRanges(T: number, chunkSteps: number, backward: boolean): Generator<[number, number]> {
+  for (let done = 0; done < T; done += chunkSteps) {
+    const rows = Math.min(chunkSteps, T - done);
+    const t0 = backward ? T - done - rows : done;
+    yield [t0, t0 + rows];
+  }
 }
 
 /** Rows of the recovery's blocked products (gates-from-states.ts): chunks are whole blocks of them. */
