@@ -11,9 +11,9 @@
 import { runOnnxTrace, type TraceOnnxOptions } from '../onnx/trace';
 import { ort } from '../onnx/session';
 import type { Sha256, TraceInput } from '../core/trace/encode';
-import type { TraceStreamEncoder } from '../core/trace/encode-stream';
+import { Float16RangeError, type TraceStreamEncoder } from '../core/trace/encode-stream';
 import type { GruThreadHooks } from '../onnx/recover';
-import type { SidecarRef } from '../core/trace/document';
+import type { SidecarRef, TraceDocument } from '../core/trace/document';
 import type { SidecarPlan } from '../core/trace/encode';
 import { decodeTrace } from '../core/trace/decode';
 import { renderPreviewPng } from '../core/preview/render-png';
@@ -208,7 +208,17 @@ export async function runPipeline(job: PipelineJob, io: PipelineIO): Promise<Pip
     throw e;
   }
   const t0 = performance.now();
-  const document = first.stream ? await stream!.finish(first.stream, input) : await encodeStage(input, encodeOpts, io);
+  let document: TraceDocument;
+  try {
+    document = first.stream ? await stream!.finish(first.stream, input) : await encodeStage(input, encodeOpts, io);
+  } catch (e) {
+    if (!(e instanceof Float16RangeError)) throw e;
+    // A float16 sidecar's gate met a value beyond float16 (known only once seen): the whole-run
+    // encoder stores that gate as float32, so run again whole (the streamed file is removed).
+    const again = await recordRun(job, io, { modelBytes: job.modelBytes, modelName: job.modelName, modelIdentity: job.modelIdentity, input: job.input }, choice, { from: 0, to: 0.9, label: 'again, whole' });
+    input = again.input;
+    document = await encodeStage(input, encodeOpts, io);
+  }
   timings.encodeMs = performance.now() - t0;
   await pause();
   // The preview is drawn from the document as saved (decoded), so it shows exactly what the

@@ -11,15 +11,21 @@
 //
 // Memory: per gate, one tile (about 128K values) in progress per sidecar summary and batch item, a
 // bucket's children (fanout × units) per level, and the inline levels (bounded by the inline budget).
-// Runs whose sidecar dtype depends on the values (float16's range check, uint8's range) and runs
-// that fit the output whole are collected instead and encoded by encodeTrace at the end: the first
-// need every value before the first byte, the second are bounded by the output budget.
+// Runs whose sidecar is uint8 (its scale comes from every value) and runs that fit the output whole
+// are collected instead and encoded by encodeTrace at the end: the first need every value before
+// the first byte, the second are bounded by the output budget. A float16 sidecar streams on the
+// plan's assumption that every value fits float16 (|v| < 65520 or ±Inf), checked as values come:
+// where one does not, encodeTrace would store that gate as float32, so finish throws
+// Float16RangeError and the caller encodes the run whole instead (rare: an LSTM cell state or a
+// ReLU beyond 65520).
 //
 // Chunks: push(entry, gates, t0, t1) with each gate [batch, t1 − t0, units] row-major, for steps
 // [t0, t1) of layer entry `entry`. An entry's chunks run forward (from t0 = 0) or backward (from
 // t1 = steps), contiguously; entries may interleave.
 
 import type { GateSpec } from '../cells/gate-sets';
+import { fitsFloat16 } from '../encoding/float16';
+import { BYTES_PER_VALUE } from './tensor';
 import type { SidecarRef, TraceDocument } from './document';
 import {
   build,
@@ -43,6 +49,14 @@ import { layOutSidecar, sidecarFileName, sidecarHeaderBytes, tileByteRange, type
 
 /** Fields known only once the run is over; the plan was sized with the shape's values of them. */
 export type LateFields = Partial<Pick<TraceShape, 'check' | 'warnings' | 'createdAt' | 'model' | 'producer'>>;
+
+/** A value of a gate the streamed plan stores as float16 does not fit float16: encode the run whole. */
+export class Float16RangeError extends Error {
+  constructor(readonly entry: number, readonly gate: string) {
+    super(`gate ${gate} of layer entry ${entry} has values beyond float16; the run must be encoded whole`);
+    this.name = 'Float16RangeError';
+  }
+}
 
 export interface StreamSidecar {
   stem: string;
@@ -83,6 +97,9 @@ interface LevelState {
 interface GateState {
   U: number;
   levels: LevelState[];
+  /** The sidecar stores this gate as float16: its values are checked as they come; `f16Bad` once one does not fit. */
+  f16: boolean;
+  f16Bad: boolean;
 }
 
 interface EntryState {
@@ -122,8 +139,8 @@ export class TraceStreamEncoder {
     const { p } = this;
     this.out = new Float32Array(3 * Math.max(1, ...p.units.flat()));
     const d = decide(p, opts);
-    const f32 = d.kind === 'sidecar' && d.plan.sidecarDtypes.every((row) => row.every((t) => t === 'float32'));
-    this.streaming = f32 && sidecar !== undefined;
+    const fixed = d.kind === 'sidecar' && d.plan.sidecarDtypes.every((row) => row.every((t) => t === 'float32' || t === 'float16'));
+    this.streaming = fixed && sidecar !== undefined;
     if (!this.streaming) {
       const cells = (li: number, gi: number): number => p.input.batch * p.input.steps * p.units[li]![gi]!;
       this.collected = p.specs.map((specs, li) => specs.map((_, gi) => new Float32Array(cells(li, gi))));
@@ -143,7 +160,7 @@ export class TraceStreamEncoder {
     for (let li = 0; li < p.input.layers.length; li++) {
       const gates: GateState[] = p.specs[li]!.map((_, gi) => {
         const U = p.units[li]![gi]!;
-        if (!this.streaming) return { U, levels: [] };
+        if (!this.streaming) return { U, levels: [], f16: false, f16Bad: false };
         const levels = p.buckets.map((bucket, k): LevelState => {
           const J = bucketCount(p.input.steps, bucket);
           const s: LevelState = { bucket, J, Jchild: k === 0 ? 0 : bucketCount(p.input.steps, p.buckets[k - 1]!) };
@@ -159,7 +176,7 @@ export class TraceStreamEncoder {
           }
           return s;
         });
-        return { U, levels };
+        return { U, levels, f16: this.plan!.sidecarDtypes[li]![gi] === 'float16', f16Bad: false };
       });
       this.entries.push({ gates, lo: 0, hi: 0, way: 0 });
     }
@@ -208,6 +225,8 @@ export class TraceStreamEncoder {
       }
       for (let b = 0; b < B; b++) {
         const len = lengths ? lengths[b]! : T;
+        // The valid steps of item b are contiguous rows of the chunk (masked ones are stored as 0).
+        if (g.f16 && !g.f16Bad) g.f16Bad = !fitsFloat16(a.subarray(b * rows * U, (b * rows + Math.max(0, Math.min(t1, len) - t0)) * U));
         // In delivery order, so that each level's bucket in progress is continued, never reopened.
         for (let s = 0; s < rows; s++) {
           const t = e.way === 1 ? t0 + s : t1 - 1 - s;
@@ -237,6 +256,11 @@ export class TraceStreamEncoder {
       }
       return { document };
     }
+    this.entries.forEach((e, li) =>
+      e.gates.forEach((g, gi) => {
+        if (g.f16Bad) throw new Float16RangeError(li, p.specs[li]![gi]!.name);
+      }),
+    );
     Object.assign(p.input, late);
     const layout = this.layout!;
     const tensors: SidecarValues[] = [];
@@ -409,7 +433,9 @@ export class TraceStreamEncoder {
 
   private flushTile(w: TileWriter, b: number, i: number, buf: Float32Array): void {
     const { sink, sha256 } = this.sidecar!;
-    const bytes = encodeValues(buf, 'float32', {}, LITTLE_ENDIAN ? new Uint8Array(0) : new Uint8Array(buf.length * 4));
+    const dtype = w.tensor.dtype;
+    // float32 on little-endian hosts is a view of buf (no copy); otherwise a buffer of its own, held until written.
+    const bytes = encodeValues(buf, dtype, {}, dtype === 'float32' && LITTLE_ENDIAN ? new Uint8Array(0) : new Uint8Array(buf.length * BYTES_PER_VALUE[dtype]));
     const per = tilesPerItem(w.tensor.dims[1], this.p.tileSteps);
     const hash = sha256(bytes);
     w.hashes[b * per + i] = hash;
