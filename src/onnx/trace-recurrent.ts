@@ -171,9 +171,9 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
       throw new OnnxTraceError(`recurrent node '${r.n.name}' runs over [T, B] = [${v.T}, ${v.B}] but an earlier node over [${first.T}, ${first.B}]; one trace needs the same steps and batch for every recurrent node`);
     }
   }
-  // Nodes the streamed path runs whole: GRU nodes with sequence_lens (trace-stream.ts), LSTM and RNN
-  // nodes with sequence_lens on the native engine (trace-recurrent-stream.ts).
-  const whole = (r: NodeRun): boolean => dims(r).hasLengths && (r.gru !== undefined || engine === 'native');
+  // Nodes the streamed path runs whole: nodes with sequence_lens on the native engine (a reverse
+  // direction starts at each item's length; trace-stream.ts, trace-recurrent-stream.ts).
+  const whole = (r: NodeRun): boolean => dims(r).hasLengths && engine === 'native';
   if (opts.limits) {
     checkTraceEstimate(runs.map((r) => {
       const v = dims(r);
@@ -200,7 +200,7 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
     let check: RecurrentCheck;
     if (r.gru) {
       const v = r.gru;
-      if (stream && !v.hasLengths) {
+      if (stream && !whole(r)) {
         check = { y: (engine === 'native' ? await streamNativeNode(v, entry, stream, opts.signal) : await streamRecoveredNode(v, entry, stream, undefined, opts.signal)).check.maxAbsError };
       } else {
         const dirs = engine === 'native' ? runNative(v, opts.signal).dirs : (await recoverGates(v)).dirs;

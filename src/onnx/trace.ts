@@ -216,9 +216,10 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const engine = opts.engine ?? 'onnxruntime';
   const values: NodeValues[] = p.nodes.map((n) => gatherNodeValues(n, lookup));
   for (const t of Object.values(results)) t.dispose();
-  // After the run, before the gates: every node's T and B are known now.
-  limits.streamed = limits.streamed && !values.some((v) => v.hasLengths);
-  checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D })), limits);
+  // After the run, before the gates: every node's T and B are known now. A streamed run computes
+  // a node with sequence_lens whole on the native engine (trace-stream.ts streams those recovered only).
+  const wholeNative = (v: NodeValues): boolean => engine === 'native' && v.hasLengths;
+  checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D, whole: wholeNative(v) })), limits);
   const first = values[0]!;
   for (const v of values) {
     if (v.T !== first.T || v.B !== first.B) {
@@ -247,6 +248,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
       createdAt: new Date().toISOString(),
     };
     if (tokens) shape.tokens = tokens;
+    const withLengths = values.find((v) => v.hasLengths);
+    if (withLengths) shape.sequenceLengths = [...withLengths.lengths];
     if (warnings.length > 0) shape.warnings = [...warnings];
     if (opts.producer) shape.producer = opts.producer;
     stream = await opts.gateStream.open(shape);
@@ -263,12 +266,12 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     let dirs: DirectionGates[] = [];
     let streamedCheck: NodeCheck | undefined;
     const threaded = opts.gruThreads && opts.gruThreads.threads > 1 ? opts.gruThreads : undefined;
-    if (stream && engine === 'native') {
+    if (stream && engine === 'native' && !wholeNative(v)) {
       // The gates go to the encoder chunk by chunk, each chunk checked against Y on the way.
       const run = await streamNativeNode(v, entry, stream, opts.signal, opts.gateStream?.chunkSteps, threaded);
       kernel = run.kernel;
       streamedCheck = run.check;
-    } else if (stream) {
+    } else if (stream && engine !== 'native') {
       const r = await streamRecoveredNode(v, entry, stream, threaded?.recover, opts.signal, opts.gateStream?.recoverChunkSteps);
       streamedCheck = r.check;
       recomputeEngines.add('gatescope gatesFromStates');
@@ -281,6 +284,11 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
       recomputeEngines.add('gatescope gatesFromStates');
     }
     const check = streamedCheck ?? compareWithY(v, dirs);
+    if (stream && dirs.length > 0) {
+      // Computed whole (native, sequence_lens): handed to the encoder as one chunk per direction.
+      for (let d = 0; d < dirs.length; d++) await stream.push(entry + d, { r: dirs[d]!.r, z: dirs[d]!.z, n: dirs[d]!.n, h: dirs[d]!.h }, 0, v.T);
+      dirs = [];
+    }
     entry += v.D;
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
     maxScaledError = Math.max(maxScaledError, check.maxScaledError);

@@ -8,7 +8,7 @@ import { decodeTrace } from '../../../src/core/trace/decode';
 import { SidecarReader } from '../../../src/core/trace/sidecar-reader';
 import { memorySource, sha256 } from '../core/trace/sidecar-bytes';
 import { WASM_DIR } from './fixtures';
-import { both, fixtureAnySteps as anySteps, randomX } from './stream-both';
+import { both, fixtureAnySteps as anySteps, randomX, torchOnnx } from './stream-both';
 
 describe('runOnnxTrace streaming the gates into the sidecar', function () {
   this.timeout(120000);
@@ -53,4 +53,16 @@ describe('runOnnxTrace streaming the gates into the sidecar', function () {
     assert.equal(streamed.json, whole.json);
     assert.deepEqual(streamed.sidecar, whole.sidecar);
   });
+
+  for (const engine of ['onnxruntime', 'native'] as const) {
+    it(`a bidirectional GRU with sequence_lens [2000, 777, 0] and initial_h (engine ${engine}; native runs such a node whole, as one chunk): the same bytes`, async () => {
+      const base: TraceOnnxOptions = { modelBytes: torchOnnx('seqlens-bidir.onnx', [2000, 777, 0]), inputs: { X: randomX(2000, 3, 3, 7) }, engine, wasmDir: WASM_DIR };
+      const enc: EncodeOptions = { maxBytes: 70_000, sidecar: { stem: 'lens', inlineBytes: 60_000 } };
+      const { whole, streamed, encoder } = await both(base, enc, 128, 100);
+      assert.equal(encoder.streaming, true);
+      assert.deepEqual(JSON.parse(streamed.json).sequenceLengths, [2000, 777, 0]);
+      assert.equal(streamed.json, whole.json);
+      assert.deepEqual(streamed.sidecar, whole.sidecar);
+    });
+  }
 });
