@@ -44,7 +44,7 @@ import {
   type TraceInput,
   type TraceShape,
 } from './encode';
-import { bucketCount, PYRAMID_FANOUT, tilesPerItem, validInBucket, type LevelSummaries } from './pyramid';
+import { accumulators, bucketCount, PYRAMID_FANOUT, tilesPerItem, validInBucket, type LevelSummaries } from './pyramid';
 import { layOutSidecar, sidecarFileName, sidecarHeaderBytes, tileByteRange, type SidecarLayout, type SidecarTensor } from './sidecar';
 
 /** Fields known only once the run is over; the plan was sized with the shape's values of them. */
@@ -123,6 +123,8 @@ export class TraceStreamEncoder {
   private writes: Promise<void>[] = [];
   /** Float32 rows [mean | min | max] of the bucket just summarised (float32, as pyramid.ts's arrays round). */
   private readonly out: Float32Array;
+  /** Per-unit accumulators of the bucket being summarised (float64 sums, as pyramid.ts's). */
+  private readonly acc: ReturnType<typeof accumulators>;
   private failed: unknown;
 
   /**
@@ -137,7 +139,9 @@ export class TraceStreamEncoder {
   ) {
     this.p = prepareShape({ ...shape, layers: shape.layers.map((l) => ({ ...l })) });
     const { p } = this;
-    this.out = new Float32Array(3 * Math.max(1, ...p.units.flat()));
+    const maxU = Math.max(1, ...p.units.flat());
+    this.out = new Float32Array(3 * maxU);
+    this.acc = accumulators(maxU);
     const d = decide(p, opts);
     const fixed = d.kind === 'sidecar' && d.plan.sidecarDtypes.every((row) => row.every((t) => t === 'float32' || t === 'float16'));
     this.streaming = fixed && sidecar !== undefined;
@@ -353,28 +357,34 @@ export class TraceStreamEncoder {
     // next level's child slot) before that level can complete and reuse it.
     const out = this.out;
     let valid: number;
+    // Children outer, units inner (rows are contiguous); each unit's float64 sum still runs over
+    // its children in order, so every value rounds as pyramid.ts's does.
+    const { sum, lo, hi, nan } = this.acc;
+    sum.fill(0, 0, U);
+    lo.fill(Infinity, 0, U);
+    hi.fill(-Infinity, 0, U);
+    nan.fill(0, 0, U);
     if (k === 1) {
       // summariseFromValues: steps [t0, min(t0 + bucket, len)), float64 sum times 1 / count.
       const t0 = j * level.bucket;
       const t1 = Math.min(t0 + level.bucket, len);
       valid = t1 - t0;
       if (valid > 0) {
+        for (let c = 0; c < valid; c++) {
+          const o = base + c * U;
+          for (let u = 0; u < U; u++) {
+            const v = cm[o + u]!;
+            sum[u] += v;
+            if (v < lo[u]!) lo[u] = v;
+            if (v > hi[u]!) hi[u] = v;
+            if (v !== v) nan[u] = 1;
+          }
+        }
         const inv = 1 / valid;
         for (let u = 0; u < U; u++) {
-          let sum = 0;
-          let lo = Infinity;
-          let hi = -Infinity;
-          let nan = false;
-          for (let c = 0; c < valid; c++) {
-            const v = cm[base + c * U + u]!;
-            sum += v;
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-            if (v !== v) nan = true;
-          }
-          out[u] = sum * inv;
-          out[U + u] = nan ? NaN : lo;
-          out[2 * U + u] = nan ? NaN : hi;
+          out[u] = sum[u]! * inv;
+          out[U + u] = nan[u] ? NaN : lo[u]!;
+          out[2 * U + u] = nan[u] ? NaN : hi[u]!;
         }
       }
     } else {
@@ -382,26 +392,23 @@ export class TraceStreamEncoder {
       valid = validInBucket(j, level.bucket, len);
       if (valid > 0) {
         const fine = g.levels[k - 1]!.bucket;
-        for (let u = 0; u < U; u++) {
-          let sum = 0;
-          let lo = Infinity;
-          let hi = -Infinity;
-          let nan = false;
-          for (let c = 0; c < f && j * f + c < level.Jchild; c++) {
-            const w = validInBucket(j * f + c, fine, len);
-            if (w === 0) break;
-            const o = base + c * U + u;
-            const m = cm[o]!;
-            const a = cn[o]!;
-            const z = cx[o]!;
-            if (a !== a) nan = true;
-            sum += m * w;
-            if (a < lo) lo = a;
-            if (z > hi) hi = z;
+        for (let c = 0; c < f && j * f + c < level.Jchild; c++) {
+          const w = validInBucket(j * f + c, fine, len);
+          if (w === 0) break;
+          const o = base + c * U;
+          for (let u = 0; u < U; u++) {
+            const a = cn[o + u]!;
+            const z = cx[o + u]!;
+            if (a !== a) nan[u] = 1;
+            sum[u] += cm[o + u]! * w;
+            if (a < lo[u]!) lo[u] = a;
+            if (z > hi[u]!) hi[u] = z;
           }
-          out[u] = sum / valid;
-          out[U + u] = nan ? NaN : lo;
-          out[2 * U + u] = nan ? NaN : hi;
+        }
+        for (let u = 0; u < U; u++) {
+          out[u] = sum[u]! / valid;
+          out[U + u] = nan[u] ? NaN : lo[u]!;
+          out[2 * U + u] = nan[u] ? NaN : hi[u]!;
         }
       }
     }
