@@ -36,8 +36,8 @@ export interface TraceLimits {
   maxMemoryBytes: number;
   /** Longest JSON text the caller can write (one string), or undefined for no limit. */
   maxOutputBytes?: number;
-  /** Longest JSON of one layer entry (a caller that streams the trace entry by entry: one string each). */
-  maxEntryBytes?: number;
+  /** Longest JSON of one gate's data (a caller that streams the document: each gate's base64 is one string). */
+  maxGateBytes?: number;
   /**
    * The gates go chunk by chunk into a sidecar (trace-stream.ts, trace-recurrent-stream.ts): memory
    * holds onnxruntime's Y (one gate's worth per direction) and a chunk, not the gates (except of
@@ -81,12 +81,11 @@ export function checkTraceEstimate(shapes: readonly NodeShape[], limits: TraceLi
     throw new OnnxTraceError(`the trace would hold ${what}: about ${size(e.memoryBytes)} of memory, above the limit ${size(limits.maxMemoryBytes)}; trace fewer steps (a shorter input) or a smaller batch`);
   }
   const lower = limits.bytesPerValue > 1 ? ', or store it smaller (--precision uint8 quarters it)' : '';
-  if (limits.maxEntryBytes !== undefined) {
-    const entry = (x: NodeShape): number => (x.gates ?? 4) * x.T * x.B * x.H;
-    const big = shapes.reduce((a, b) => (entry(b) > entry(a) ? b : a));
-    const entryBytes = Math.ceil((entry(big) * limits.bytesPerValue * 4) / 3);
-    if (entryBytes > limits.maxEntryBytes) {
-      throw new OnnxTraceError(`one layer entry would be about ${size(entryBytes)} of JSON (${op(big)} node '${big.name}': ${big.gates ?? 4} gates x batch ${big.B} x ${big.T} steps x ${big.H} units), beyond the ${size(limits.maxEntryBytes)} one string can hold; trace fewer steps (a shorter input) or a smaller batch${lower}`);
+  if (limits.maxGateBytes !== undefined) {
+    const big = shapes.reduce((a, b) => (b.T * b.B * b.H > a.T * a.B * a.H ? b : a));
+    const gateBytes = Math.ceil((big.T * big.B * big.H * limits.bytesPerValue * 4) / 3);
+    if (gateBytes > limits.maxGateBytes) {
+      throw new OnnxTraceError(`one gate's data would be about ${size(gateBytes)} of JSON (${op(big)} node '${big.name}': batch ${big.B} x ${big.T} steps x ${big.H} units), beyond the ${size(limits.maxGateBytes)} one string can hold; trace fewer steps (a shorter input) or a smaller batch${lower}`);
     }
   }
   if (limits.maxOutputBytes !== undefined && e.outputBytes > limits.maxOutputBytes) {

@@ -59,8 +59,8 @@ export interface TraceOnnxOptions {
   maxMemoryBytes?: number;
   /** Refuse a trace whose JSON would exceed this many bytes at `precision` (written as one string). */
   maxOutputBytes?: number;
-  /** Refuse a trace one of whose layer entries would exceed this many bytes of JSON (streamed output). */
-  maxEntryBytes?: number;
+  /** Refuse a trace one of whose gates' data would exceed this many bytes of JSON (streamed output: each gate's base64 is one string). */
+  maxGateBytes?: number;
   /** Overrides MISMATCH_TOLERANCE (tests). */
   mismatchTolerance?: number;
   onProgress?: (fraction: number, stage: string) => void;
@@ -168,7 +168,7 @@ function traceLimits(opts: TraceOnnxOptions): Omit<TraceLimits, 'streamed'> {
     bytesPerValue: BYTES_PER_VALUE[opts.precision ?? 'uint8'],
     maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
     ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
-    ...(opts.maxEntryBytes === undefined ? {} : { maxEntryBytes: opts.maxEntryBytes }),
+    ...(opts.maxGateBytes === undefined ? {} : { maxGateBytes: opts.maxGateBytes }),
   };
 }
 

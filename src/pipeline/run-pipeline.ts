@@ -113,7 +113,7 @@ export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, ch
   if (vocab) options.vocab = vocab;
   if (job.tokens) options.tokens = job.tokens;
   if (io.maxMemoryBytes) options.maxMemoryBytes = io.maxMemoryBytes;
-  if (job.maxEntryBytes !== undefined) options.maxEntryBytes = job.maxEntryBytes;
+  if (job.maxGateBytes !== undefined) options.maxGateBytes = job.maxGateBytes;
   if (job.allowMismatch) options.allowMismatch = true;
   if (job.wasmBinary) options.wasmBinary = job.wasmBinary;
   if (io.signal) options.signal = io.signal;

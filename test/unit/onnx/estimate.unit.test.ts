@@ -35,11 +35,13 @@ describe('trace size estimate', function () {
     checkTraceEstimate([{ name: 'g', T: 2e6, B: 1, H: 32, D: 1 }], { bytesPerValue: 1, maxMemoryBytes: 64 * 2 ** 30, maxOutputBytes: MAX_JSON_CHARS });
   });
 
-  it('with streamed output, bounds each layer entry instead of the whole trace', () => {
-    const limits = { bytesPerValue: 4, maxMemoryBytes: 64 * 2 ** 30, maxEntryBytes: MAX_JSON_CHARS };
-    // 16 entries of 4 x 1e6 x 8 values: 2.7 GB of JSON in all (beyond one string), 171 MB per entry.
+  it('with streamed output, bounds each gate\'s data (one string) instead of the whole trace', () => {
+    const limits = { bytesPerValue: 4, maxMemoryBytes: 64 * 2 ** 30, maxGateBytes: MAX_JSON_CHARS };
+    // 16 entries of 4 x 1e6 x 8 values: 2.7 GB of JSON in all (beyond one string), 42.7 MB per gate.
     checkTraceEstimate(Array.from({ length: 8 }, (_, i) => ({ name: `g${i}`, T: 1e6, B: 1, H: 8, D: 2 })), limits);
-    assert.throws(() => checkTraceEstimate([{ name: 'g', T: 4e6, B: 1, H: 32, D: 1 }], limits), (e: unknown) => e instanceof OnnxTraceError && /one layer entry would be about 2\.7 GB of JSON/.test(e.message));
+    // An LSTM entry of 6 x 4e5 x 256 values: 3.3 GB of JSON, 546 MB per gate (one string).
+    checkTraceEstimate([{ name: 'l', T: 4e5, B: 1, H: 256, D: 1, gates: 6, op: 'LSTM' }], { ...limits, bytesPerValue: 1 });
+    assert.throws(() => checkTraceEstimate([{ name: 'g', T: 4e6, B: 1, H: 32, D: 1 }], limits), (e: unknown) => e instanceof OnnxTraceError && /one gate's data would be about 682\.7 MB of JSON \(GRU node 'g': batch 1 x 4000000 steps x 32 units\)/.test(e.message));
   });
 
   it('runOnnxTrace refuses before running onnxruntime when the input makes the trace too large', async () => {
