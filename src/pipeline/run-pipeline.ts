@@ -170,8 +170,9 @@ export async function runPipeline(job: PipelineJob, io: PipelineIO): Promise<Pip
   const choice = await chooseBackend(job.settings.backend, hostGpu());
   const c = job.compare;
   const encodeOpts = { precision: job.settings.precision, maxBytes: job.settings.maxBytes, ...(job.sidecar ? { sidecar: job.sidecar } : {}) };
-  // A single run on wasm of all layers streams into the sidecar; the others need the whole gates.
-  const stream = !c && !job.layers && choice.backend === 'wasm' ? sidecarStream(encodeOpts, io) : undefined;
+  // A single run on wasm streams into the sidecar (only the selected layers, with `layers:`); the
+  // others need the whole gates.
+  const stream = !c && choice.backend === 'wasm' ? sidecarStream(encodeOpts, io, job.layers) : undefined;
   let first: RecordedRun;
   try {
     first = await recordRun(job, io, { modelBytes: job.modelBytes, modelName: job.modelName, modelIdentity: job.modelIdentity, input: job.input }, choice, { from: 0, to: c ? 0.45 : 0.9 }, stream);

@@ -27,6 +27,11 @@ export function anySteps(bytes: Uint8Array, tDim = 0): Uint8Array {
   return onnx.ModelProto.encode(m).finish();
 }
 
+/** A torch.onnx export of test/fixtures/onnx (batch-first x [B, T, I]) with its steps symbolic. */
+export function exportedAnySteps(name: string): Uint8Array {
+  return anySteps(fixtureBytes(`${name}.onnx`), 1);
+}
+
 /** anySteps of a file of test/fixtures/onnx. */
 export function fixtureAnySteps(file: string): Uint8Array {
   return anySteps(fixtureBytes(file));

@@ -3,22 +3,15 @@
 // document and sidecar bytes, with real onnxruntime-web runs of PyTorch-exported and hand-built
 // ONNX models; and a cancel between chunks ends the run.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { runOnnxTrace, type TraceOnnxOptions } from '../../../src/onnx/trace';
 import type { EncodeOptions } from '../../../src/core/trace/encode';
 import { TraceStreamEncoder } from '../../../src/core/trace/encode-stream';
 import { CancelledError } from '../../../src/core/cancel';
 import { MemorySink, sha256 } from '../core/trace/sidecar-bytes';
-import { FIXTURES, WASM_DIR } from './fixtures';
-import { anySteps, both, randomX, torchOnnx } from './stream-both';
+import { WASM_DIR } from './fixtures';
+import { both, exportedAnySteps, randomX, torchOnnx } from './stream-both';
 
 const ENGINES = ['onnxruntime', 'native'] as const;
-
-/** A torch.onnx export of test/fixtures/onnx (batch-first x [B, T, I]) with its steps symbolic. */
-function exported(name: string): Uint8Array {
-  return anySteps(new Uint8Array(readFileSync(path.join(FIXTURES, `${name}.onnx`))), 1);
-}
 
 /** A budget the runs below exceed whole while their overview fits. */
 const BUDGET = { maxBytes: 70_000, inlineBytes: 60_000 };
@@ -50,8 +43,8 @@ describe('runOnnxTrace streaming LSTM and RNN gates into the sidecar', function 
     });
 
     it(`torch.onnx exports: a 2-layer LSTM, and GRU -> bidirectional LSTM -> RNN in one graph (engine ${engine}): the same bytes`, async () => {
-      await same({ modelBytes: exported('export_lstm'), inputs: { x: randomX(2, 600, 3, 15) }, engine, wasmDir: WASM_DIR }, 'xlstm', 128);
-      await same({ modelBytes: exported('export_mixed'), inputs: { x: randomX(2, 600, 3, 16) }, engine, wasmDir: WASM_DIR }, 'xmixed', 128);
+      await same({ modelBytes: exportedAnySteps('export_lstm'), inputs: { x: randomX(2, 600, 3, 15) }, engine, wasmDir: WASM_DIR }, 'xlstm', 128);
+      await same({ modelBytes: exportedAnySteps('export_mixed'), inputs: { x: randomX(2, 600, 3, 16) }, engine, wasmDir: WASM_DIR }, 'xmixed', 128);
     });
   }
 

@@ -10,12 +10,14 @@ import type { PipelineJob } from '../../../src/pipeline/job';
 import { GruThreadPool } from '../../../src/node/gru-threads';
 import { openSidecarFile, sha256Hex, writeSidecarFile } from '../../../src/node/sidecar-file';
 import { WASM_DIR } from '../onnx/fixtures';
-import { fixtureAnySteps, torchOnnx } from '../onnx/stream-both';
+import { exportedAnySteps, fixtureAnySteps, torchOnnx } from '../onnx/stream-both';
 
 /** onnx_reverse (a reverse GRU with initial_h) with symbolic steps (runs any T). */
 const GRU = (): Uint8Array => fixtureAnySteps('onnx_reverse.onnx');
 /** A bidirectional LSTM with peepholes and initial states (make_lstm_rnn_fixtures.py), any T. */
 const LSTM = (): Uint8Array => torchOnnx('lstm_peepholes_bidir.onnx');
+/** torch.onnx's GRU -> bidirectional LSTM -> RNN (layers 0, 1, 2), any T. */
+const MIXED = (): Uint8Array => exportedAnySteps('export_mixed');
 
 describe('pipeline: runs streamed into the sidecar', function () {
   this.timeout(120000);
@@ -23,7 +25,7 @@ describe('pipeline: runs streamed into the sidecar', function () {
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   let opened = 0;
-  async function run(streamed: boolean, engine: 'native' | 'onnxruntime', gruThreads?: GruThreadPool, model = GRU): Promise<{ dir: string; document: Record<string, unknown> }> {
+  async function run(streamed: boolean, engine: 'native' | 'onnxruntime', gruThreads?: GruThreadPool, model = GRU, layers?: number[]): Promise<{ dir: string; document: Record<string, unknown> }> {
     const dir = mkdtempSync(path.join(tmpdir(), 'gatescope-stream-'));
     dirs.push(dir);
     const job: PipelineJob = {
@@ -34,6 +36,7 @@ describe('pipeline: runs streamed into the sidecar', function () {
       settings: { engine, precision: 'auto', maxBytes: 60_000, numThreads: 1, pngPreview: false },
       wasmDir: WASM_DIR,
       sidecar: { dir, stem: 'nb' },
+      ...(layers ? { layers } : {}),
     };
     const io: PipelineIO = { flavour: 'test', progress: () => undefined, writeSidecar: writeSidecarFile, ...(gruThreads ? { gruThreads } : {}) };
     if (streamed) {
@@ -61,6 +64,23 @@ describe('pipeline: runs streamed into the sidecar', function () {
       });
     }
   }
+
+  it('a layer selection streams only its entries: the same document and sidecar file as the whole run', async () => {
+    opened = 0;
+    const whole = await run(false, 'onnxruntime', undefined, MIXED, [1]);
+    const streamed = await run(true, 'onnxruntime', undefined, MIXED, [1]);
+    assert.equal(opened, 1);
+    assert.deepEqual((streamed.document['layers'] as { layer: number }[]).map((l) => l.layer), [1, 1]);
+    assert.deepEqual({ ...streamed.document, createdAt: '' }, { ...whole.document, createdAt: '' });
+    const ref = streamed.document['sidecar'] as { file: string };
+    assert.ok(readFileSync(path.join(streamed.dir, ref.file)).equals(readFileSync(path.join(whole.dir, ref.file))));
+  });
+
+  it('a selection naming a layer the model lacks fails with the field\'s message and leaves no file', async () => {
+    const streamed = run(true, 'onnxruntime', undefined, MIXED, [1, 7]);
+    await assert.rejects(streamed, /field `layers`: the model has no layer 7; its recurrent layers are 0, 1, 2/);
+    assert.deepEqual(readdirSync(dirs[dirs.length - 1]!), []);
+  });
 
   it('a streamed native run on a thread pool writes the one-thread sidecar and names its threads', async () => {
     const pool = new GruThreadPool(2);
