@@ -7,7 +7,8 @@
 // back, the hidden state carried from chunk to chunk as initial_h. Chunks are a multiple of the
 // engine's projection block (128 steps, core/gru/run.ts) and aligned to the sequence's ends as a
 // whole run's blocks are, so every value is computed exactly as runNative computes it.
-// Sequences with sequence_lens are not streamed (a reverse direction starts at each item's length).
+// Nodes with sequence_lens are not run here (a reverse direction starts at each item's length):
+// the callers compute them whole and hand them to the encoder as one chunk.
 //
 // Recovered from onnxruntime's states (recover.ts): each step's gates need only x_t and h_{t-1},
 // read from Y, so chunks run forward for both directions; a chunk's rows are [b][t] like the whole

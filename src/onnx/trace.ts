@@ -72,10 +72,12 @@ export interface TraceOnnxOptions {
   /** onnxruntime-web's execution provider (RuntimeOptions.executionProvider); default 'wasm'. */
   executionProvider?: ExecutionProvider;
   /**
-   * Streams the gates instead of returning them: called once with the trace's shape before the first gate, its encoder gets
-   * every chunk. The result's `stream` is that encoder and its layers have no gates: finish it
-   * with the result's check, warnings, model and createdAt. `chunkSteps`: steps per chunk (a
-   * multiple of 128; default about 1M values per gate, trace-stream.ts).
+   * Streams the gates instead of returning them (GRU, LSTM and RNN nodes): called once with the
+   * trace's shape after onnxruntime's run, before the first gate; its encoder gets every chunk. The
+   * result's `stream` is that encoder and its layers have no gates: finish it with the result's
+   * check, warnings, model and createdAt. `chunkSteps`: steps per chunk of the native engine and of
+   * LSTM/RNN recovery (a multiple of 128; default about 1M values per gate, trace-stream.ts);
+   * `recoverChunkSteps`: of GRU recovery.
    */
   gateStream?: { open: (shape: TraceShape) => Promise<TraceStreamEncoder>; chunkSteps?: number; recoverChunkSteps?: number };
 }
