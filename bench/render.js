@@ -3,10 +3,13 @@
 // Both drawing paths, side by side in one page: WebGL2 (the default; SwiftShader, Chromium's software
 // GPU, here) and Canvas 2D (setting gatescope.heatmapDrawing = canvas2d), chosen through the settings
 // message the host would send. First paints alternate between the paths; hover and zoom run per path.
-//   firstPaintMs: output bytes -> pixels (UTF-8 decode + JSON.parse as VS Code's outputItem.json()
-//                 does, base64 decode, dequantize, time pyramid, colour lookup, draw), ended by a
-//                 pixel readback of the last heatmap (getImageData: WebGL2 draws are copied onto 2D canvases);
+//   firstPaintMs: output bytes -> the first heatmap pixels (UTF-8 decode + JSON.parse as VS Code's
+//                 outputItem.json() does, decode of the document's coarse inline level (a run this
+//                 long stores one, encode.ts coarseInlineLevel), colour lookup, draw), ended by a pixel
+//                 readback of the last heatmap (getImageData: WebGL2 draws are copied onto 2D canvases);
 //                 median of FIRST_PAINT_RUNS fresh renders.
+//   fullDetailMs: (printed, not in the summary) the same up to the first draw from level 0, which the
+//                 renderer decodes in background slices after the first paint (status decode=done).
 //   hoverP95Ms:   work for one pointer move over a heatmap: the event handler plus the frame work
 //                 up to a forced layout of the updated tooltip (idle time waiting for the frame excluded).
 //   zoomP95Ms:    the same for one Ctrl+wheel zoom step, ended by a pixel readback of a heatmap.
@@ -176,23 +179,29 @@ async function runInPage(opts) {
     out.replaceChildren();
     await frame();
     await new Promise((r) => setTimeout(r, 50));
-    const painted = new Promise((resolve) => {
+    /** Resolves at the first moment `when(root)` holds after an attribute change, after a pixel readback. */
+    const once = (when, after) => new Promise((resolve) => {
       const mo = new MutationObserver(() => {
         const root = out.querySelector('[data-gatescope]');
-        if (root && root.dataset.draws) {
+        if (root && when(root)) {
           readOne(root.querySelector('canvas[data-gate="h"]'));
           mo.disconnect();
+          after?.();
           resolve(performance.now());
         }
       });
-      mo.observe(out, { attributes: true, subtree: true, childList: true, attributeFilter: ['data-draws'] });
+      mo.observe(out, { attributes: true, subtree: true, childList: true, attributeFilter: ['data-draws', 'data-decode', 'data-state'] });
     });
+    let firstDraw = NaN;
+    const painted = once((root) => root.dataset.draws, () => { firstDraw = performance.getEntriesByName('gatescope:heatmaps').at(-1)?.duration ?? NaN; });
+    const full = once((root) => root.dataset.decode === 'done' && root.dataset.state === 'ready');
     const t0 = performance.now();
     api.renderOutputItem(item('bench'), out, new AbortController().signal);
     const t1 = await painted;
+    const t2 = await full;
     firstPaint.push(t1 - t0);
     const mark = (n) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN;
-    phases.push({ parse: mark('gatescope:parsed') - mark('gatescope:render-start'), decode: mark('gatescope:decoded') - mark('gatescope:parsed'), overview: t1 - mark('gatescope:decoded') });
+    phases.push({ parse: mark('gatescope:parsed') - mark('gatescope:render-start'), decode: mark('gatescope:decoded') - mark('gatescope:parsed'), draw: firstDraw, overview: t1 - mark('gatescope:decoded'), full: t2 - t0 });
   }
   const longestWhileLoading = longest;
 
@@ -215,7 +224,7 @@ async function runInPage(opts) {
   use(drawing);
   api.renderOutputItem(item('bench'), out, new AbortController().signal);
   const root = out.querySelector('[data-gatescope]');
-  while (root.dataset.stats !== 'ready' || !root.dataset.draws) await new Promise((r) => setTimeout(r, 20));
+  while (root.dataset.stats !== 'ready' || !root.dataset.draws || root.dataset.decode !== 'done') await new Promise((r) => setTimeout(r, 20));
   const canvas = root.querySelector('canvas[data-gate="r"]');
   results[drawing].drawer = canvas.dataset.drawer;
   results[drawing].canvas = [canvas.width, canvas.height];
@@ -277,7 +286,8 @@ function report(r) {
     console.log(`renderer bench, ${p.drawer}: ${cells} cells (${UNITS} units x ${STEPS} steps x 4 gates, uint8), canvas ${p.canvas.join('x')}`);
     for (const [name, stat, v, extra] of rows) console.log(`  ${name.padEnd(11)} ${stat.padEnd(6)} ${String(v).padStart(8)} ms   ${extra}`);
     const med = (k) => round(pct(p.phases.map((x) => x[k]), 0.5));
-    console.log(`  first paint split (medians): JSON text + parse ${med('parse')} ms, decodeTrace (base64 + dequantize) ${med('decode')} ms, time pyramid + colour + draw + readback ${med('overview')} ms`);
+    console.log(`  first paint split (medians): JSON text + parse ${med('parse')} ms, decodeTrace (coarse level; level 0 deferred) ${med('decode')} ms, layout + frame + colour + draw + readback ${med('overview')} ms (of which the heatmaps frame part ${med('draw')} ms)`);
+    console.log(`  full detail painted (level 0 decoded in background slices, its pyramid level built, drawn, read back): median ${med('full')} ms after the bytes arrived (${p.phases.map((x) => round(x.full)).join(' ')})`);
     console.log(`  LOD at full view: ${p.lod}`);
     console.log(`  last tooltip: ${p.hoverCheck}`);
     for (const [name, stat, v] of rows) {

@@ -149,6 +149,7 @@ const RENDER_IN_PAGE = `async (timeoutMs) => {
   const KIND = ${JSON.stringify(TRACE_ATTR.gatescope)};
   const STATE = ${JSON.stringify(TRACE_ATTR.state)};
   const STATS = ${JSON.stringify(TRACE_ATTR.stats)};
+  const DECODE = ${JSON.stringify(TRACE_ATTR.decode)};
   const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
   // Plays the host's part of the settings exchange (src/host/renderer-settings.ts): the CLI draws with
   // Canvas 2D, the path whose pixels do not depend on a GPU driver.
@@ -170,7 +171,7 @@ const RENDER_IN_PAGE = `async (timeoutMs) => {
   for (;;) {
     const root = out.querySelector(ROOT);
     if (root && root.getAttribute(KIND) === 'error') return { error: (root.querySelector('.gs-error') || root).textContent || 'unknown error' };
-    if (root && root.getAttribute(STATE) === 'ready' && root.getAttribute(STATS) === 'ready') break;
+    if (root && root.getAttribute(STATE) === 'ready' && root.getAttribute(STATS) === 'ready' && root.getAttribute(DECODE) === 'done') break;
     if (performance.now() - t0 > timeoutMs) return { error: 'timed out waiting for the heatmaps to draw' };
     await new Promise((r) => setTimeout(r, 25));
   }

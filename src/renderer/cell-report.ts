@@ -25,7 +25,8 @@ export function cellReport(v: ViewContext, step: number, row: number, own?: OwnU
   let approx: string | undefined;
   for (const g of names) {
     const spec = d.gates[g]!.spec;
-    const exact = fine?.exact(spec, step, unit);
+    // A sidecar tile's value, or (level 0 still being decoded) the stored value read on its own.
+    const exact = fine?.exact(spec, step, unit) ?? d.exactPending(g, step, unit);
     if (exact !== undefined) {
       values[g] = exact;
       maxError[g] = spec.levels[0]!.maxError;

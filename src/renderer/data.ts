@@ -2,7 +2,11 @@
 // trace, with its time pyramids and per-unit statistics built in small slices off the first paint.
 // A gate whose level 0 is inline is shown at full detail; one whose fine levels are in a sidecar is
 // shown from its finest inline level (bucket means), which becomes the first level of its pyramid.
-import type { DecodedGate, DecodedLayer, DecodedTrace } from '../core/trace/decoded';
+// A gate whose level 0 is still base64 (decodeTrace's defer: a long run with a coarse inline level) is
+// shown from that coarse level while level 0 is decoded in slices; `refined` tells the view to build
+// the full-detail LayerData then. Hover values are exact meanwhile (exactPending reads one value).
+import type { DeferredValues } from '../core/trace/deferred-values';
+import { isDecoded, isInline, type DecodedGate, type DecodedLayer, type DecodedTrace } from '../core/trace/decoded';
 import { validSteps } from '../core/trace/mask';
 import { bucketCount } from '../core/trace/pyramid';
 import { gateExtremes } from '../core/view/extremes';
@@ -12,6 +16,8 @@ import { accumulateStats, finishStats, startStats, type StatsAccumulator, type U
 
 /** Steps x units summarized per slice of background work (about 2 ms of a frame). */
 const STATS_SLICE_CELLS = 1 << 20;
+/** Values of a deferred level 0 decoded per slice of background work (about 1.5 ms of uint8, bench/render.js). */
+const DECODE_SLICE_VALUES = 1 << 18;
 
 export interface GateData {
   name: string;
@@ -54,6 +60,10 @@ export class LayerData {
   private pairWanted = -1;
   /** Set when background work finished a wanted paired level (the view redraws and clears it). */
   pairsLanded = false;
+  /** Deferred level-0 values of this entry's gates still being decoded (empty: nothing pending). */
+  private readonly pending: DeferredValues[] = [];
+  /** Set when every pending level 0 is decoded: the view swaps in a LayerData at full detail. */
+  refined = false;
 
   constructor(
     readonly trace: DecodedTrace,
@@ -68,7 +78,11 @@ export class LayerData {
     const gates: Record<string, GateData> = {};
     let bucket = 1;
     for (const g of layer.gates) {
-      const level = g.levels.find((l) => l.mean)!;
+      // Level 0 when decoded; else the finest decoded inline level (the coarse level of a deferred
+      // level 0, or the overview of a sidecar trace). isDecoded/isInline never start a decode.
+      const level = g.levels.find(isDecoded) ?? g.levels.find(isInline)!;
+      const d0 = g.levels[0]!.deferred;
+      if (d0 && !d0.done) this.pending.push(d0);
       bucket = level.bucket;
       const stride = level.buckets * g.units;
       const values = level.mean!.subarray(batch * stride, (batch + 1) * stride);
@@ -105,14 +119,28 @@ export class LayerData {
     return p;
   }
 
+  /** True while the heatmaps show a coarse level because level 0 is still being decoded. */
+  get refining(): boolean {
+    return this.pending.length > 0 && !this.refined;
+  }
+
+  /** Exact value of gate g at (step, unit) while its level 0 is still being decoded (one value read from the base64 text); undefined otherwise. */
+  exactPending(g: string, step: number, unit: number): number | undefined {
+    const d = this.gates[g]!;
+    const deferred = d.spec.levels[0]!.deferred;
+    if (d.bucket === 1 || !deferred || unit >= d.units) return undefined;
+    return deferred.valueAt((this.batch * this.steps + step) * d.units + unit);
+  }
+
   /**
-   * Stored value of gate g at (step, unit): exact at full detail, else the mean of the bucket holding
-   * the step (this.bucket > 1). Masked steps are the caller's to check.
+   * Stored value of gate g at (step, unit): exact at full detail and while level 0 is being decoded
+   * (read alone from its base64), else the mean of the bucket holding the step (a sidecar trace's
+   * overview). Masked steps are the caller's to check.
    */
   value(g: string, step: number, unit: number): number {
     const d = this.gates[g]!;
     if (unit >= d.units) return NaN;
-    return d.values[Math.floor(step / d.bucket) * d.units + unit]!;
+    return this.exactPending(g, step, unit) ?? d.values[Math.floor(step / d.bucket) * d.units + unit]!;
   }
 
   /** The gates whose units are the layer's (all but a projected LSTM's h): what unit plots, statistics lines, orders and CSV rows cover. */
@@ -132,7 +160,11 @@ export class LayerData {
   /** Pyramid level the view draws now: built first, straight from the gate values. */
   wantedLevel = 0;
 
-  /** Does one slice of pending work (one pyramid level or one gate's statistics); false when none is left. */
+  /**
+   * Does one slice of pending work, false when none is left: the level the view draws, then the
+   * decoding of a deferred level 0 (after which the view swaps in full detail, so nothing else is
+   * built from the coarse level), then pyramid levels, paired levels and statistics.
+   */
   workSlice(): boolean {
     const want = Math.min(this.wantedLevel, topLevel(this.valid));
     const base = Math.round(Math.log2(this.bucket));
@@ -144,6 +176,12 @@ export class LayerData {
           return true;
         }
       }
+    }
+    if (this.pending.length && !this.refined) {
+      const d = this.pending.find((x) => !x.done);
+      if (d) d.step(DECODE_SLICE_VALUES);
+      else this.refined = true;
+      return true;
     }
     for (const g of this.names) {
       const p = this.gates[g]!.pyramid;

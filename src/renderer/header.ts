@@ -1,7 +1,7 @@
 // The header: what model this is, which convention each cell's gates follow, how well the gates were
 // verified, what was lost in encoding, where full detail lives, and every warning the producer left.
 import type { CellConvention, GruConvention, LstmConvention, RnnConvention } from '../core/trace/document';
-import type { DecodedTrace } from '../core/trace/decoded';
+import { isInline, type DecodedTrace } from '../core/trace/decoded';
 import { el } from './dom';
 
 type Act = { name: string; alpha?: number; beta?: number };
@@ -72,7 +72,7 @@ export function buildHeader(trace: DecodedTrace): HTMLElement {
     const d = trace.downsample;
     h.append(el('div', 'gs-notice gs-warning', `Downsampled in time to fit the output budget: ${trace.steps} of ${d.originalSteps} steps shown (${d.method}; every ${d.stride}th step from step 0). Step numbers below are original step numbers.`));
   }
-  const overview = Math.max(...trace.layers.flatMap((l) => l.gates.map((g) => (g.levels.find((v) => v.mean) ?? g.levels[0]!).bucket)));
+  const overview = Math.max(...trace.layers.flatMap((l) => l.gates.map((g) => (g.levels.find(isInline) ?? g.levels[0]!).bucket)));
   if (trace.sidecar && overview > 1) {
     h.append(
       el(

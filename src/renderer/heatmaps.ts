@@ -136,6 +136,7 @@ export class Heatmaps {
     const fineAll = fineColumns >= cols;
     const shownBucket = this.data.bucket > 1 && fineAll ? fineBucket : this.data.bucket;
     r['detail'] = shownBucket === 1 ? 'full' : fineColumns > 0 ? 'partial' : 'overview';
+    r['decode'] = this.data.refining ? 'pending' : 'done';
     r['bucket'] = String(shownBucket);
     if (this.fine) {
       r['tilesLoaded'] = String(this.fine.loaded);
@@ -147,7 +148,9 @@ export class Heatmaps {
       else delete r['tilesError'];
     }
     const coarse = Math.max(1, sp) < shownBucket;
-    const agg = coarse
+    const agg = coarse && this.data.refining
+      ? `Overview: each column shows the mean of ${shownBucket} steps (decoding full detail…).`
+      : coarse
       ? `Overview: each column shows the mean of ${shownBucket} steps${this.fine?.error ? ` (full detail unavailable: ${this.fine.error})` : this.fine ? (this.fine.pending > 0 ? ' (fetching full detail…)' : '') : ' (full detail is in the sidecar; it needs the Gatescope extension)'}.`
       : sp > 1.001 || up > 1.001
         ? `Level of detail: each pixel shows the mean of ≈${fmtCount(Math.max(1, sp))} step${sp > 1.5 ? 's' : ''} × ${fmtCount(Math.max(1, up))} unit${up > 1.5 ? 's' : ''} (NaN/Inf inside a pixel show as NaN/Inf).`

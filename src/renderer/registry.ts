@@ -3,15 +3,13 @@
 import type { OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import type { RendererToHost } from '../core/protocol';
 import { decodeTrace } from '../core/trace/decode';
-import { TRACE_ATTR } from '../core/view/status-contract';
 import { TraceFormatError } from '../core/trace/errors';
-import { el } from './dom';
 import { ExportChannel } from './export';
 import { contextStore, type StateStore } from './state';
-import { CSS } from './styles';
 import { ThemeWatcher } from './theme';
 import { TileChannel } from './tile-channel';
 import { TraceView } from './view';
+import { showError } from './error-root';
 import { CompareView } from './compare-view';
 import { settingsFromMessage } from '../core/renderer-settings';
 import { setRendererSettings } from './settings';
@@ -62,7 +60,9 @@ export class OutputRegistry {
       stamp('gatescope:render-start');
       const json = parse(item);
       stamp('gatescope:parsed');
-      const trace = decodeTrace(json);
+      // A long run's level 0 stays base64 here (it has a coarse inline level to paint from first);
+      // the view decodes it in background slices (data.ts).
+      const trace = decodeTrace(json, { defer: true });
       stamp('gatescope:decoded');
       view = new TraceView(trace, item.id, this.store.load(item.id), {
         exports: this.exports,
@@ -115,14 +115,4 @@ function parse(item: OutputItem): unknown {
   } catch (e) {
     throw new TraceFormatError('', `the output is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-}
-
-/** A short error in the output's own element; other outputs are untouched. */
-function showError(element: HTMLElement, e: unknown): void {
-  const root = el('div', 'gs-root', undefined, { [TRACE_ATTR.gatescope]: 'error' });
-  root.append(el('style', undefined, CSS));
-  const msg = e instanceof Error ? e.message : String(e);
-  const text = e instanceof TraceFormatError ? `Gatescope cannot show this trace: ${msg}` : `Gatescope failed to draw this trace: ${msg}`;
-  root.append(el('div', 'gs-error', text.length > 600 ? `${text.slice(0, 600)}…` : text, { role: 'alert' }));
-  element.replaceChildren(root);
 }

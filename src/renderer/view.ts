@@ -33,6 +33,7 @@ import { buildToolbar } from './toolbar';
 import { unitOrder } from './unit-order';
 import type { ViewContext } from './view-context';
 import { exportView } from './view-export';
+import { showError } from './error-root';
 
 /** CSS pixels beside each heatmap: the gate label and unit axis on the left, the legend on the right. */
 const LABEL_W = 96;
@@ -298,8 +299,19 @@ export class TraceView implements ViewContext {
 
   /** One slice of pyramid and statistics work; redraws what it made drawable. True while work is left. */
   private workSlice(): boolean {
+    let more: boolean;
+    try {
+      more = workFor(() => this.data.workSlice() && !this.data.refined);
+    } catch (e) {
+      // A deferred level 0 whose base64 turned out broken: the output shows the error instead.
+      this.fail(e);
+      return false;
+    }
+    if (this.data.refined) {
+      this.refine();
+      return true;
+    }
     const before = this.data.statsReady();
-    const more = workFor(() => this.data.workSlice());
     if (this.heatmaps.deferred && this.data.hasLevel(this.heatmaps.neededLevel())) {
       this.heatmaps.deferred = false;
       this.invalidate({ heatmaps: true });
@@ -311,6 +323,29 @@ export class TraceView implements ViewContext {
     if (!before && this.data.statsReady()) this.onStatsReady();
     else if (this.state.order === 'similarity' && traceStatus(this.root.dataset).order !== `similarity:${this.state.orderGate}`) this.applyOrder();
     return more;
+  }
+
+  /**
+   * Level 0 of the shown layer is decoded: the view continues at full detail. The coarse picture
+   * stays on screen until the level the zoom needs is built; the status says 'preparing' until then.
+   */
+  private refine(): void {
+    const want = this.data.wantedLevel;
+    this.data = new LayerData(this.trace, this.state.layer, this.state.batch);
+    this.data.wantedLevel = want;
+    const r = traceStatus(this.root.dataset);
+    r.state = 'preparing';
+    delete r.stats;
+    this.applyOrder();
+    this.invalidate({ heatmaps: true, overlay: true, plots: true });
+  }
+
+  private fail(e: unknown): void {
+    // Frames and background work stop here; the registry disposes the rest with the output.
+    this.disposed = true;
+    this.frames.dispose();
+    this.work.dispose();
+    showError(this.root.parentElement ?? this.root, e);
   }
 
   private onStatsReady(): void {

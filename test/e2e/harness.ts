@@ -235,9 +235,16 @@ export async function waitForTraceStatus(frame: Frame, key: keyof TraceStatus, v
   await frame.waitForFunction(([sel, a, v]) => document.querySelector(sel)?.getAttribute(a) === v, [TRACE_ROOT, TRACE_ATTR[key], value] as const, opts);
 }
 
-/** Waits until the first trace view has drawn its heatmaps at least once. */
+/** Waits until the first trace view has drawn its heatmaps at least once, from all its inline data (not a long run's coarse first paint). */
 export async function waitForDraws(frame: Frame, opts?: { timeout?: number }): Promise<void> {
-  await frame.waitForFunction(([sel, a]) => Number(document.querySelector(sel)?.getAttribute(a) ?? 0) > 0, [TRACE_ROOT, TRACE_ATTR.draws] as const, opts);
+  await frame.waitForFunction(
+    ([sel, a, d]) => {
+      const e = document.querySelector(sel);
+      return Number(e?.getAttribute(a) ?? 0) > 0 && e?.getAttribute(d) === 'done';
+    },
+    [TRACE_ROOT, TRACE_ATTR.draws, TRACE_ATTR.decode] as const,
+    opts,
+  );
 }
 
 /** The visible step span [stepsStart, stepsEnd) of the first trace view. */

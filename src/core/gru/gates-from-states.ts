@@ -8,7 +8,7 @@ import type { ActivationSpec, ZMeaning } from '../trace/document';
 import { ActKind } from './activations';
 import { candidateAfter, cellParams, gatesRow, type CellParams } from './cell';
 import type { MatKernel, RowGates } from './kernel';
-import { pickKernel, type KernelChoice } from './kernels';
+import { resolveKernel, type KernelChoice } from './kernels';
 import type { GruDirectionWeights } from './model';
 import { checkSize } from './tensor-checks';
 import { formatDims } from '../io/tensor';
@@ -45,7 +45,7 @@ export function gatesFromStates(
   if (!(hPrev instanceof Float32Array) || hPrev.length !== M * H) {
     throw new RangeError(`hPrev has ${hPrev?.length} values; expected shape ${formatDims([batch, steps, H])} (the state each step started from)`);
   }
-  const kernel = typeof kernelChoice === 'object' ? kernelChoice : pickKernel(kernelChoice);
+  const kernel = resolveKernel(kernelChoice);
   kernel.load(dir.weights.W, dir.weights.R, I, H, Math.min(ROWS, M));
   const p = cellParams(dir.weights, dir.f, dir.g, conv, H, kernel.G);
   const out = { r: new Float32Array(M * H), z: new Float32Array(M * H), n: new Float32Array(M * H), h: new Float32Array(M * H) };

@@ -17,3 +17,11 @@ export function pickKernel(choice: KernelChoice): MatKernel {
   if (choice === 'auto') return createWasmKernel() ?? new JsKernel();
   throw new RangeError(`kernel is '${String(choice)}'; expected 'js', 'wasm' or 'auto'`);
 }
+
+/**
+ * A run's kernel option: a name (default 'auto') picks a fresh kernel; a ready instance (e.g. the
+ * Node thread pool's kernel, src/node/gru-threads.ts) is used as it is.
+ */
+export function resolveKernel(choice: KernelChoice | MatKernel | undefined): MatKernel {
+  return typeof choice === 'object' ? choice : pickKernel(choice ?? 'auto');
+}

@@ -5,35 +5,18 @@
 import type { GruLayerWeights, GruModel } from './model';
 import { PYTORCH_ORDER, reorderRows } from './gate-blocks';
 import { checkSize, checkTensor, type Float32Tensor } from './tensor-checks';
-import { formatDims } from '../io/tensor';
+import { pytorchStack, type PytorchStackOptions } from '../recurrent/pytorch-stack';
 
-export interface PytorchGruOptions {
+export interface PytorchGruOptions extends PytorchStackOptions {
   hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
-  /** nn.GRU(bias=False): no bias_* tensors; biases are zero. Default true. */
-  bias?: boolean;
-  /** Prefix before each parameter name, e.g. "gru." for a submodule's state_dict. */
-  prefix?: string;
   name?: string;
 }
 
 export function fromPytorch(params: Record<string, Float32Tensor>, opts: PytorchGruOptions): GruModel {
   const H = opts.hiddenSize;
   checkSize('hiddenSize', H);
-  if (!Number.isInteger(opts.numLayers) || opts.numLayers < 1 || opts.numLayers > 64) {
-    throw new RangeError(`numLayers is ${opts.numLayers}; expected an integer from 1 to 64`);
-  }
-  const prefix = opts.prefix ?? '';
-  const first = params[`${prefix}weight_ih_l0`];
-  if (!first || !Array.isArray(first.dims) || first.dims.length !== 2) {
-    const got = first ? `shape ${formatDims(first.dims)}` : 'missing';
-    throw new RangeError(`${prefix}weight_ih_l0 is ${got}; expected [${3 * H}, input_size] (gates r, z, n x input size)`);
-  }
-  const I0 = first.dims[1];
+  const { prefix, D, withBias, inputSize: I0 } = pytorchStack(params, opts, 3 * H, 'gates r, z, n x input size');
   checkSize(`${prefix}weight_ih_l0 input size`, I0);
-  const D = opts.bidirectional ? 2 : 1;
-  const withBias = opts.bias !== false;
   const layers: GruLayerWeights[] = [];
   for (let k = 0; k < opts.numLayers; k++) {
     const I = k === 0 ? I0 : D * H;

@@ -3,8 +3,8 @@
 // Work and memory: each direction's input projections W·x are computed CHUNK steps at a time
 // (a blocked matrix product), then the recurrence runs step by step with no allocation. Memory is
 // the outputs (4 arrays of B*T*H per layer and direction) plus O(CHUNK*H + H*H) work space, so
-// T = 100,000 is linear in time and memory. Per step nothing is allocated (copies are plain loops,
-// not subarray views).
+// T = 100,000 is linear in time and memory. Per step nothing is allocated: the fused path's
+// views are made once per sequence, the other path copies with plain loops.
 //
 // Batch items are independent sequences and run one after another; each has its own length
 // (ONNX sequence_lens), and a reverse direction runs each sequence backwards within its own length.
@@ -15,11 +15,11 @@
 import { ActKind } from './activations';
 import { cellParams, candidateAfter, gatesRow, type CellParams } from './cell';
 import type { FusedStep, MatKernel } from './kernel';
-import { pickKernel, type KernelChoice } from './kernels';
+import { resolveKernel } from './kernels';
 import { toBatchFirst } from './layout';
 import type { GruModel } from './model';
 import { RunCancelledError } from '../recurrent/progress';
-import { checkInitialState, checkRunInputs as checkRecurrentInputs } from '../recurrent/run-inputs';
+import { checkInitialState, checkRunInputs as checkRecurrentInputs, type RecurrentRunOptions } from '../recurrent/run-inputs';
 import { concatDirections } from '../recurrent/stack';
 import { validateModel } from './validate-model';
 
@@ -42,19 +42,8 @@ export interface GruRun {
   kernel: 'js' | 'wasm';
 }
 
-export interface RunGruOptions {
-  batch: number;
-  steps: number;
-  /** true (default): x is [B, T, I]; false: [T, B, I]. */
-  batchFirst?: boolean;
-  sequenceLengths?: Int32Array | number[];
-  /** [layers * directions, B, H], like PyTorch's h0 and ONNX's initial_h (per layer). */
-  initialH?: Float32Array;
-  /** A kernel by name, or a ready kernel instance (e.g. the Node thread-pool kernel, src/node/gru-threads). */
-  kernel?: KernelChoice | MatKernel;
-  onProgress?: (fraction: number) => void;
-  signal?: { aborted: boolean };
-}
+/** The options every recurrent pass takes (batch, steps, layout, lengths, initial h, kernel, progress, cancel). */
+export type RunGruOptions = RecurrentRunOptions;
 
 /** Thrown when `signal.aborted` is seen during a run. */
 export class GruCancelledError extends RunCancelledError {
@@ -71,7 +60,7 @@ const CHECK_EVERY = 256;
 function checkRunInputs(model: GruModel, x: Float32Array, opts: RunGruOptions): Int32Array {
   let perStep = 0;
   for (const layer of model.layers) perStep += 4 * layer.directions.length * layer.hiddenSize;
-  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, { ...opts, kernel: undefined });
+  const lengths = checkRecurrentInputs('GRU', model.layers[0].inputSize, perStep, x, opts);
   checkInitialState('initialH', opts.initialH, model.layers.map((l) => ({ width: l.hiddenSize, directions: l.directions.length })), opts.batch);
   return lengths;
 }
@@ -81,7 +70,7 @@ export function runGru(model: GruModel, x: Float32Array, opts: RunGruOptions): G
   const lengths = checkRunInputs(model, x, opts);
   const B = opts.batch;
   const T = opts.steps;
-  const kernel = typeof opts.kernel === 'object' ? opts.kernel : pickKernel(opts.kernel ?? 'auto');
+  const kernel = resolveKernel(opts.kernel);
   let input = x;
   if (opts.batchFirst === false && B > 1) input = toBatchFirst(x, T, B, model.layers[0].inputSize);
 
@@ -131,6 +120,12 @@ function runSequence(
   const chunk = kernel.chunk;
   const fused = fusable(kernel, p) ? kernel.fused : undefined;
   if (fused) fused.setBiases(p.bW, p.bR);
+  // The fused step's r, z, n and h (vin row 0) as length-H views, made once per sequence: each
+  // step's gates are block copies (TypedArray.set) into the outputs, not per-element loops.
+  const fr = fused?.r.subarray(0, H);
+  const fz = fused?.z.subarray(0, H);
+  const fn = fused?.n.subarray(0, H);
+  const fh = vin.subarray(0, H);
   if (h0) vin.set(h0.subarray(h0Off, h0Off + H));
   else vin.fill(0, 0, H);
   for (let s0 = 0; s0 < len; s0 += chunk) {
@@ -142,13 +137,10 @@ function runSequence(
       const o = base + t * H;
       if (fused) {
         fused.step(t - t0, lbr, p.takeNew);
-        const fr = fused.r, fz = fused.z, fn = fused.n;
-        for (let i = 0; i < H; i++) {
-          r[o + i] = fr[i];
-          z[o + i] = fz[i];
-          n[o + i] = fn[i];
-          h[o + i] = vin[i];
-        }
+        r.set(fr!, o);
+        z.set(fz!, o);
+        n.set(fn!, o);
+        h.set(fh, o);
         if (++progress.sinceCheck >= CHECK_EVERY) tick(progress);
         continue;
       }

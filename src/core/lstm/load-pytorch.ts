@@ -5,46 +5,30 @@
 
 import type { Float32Tensor } from '../gru/tensor-checks';
 import { checkSize, checkTensor } from '../gru/tensor-checks';
-import { formatDims } from '../io/tensor';
+import { pytorchStack, type PytorchStackOptions } from '../recurrent/pytorch-stack';
 import { INTERNAL_ORDER, PYTORCH_ORDER, reorderBlocks } from './gate-blocks';
 import type { LstmLayerWeights, LstmModel } from './model';
 
-export interface PytorchLstmOptions {
+export interface PytorchLstmOptions extends PytorchStackOptions {
   hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
   /** nn.LSTM(proj_size=P); 0 or absent = no projection. */
   projSize?: number;
-  /** nn.LSTM(bias=False): biases are zero. Default true. */
-  bias?: boolean;
-  /** Prefix before each parameter name, e.g. "lstm." for a submodule's state_dict. */
-  prefix?: string;
   name?: string;
 }
 
 export function lstmFromPytorch(params: Record<string, Float32Tensor>, opts: PytorchLstmOptions): LstmModel {
   const H = opts.hiddenSize;
   checkSize('LSTM hiddenSize', H);
-  if (!Number.isInteger(opts.numLayers) || opts.numLayers < 1 || opts.numLayers > 64) {
-    throw new RangeError(`numLayers is ${opts.numLayers}; expected an integer from 1 to 64`);
-  }
   const P = opts.projSize ?? 0;
   if (P !== 0) {
     checkSize('LSTM projSize', P);
     if (P >= H) throw new RangeError(`projSize is ${P}; expected less than hiddenSize ${H} (PyTorch's rule)`);
   }
   const Hr = P || H;
-  const prefix = opts.prefix ?? '';
-  const first = params[`${prefix}weight_ih_l0`];
-  if (!first || !Array.isArray(first.dims) || first.dims.length !== 2) {
-    const got = first ? `shape ${formatDims(first.dims)}` : 'missing';
-    throw new RangeError(`${prefix}weight_ih_l0 is ${got}; expected [${4 * H}, input_size] (nn.LSTM state_dict)`);
-  }
-  const D = opts.bidirectional ? 2 : 1;
-  const withBias = opts.bias !== false;
+  const { prefix, D, withBias, inputSize: I0 } = pytorchStack(params, opts, 4 * H, 'nn.LSTM state_dict');
   const layers: LstmLayerWeights[] = [];
   for (let k = 0; k < opts.numLayers; k++) {
-    const I = k === 0 ? first.dims[1] : D * Hr;
+    const I = k === 0 ? I0 : D * Hr;
     checkSize(`layer ${k} input size`, I);
     const directions: LstmLayerWeights['directions'] = [];
     for (let d = 0; d < D; d++) {

@@ -13,7 +13,7 @@ import { toBatchFirst } from '../gru/layout';
 import { matvec } from '../gru/kernel-js';
 import { ActKind } from '../gru/activations';
 import type { FusedLstmStep, MatKernel } from '../gru/kernel';
-import { pickKernel } from '../gru/kernels';
+import { resolveKernel } from '../gru/kernels';
 import { Progress } from '../recurrent/progress';
 import { checkInitialState, checkRunInputs, type RecurrentRunOptions } from '../recurrent/run-inputs';
 import { concatDirections } from '../recurrent/stack';
@@ -44,7 +44,7 @@ export function runLstm(model: LstmModel, x: Float32Array, opts: RunLstmOptions)
   const T = opts.steps;
   checkInitialState('initialH', opts.initialH, model.layers.map((l) => ({ width: outputSize(l), directions: l.directions.length })), B);
   checkInitialState('initialC', opts.initialC, model.layers.map((l) => ({ width: l.hiddenSize, directions: l.directions.length })), B);
-  const kernel = pickKernel(opts.kernel ?? 'auto');
+  const kernel = resolveKernel(opts.kernel);
   let input = x;
   if (opts.batchFirst === false && B > 1) input = toBatchFirst(x, T, B, model.layers[0].inputSize);
 

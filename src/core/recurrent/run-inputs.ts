@@ -3,6 +3,8 @@
 
 import { formatDims } from '../io/tensor';
 import { MAX_OUTPUT_VALUES } from '../gru/tensor-checks';
+import type { MatKernel } from '../gru/kernel';
+import type { KernelChoice } from '../gru/kernels';
 
 export interface RecurrentRunOptions {
   batch: number;
@@ -13,7 +15,8 @@ export interface RecurrentRunOptions {
   sequenceLengths?: Int32Array | number[];
   /** [layers * directions, B, Hout], like PyTorch's h0 and ONNX's initial_h (Hout = proj_size when set). */
   initialH?: Float32Array;
-  kernel?: 'js' | 'wasm' | 'auto';
+  /** A kernel by name, or a ready instance (e.g. the Node thread pool's, whose R·h runs on every core). */
+  kernel?: KernelChoice | MatKernel;
   onProgress?: (fraction: number) => void;
   signal?: { aborted: boolean };
 }

@@ -2,38 +2,24 @@
 // bias_ih_l{k}, bias_hh_l{k} [H]; I_k = D*H for k > 0; nonlinearity 'tanh' (default) or 'relu'.
 
 import { checkSize, checkTensor, type Float32Tensor } from '../gru/tensor-checks';
-import { formatDims } from '../io/tensor';
+import { pytorchStack, type PytorchStackOptions } from '../recurrent/pytorch-stack';
 import type { RnnLayerWeights, RnnModel } from './model';
 
-export interface PytorchRnnOptions {
+export interface PytorchRnnOptions extends PytorchStackOptions {
   hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
   nonlinearity?: 'tanh' | 'relu';
-  bias?: boolean;
-  prefix?: string;
   name?: string;
 }
 
 export function rnnFromPytorch(params: Record<string, Float32Tensor>, opts: PytorchRnnOptions): RnnModel {
   const H = opts.hiddenSize;
   checkSize('RNN hiddenSize', H);
-  if (!Number.isInteger(opts.numLayers) || opts.numLayers < 1 || opts.numLayers > 64) {
-    throw new RangeError(`numLayers is ${opts.numLayers}; expected an integer from 1 to 64`);
-  }
   const nl = opts.nonlinearity ?? 'tanh';
   if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNN nonlinearity is '${String(nl)}'; expected 'tanh' or 'relu' (nn.RNN)`);
-  const prefix = opts.prefix ?? '';
-  const first = params[`${prefix}weight_ih_l0`];
-  if (!first || !Array.isArray(first.dims) || first.dims.length !== 2) {
-    const got = first ? `shape ${formatDims(first.dims)}` : 'missing';
-    throw new RangeError(`${prefix}weight_ih_l0 is ${got}; expected [${H}, input_size] (nn.RNN state_dict)`);
-  }
-  const D = opts.bidirectional ? 2 : 1;
-  const withBias = opts.bias !== false;
+  const { prefix, D, withBias, inputSize: I0 } = pytorchStack(params, opts, H, 'nn.RNN state_dict');
   const layers: RnnLayerWeights[] = [];
   for (let k = 0; k < opts.numLayers; k++) {
-    const I = k === 0 ? first.dims[1] : D * H;
+    const I = k === 0 ? I0 : D * H;
     checkSize(`layer ${k} input size`, I);
     const directions: RnnLayerWeights['directions'] = [];
     for (let d = 0; d < D; d++) {

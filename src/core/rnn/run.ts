@@ -5,7 +5,7 @@
 import type { LayerGateValues } from '../cells/gate-sets';
 import { activate, compileActivation } from '../gru/activations';
 import { toBatchFirst } from '../gru/layout';
-import { pickKernel } from '../gru/kernels';
+import { resolveKernel } from '../gru/kernels';
 import { clamp } from '../recurrent/clamp';
 import { Progress } from '../recurrent/progress';
 import { checkInitialState, checkRunInputs, type RecurrentRunOptions } from '../recurrent/run-inputs';
@@ -30,7 +30,7 @@ export function runRnn(model: RnnModel, x: Float32Array, opts: RecurrentRunOptio
   const B = opts.batch;
   const T = opts.steps;
   checkInitialState('initialH', opts.initialH, model.layers.map((l) => ({ width: l.hiddenSize, directions: l.directions.length })), B);
-  const kernel = pickKernel(opts.kernel ?? 'auto');
+  const kernel = resolveKernel(opts.kernel);
   let input = x;
   if (opts.batchFirst === false && B > 1) input = toBatchFirst(x, T, B, model.layers[0].inputSize);
   let totalSteps = 0;

@@ -11,13 +11,24 @@ import { decodeTraceV1 } from './decode-v1';
 import { TraceFormatError } from './errors';
 import { decodeCommonFields, intField, stringField } from './fields';
 import { bucketCount } from './pyramid';
-import { decodeTensor, describe, isObject, uint8MaxError } from './tensor';
+import { checkTensor, decodeTensor, describe, isObject, tensorMaxError, uint8MaxError } from './tensor';
+import { DeferredValues } from './deferred-values';
 import { FLOAT16_RELATIVE_ERROR } from '../encoding/float16';
 
 const ROLES: readonly GateRole[] = ['reset', 'update', 'candidate', 'input', 'forget', 'output', 'cell', 'hidden'];
 const SUMMARIES = ['mean', 'min', 'max'] as const;
 
-export function decodeTrace(json: unknown): DecodedTrace {
+export interface DecodeOptions {
+  /**
+   * Keep the base64 text of a gate's inline level 0 undecoded when the gate also stores a coarser
+   * inline level (a long run, encode.ts coarseInlineLevel): level.deferred decodes it in slices, and
+   * reading level.mean decodes the rest at once. Every other field is checked as usual; the base64
+   * characters of a deferred level are checked as they are decoded (its length is checked now).
+   */
+  defer?: boolean;
+}
+
+export function decodeTrace(json: unknown, opts: DecodeOptions = {}): DecodedTrace {
   if (typeof json === 'string') throw new TraceFormatError('', 'expected a parsed JSON object, found a string (call JSON.parse first)');
   if (!isObject(json)) throw new TraceFormatError('', `expected a Gatescope trace object, found ${describe(json)}`);
   if (json['format'] !== TRACE_FORMAT) {
@@ -33,10 +44,10 @@ export function decodeTrace(json: unknown): DecodedTrace {
       `made by a newer Gatescope (trace version ${version}); this Gatescope reads versions 1 to ${TRACE_VERSION}. Update the Gatescope extension to view it`,
     );
   }
-  return version === 1 ? decodeTraceV1(json) : decodeTraceV2(json);
+  return version === 1 ? decodeTraceV1(json) : decodeTraceV2(json, opts.defer === true);
 }
 
-function decodeTraceV2(json: Record<string, unknown>): DecodedTrace {
+function decodeTraceV2(json: Record<string, unknown>, defer: boolean): DecodedTrace {
   const model = decodeModelV2(json['model']);
   const batch = intField(json, 'batch', '', 1);
   const steps = intField(json, 'steps', '', 1);
@@ -56,13 +67,25 @@ function decodeTraceV2(json: Record<string, unknown>): DecodedTrace {
   }
   const seen = new Set<string>();
   layersJson.forEach((l, i) => {
-    const layer = decodeLayer(l, `layers[${i}]`, out);
+    const layer = decodeLayer(l, `layers[${i}]`, out, defer);
     const key = `${layer.run ?? 'a'}/${layer.layer}/${layer.direction}`;
     if (seen.has(key)) throw new TraceFormatError(`layers[${i}]`, `duplicate entry for layer ${layer.layer} ${layer.direction}${layer.run ? ` (run ${layer.run})` : ''}`);
     seen.add(key);
+    if (defer) undeferMixed(layer);
     out.layers.push(layer);
   });
   return out;
+}
+
+/**
+ * A view draws every gate of a layer entry from the same bucket size (renderer/data.ts): level 0 is
+ * deferred for all its gates, with coarse levels of one size, or for none (decoded now). Every writer
+ * gives every gate the same levels; a hand-made document may not.
+ */
+function undeferMixed(layer: DecodedLayer): void {
+  const coarse = new Set(layer.gates.map((g) => (g.levels[0]!.deferred ? g.levels[g.levels.length - 1]!.bucket : 1)));
+  if (coarse.size === 1) return;
+  for (const g of layer.gates) if (g.levels[0]!.deferred) g.levels[0]!.deferred.values();
 }
 
 function decodeModelV2(m: unknown): DecodedTrace['model'] {
@@ -76,7 +99,7 @@ function decodeModelV2(m: unknown): DecodedTrace['model'] {
   return model;
 }
 
-function decodeLayer(l: unknown, p: string, trace: DecodedTrace): DecodedLayer {
+function decodeLayer(l: unknown, p: string, trace: DecodedTrace, defer: boolean): DecodedLayer {
   if (!isObject(l)) throw new TraceFormatError(p, `expected a layer object, found ${describe(l)}`);
   const layer = intField(l, 'layer', p, 0);
   const direction = l['direction'];
@@ -106,7 +129,7 @@ function decodeLayer(l: unknown, p: string, trace: DecodedTrace): DecodedLayer {
   if (!Array.isArray(gates) || gates.length === 0) throw new TraceFormatError(`${p}.gates`, `expected a non-empty array of gates, found ${describe(gates)}`);
   const names = new Map<string, number>();
   gates.forEach((g, i) => {
-    const gate = decodeGate(g, `${p}.gates[${i}]`, trace);
+    const gate = decodeGate(g, `${p}.gates[${i}]`, trace, defer);
     const earlier = names.get(gate.name);
     if (earlier !== undefined) throw new TraceFormatError(`${p}.gates[${i}].name`, `the same gate name as ${p}.gates[${earlier}] (each gate appears once)`);
     names.set(gate.name, i);
@@ -115,7 +138,7 @@ function decodeLayer(l: unknown, p: string, trace: DecodedTrace): DecodedLayer {
   return out;
 }
 
-function decodeGate(g: unknown, p: string, trace: DecodedTrace): DecodedGate {
+function decodeGate(g: unknown, p: string, trace: DecodedTrace, defer: boolean): DecodedGate {
   if (!isObject(g)) throw new TraceFormatError(p, `expected a gate object, found ${describe(g)}`);
   const name = stringField(g, 'name', p);
   if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(name)) throw new TraceFormatError(`${p}.name`, 'expected a short gate name of letters, digits and _ (such as "r" or "f")');
@@ -129,6 +152,9 @@ function decodeGate(g: unknown, p: string, trace: DecodedTrace): DecodedGate {
   if (!Array.isArray(levels) || levels.length === 0) throw new TraceFormatError(`${p}.levels`, `expected a non-empty array of levels, found ${describe(levels)}`);
   const out: DecodedGate = { name, role: role as GateRole, range, scale, units, levels: [] };
   let prev = 0;
+  // Level 0 waits when a coarser level is inline to paint from (its last level: the coarsest).
+  const last = levels[levels.length - 1];
+  const deferLevel0 = defer && levels.length > 1 && isObject(last) && isObject(last['mean']) && typeof last['mean']['data'] === 'string';
   levels.forEach((lv, k) => {
     // The bucket is checked before the summaries: a wrong bucket also gives the data a wrong length,
     // and the message must name the cause.
@@ -137,7 +163,7 @@ function decodeGate(g: unknown, p: string, trace: DecodedTrace): DecodedGate {
     if (k > 0 && !isPowerOf(bucket, trace.pyramid.fanout, prev)) {
       throw new TraceFormatError(`${p}.levels[${k}].bucket`, `expected a power of the fanout ${trace.pyramid.fanout} larger than ${prev}, found ${bucket}`);
     }
-    const level = decodeLevel(lv, `${p}.levels[${k}]`, trace, units);
+    const level = decodeLevel(lv, `${p}.levels[${k}]`, trace, units, k === 0 && deferLevel0);
     prev = level.bucket;
     out.levels.push(level);
   });
@@ -159,7 +185,7 @@ function decodeRange(r: unknown, p: string): GateRange {
   throw new TraceFormatError(p, `expected [lo, hi] with lo < hi, "symmetric" or "data", found ${describe(r)}`);
 }
 
-function decodeLevel(lv: unknown, p: string, trace: DecodedTrace, units: number): DecodedLevel {
+function decodeLevel(lv: unknown, p: string, trace: DecodedTrace, units: number, defer: boolean): DecodedLevel {
   if (!isObject(lv)) throw new TraceFormatError(p, `expected a level object, found ${describe(lv)}`);
   const bucket = intField(lv, 'bucket', p, 1);
   const dtype = lv['dtype'];
@@ -193,6 +219,13 @@ function decodeLevel(lv: unknown, p: string, trace: DecodedTrace, units: number)
         out.maxError = Math.max(out.maxError, uint8MaxError(scale, offset));
       } else if (dtype === 'float16') out.maxError = Math.max(out.maxError, FLOAT16_RELATIVE_ERROR);
       (out.remote ??= { mean: r })[s] = r;
+    } else if (defer) {
+      // Level 0 has mean only. The getter decodes on first read, so every reader stays correct.
+      const t = checkTensor({ ...data, dims: [trace.batch, buckets, units], dtype }, `${p}.${s}`);
+      const deferred = new DeferredValues(t, `${p}.${s}`);
+      out.deferred = deferred;
+      Object.defineProperty(out, 'mean', { get: () => deferred.values(), enumerable: true, configurable: true });
+      out.maxError = Math.max(out.maxError, tensorMaxError(t));
     } else {
       const t = decodeTensor({ ...data, dims: [trace.batch, buckets, units], dtype }, `${p}.${s}`);
       out[s] = t.values;

@@ -4,6 +4,7 @@
 import type { CellKind, GateSpec } from '../cells/gate-sets';
 import type { CellConvention, Direction, PyramidLayout, RunTag, SidecarRef, TensorDtype, TraceCheck, TraceCompare, TraceModel } from './document';
 import type { TraceDownsample } from './document-v1';
+import type { DeferredValues } from './deferred-values';
 
 /** A summary stored in the sidecar: tensor name, with uint8 scale/offset. */
 export interface RemoteSummary {
@@ -27,6 +28,12 @@ export interface DecodedLevel {
   mean?: Float32Array;
   min?: Float32Array;
   max?: Float32Array;
+  /**
+   * Level 0 kept as base64 text (decodeTrace's `defer`): decoded in slices by its reader; `mean` is
+   * then a getter that decodes whatever is left on first read. Test isInline(), not `mean`, to ask
+   * whether a level is inline without decoding it.
+   */
+  deferred?: DeferredValues;
   /** Summaries in the sidecar (fetched per tile). */
   remote?: { mean: RemoteSummary; min?: RemoteSummary; max?: RemoteSummary };
 }
@@ -71,6 +78,16 @@ export interface DecodedTrace {
 /** The gate named `name` of a layer entry, or undefined. */
 export function gateOf(layer: DecodedLayer, name: string): DecodedGate | undefined {
   return layer.gates.find((g) => g.name === name);
+}
+
+/** Whether a level's summaries are in the document (decoded or deferred), without decoding them. */
+export function isInline(level: DecodedLevel): boolean {
+  return level.deferred !== undefined || level.mean !== undefined;
+}
+
+/** Whether a level's values are at hand without decoding: inline and not waiting on a deferred decode. */
+export function isDecoded(level: DecodedLevel): boolean {
+  return level.deferred ? level.deferred.done : level.mean !== undefined;
 }
 
 /** Level-0 values [B, T, units] of a gate when they are inline (always for version 1). */

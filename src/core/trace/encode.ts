@@ -2,8 +2,9 @@
 // for a notebook output). Nothing is dropped: what does not fit the output moves to the sidecar.
 //
 // Size rule (docs/trace-format.md, "Size budget"): size = UTF-8 bytes of the compact JSON text.
-// 1. Whole run inline: level 0 of every gate in the document (coarse levels are derived by readers).
-//    precision 'auto' takes the first of float32, float16, uint8 that fits maxBytes; an explicit
+// 1. Whole run inline: level 0 of every gate in the document (coarse levels are derived by readers),
+//    and for a long run one coarse level as well (coarseInlineLevel), so that a reader paints from it
+//    before it decodes level 0. precision 'auto' takes the first of float32, float16, uint8 that fits maxBytes; an explicit
 //    precision is used as is when it fits.
 // 2. Otherwise, with a sidecar allowed: the document keeps the coarsest levels (uint8, mean/min/max)
 //    that fit `inlineBytes` (2 MiB by default), the sidecar holds every finer level. The sidecar's
@@ -35,7 +36,7 @@ import {
 } from './document';
 import { TraceSizeError } from './errors';
 import { CancelledError } from '../cancel';
-import { buildPyramid, bucketCount, chooseTileSteps, levelBuckets, PYRAMID_FANOUT, type LevelSummaries } from './pyramid';
+import { buildPyramid, bucketCount, chooseTileSteps, levelBuckets, PYRAMID_FANOUT, summariseFromValues, type LevelSummaries } from './pyramid';
 import { layOutSidecar, sidecarHeaderBytes, sidecarFileName, sidecarTensorName, tileByteRange, type SidecarLayout, type SidecarTensor } from './sidecar';
 import { BYTES_PER_VALUE } from './tensor';
 
@@ -129,6 +130,8 @@ export interface Plan {
   /** dtype of the sidecar levels (plan 2), per layer per gate. */
   sidecarDtypes: TensorDtype[][];
   f16Fallback: boolean;
+  /** Plan 1: whether the long run's coarse level (Prepared.coarseLevel) is stored beside level 0. */
+  coarse: boolean;
 }
 
 export interface Prepared {
@@ -140,6 +143,8 @@ export interface Prepared {
   units: number[][];
   buckets: number[];
   tileSteps: number;
+  /** Index in `buckets` of the coarse level an inline document also stores (coarseInlineLevel), or -1. */
+  coarseLevel: number;
   /** fits float16, per layer per gate: computed on first use (one pass over the values), only when float16 is considered. */
   f16ok: boolean[][] | undefined;
 }
@@ -160,7 +165,7 @@ function encodePrepared(p: Prepared, opts: EncodeOptions): EncodedTrace {
   return { document, sidecar: { stem: d.stem, layout, values } };
 }
 
-/** Where every level goes: all inline (level 0 only), or the fine levels to a sidecar. */
+/** Where every level goes: all inline (level 0, and a long run's coarse level), or the fine levels to a sidecar. */
 export type Decision = { kind: 'inline'; plan: Plan } | { kind: 'sidecar'; plan: Plan; stem: string };
 
 /**
@@ -176,11 +181,14 @@ export function decide(p: Prepared, opts: EncodeOptions): Decision {
   // 1. Everything inline.
   const inlineCandidates: TensorDtype[] = precision === 'auto' ? ['float32', 'float16', 'uint8'] : [precision];
   let smallest = Infinity;
+  // Precision comes first: a run that fits only without its coarse level keeps its dtype and drops the level.
   for (const dtype of inlineCandidates) {
-    const plan = planFor(p, 0, dtype, 'uint8');
-    const bytes = estimateBytes(p, plan, false);
-    smallest = Math.min(smallest, bytes);
-    if (bytes <= maxBytes) return { kind: 'inline', plan };
+    for (const coarse of p.coarseLevel > 0 ? [true, false] : [false]) {
+      const plan = { ...planFor(p, 0, dtype, 'uint8'), coarse };
+      const bytes = estimateBytes(p, plan, false);
+      smallest = Math.min(smallest, bytes);
+      if (bytes <= maxBytes) return { kind: 'inline', plan };
+    }
   }
 
   // 2. Overview inline, fine levels in a sidecar.
@@ -321,7 +329,28 @@ export function prepareShape(shape: TraceShape): Prepared {
   const specs = shape.layers.map((l) => [...(l.specs ?? gateSet(l.cell))]);
   const units = shape.layers.map((l, li) => specs[li]!.map((s) => l.units?.[s.name] ?? l.hiddenSize));
   const tileSteps = chooseTileSteps(maxUnitsOf(units));
-  return { input: shape, specs, units, buckets: levelBuckets(shape.steps, PYRAMID_FANOUT, Math.min(64, tileSteps)), tileSteps, f16ok: undefined };
+  const buckets = levelBuckets(shape.steps, PYRAMID_FANOUT, Math.min(64, tileSteps));
+  return { input: shape, specs, units, buckets, tileSteps, coarseLevel: coarseInlineLevel(shape.steps, buckets), f16ok: undefined };
+}
+
+/** Runs at least this long store a coarse level beside level 0 when inline: many more steps than a heatmap has columns (about 1000). */
+export const COARSE_INLINE_MIN_STEPS = 4096;
+/** Steps per bucket of the coarse inline level, at least: its three summaries (mean, min, max) add at most 3/64 ≈ 4.7% to level 0's bytes. */
+export const COARSE_INLINE_MIN_BUCKET = 64;
+/** Buckets of the coarse inline level, at most: what a first paint decodes stays small (1024 × units × 3 values per batch item). */
+export const COARSE_INLINE_MAX_BUCKETS = 1024;
+
+/**
+ * The level (index into `buckets`, fanout^k steps per bucket) that an inline document stores beside
+ * level 0: the finest with at least COARSE_INLINE_MIN_BUCKET steps per bucket and at most
+ * COARSE_INLINE_MAX_BUCKETS buckets; -1 for a run shorter than COARSE_INLINE_MIN_STEPS.
+ */
+export function coarseInlineLevel(steps: number, buckets: readonly number[]): number {
+  if (steps < COARSE_INLINE_MIN_STEPS) return -1;
+  for (let k = 1; k < buckets.length; k++) {
+    if (buckets[k]! >= COARSE_INLINE_MIN_BUCKET && bucketCount(steps, buckets[k]!) <= COARSE_INLINE_MAX_BUCKETS) return k;
+  }
+  return -1;
 }
 
 /** Whether each gate's values fit float16 (masked cells, stored as 0, do not count). */
@@ -352,7 +381,7 @@ function planFor(p: Prepared, firstInline: number, inlineDtype: TensorDtype, sid
   const f16 = (firstInline === 0 ? inlineDtype : sidecarDtype) === 'float16' && p.values ? f16okOf(p) : undefined;
   const inlineDtypes = p.units.map((row, li) => row.map((_, gi) => (firstInline === 0 ? pick(inlineDtype, f16?.[li]![gi]! ?? true) : 'uint8')));
   const sidecarDtypes = p.units.map((row, li) => row.map((_, gi) => (firstInline > 0 ? pick(sidecarDtype, f16?.[li]![gi]! ?? true) : sidecarDtype)));
-  return { firstInline, inlineDtypes, sidecarDtypes, f16Fallback };
+  return { firstInline, inlineDtypes, sidecarDtypes, f16Fallback, coarse: false };
 }
 
 function pickSidecarDtype(p: Prepared, firstInline: number, precision: TracePrecision): TensorDtype {
@@ -374,9 +403,10 @@ function sidecarBytes(p: Prepared, firstInline: number, dtype: TensorDtype): num
   return cells * BYTES_PER_VALUE[dtype];
 }
 
-/** Levels stored for a gate: all of them with a sidecar; level 0 alone when everything is inline. */
+/** Levels stored for a gate: all of them with a sidecar; level 0 (and the coarse level of a long run) when everything is inline. */
 export function storedLevels(p: Prepared, plan: Plan): number[] {
-  return plan.firstInline === 0 ? [0] : p.buckets.map((_, k) => k);
+  if (plan.firstInline > 0) return p.buckets.map((_, k) => k);
+  return plan.coarse && p.coarseLevel > 0 ? [0, p.coarseLevel] : [0];
 }
 
 function warningsOf(p: Prepared, plan: Plan): string[] {
@@ -473,17 +503,22 @@ export interface SidecarValues {
   values: Float32Array;
 }
 
-/** The levels of gate gi of layer li: [mean, min, max] per stored level (see storedLevels). */
+/** The levels of gate gi of layer li: [mean, min, max] per stored level (see storedLevels), in the order of `storedLevels`. */
 export type LevelSource = (li: number, gi: number, storedLevels: readonly number[]) => LevelSummaries[];
 
-/** Levels from the gate values at hand: level 0 alone when inline, else the whole pyramid. */
+/**
+ * Levels from the gate values at hand: the whole pyramid when every level is stored (a sidecar),
+ * else level 0 and each stored coarse level summarised straight from level 0 (one pass, the
+ * definition of pyramid.ts; a chain of coarsen() would differ only by float32 rounding of means).
+ */
 function gateLevels(p: Prepared): LevelSource {
   const input = p.values!;
   return (li, gi, stored) => {
     const l = input.layers[li]!;
     const U = p.units[li]![gi]!;
     const values = zeroMasked(l.gates[p.specs[li]![gi]!.name]!, input.batch, input.steps, U, input.sequenceLengths);
-    return stored.length === 1 ? [{ mean: values, min: values, max: values }] : buildPyramid(values, input.batch, input.steps, U, p.buckets, PYRAMID_FANOUT, input.sequenceLengths);
+    if (stored.length === p.buckets.length && stored.length > 1) return buildPyramid(values, input.batch, input.steps, U, p.buckets, PYRAMID_FANOUT, input.sequenceLengths);
+    return stored.map((k) => (k === 0 ? { mean: values, min: values, max: values } : summariseFromValues(values, input.batch, input.steps, U, p.buckets[k]!, input.sequenceLengths)));
   };
 }
 
@@ -504,7 +539,7 @@ export function build(p: Prepared, plan: Plan, sidecarValues: SidecarValues[] | 
         return gateHead(
           U,
           s,
-          levels.map((sums, k) => encodeLevel(p, plan, li, gi, k, l, s.name, sums, U, sidecarValues)),
+          levels.map((sums, i) => encodeLevel(p, plan, li, gi, stored[i]!, l, s.name, sums, U, sidecarValues)),
         );
       }),
     ),

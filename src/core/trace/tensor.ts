@@ -39,6 +39,29 @@ export function encodeTensor(values: Float32Array, dims: Dims, dtype: TensorDtyp
  * `expect` (when given) is the [B, T, H] all tensors of the document must have.
  */
 export function decodeTensor(json: unknown, path: string, expect?: Dims): DecodedTensor {
+  const t = checkTensor(json, path, expect);
+  let bytes: Uint8Array;
+  try {
+    bytes = decodeBase64(t.data);
+  } catch (e) {
+    if (e instanceof Base64Error) throw new TraceFormatError(`${path}.data`, e.message);
+    throw e;
+  }
+  return { dims: t.dims, dtype: t.dtype, values: valuesOfBytes(bytes, t), maxError: tensorMaxError(t) };
+}
+
+/** A tensor's fields, checked, with its base64 text not yet decoded (its length is checked). */
+export interface CheckedTensor {
+  dims: Dims;
+  dtype: TensorDtype;
+  data: string;
+  /** uint8 only (0 otherwise): value = offset + scale * q. */
+  scale: number;
+  offset: number;
+}
+
+/** Checks every field of a tensor but the base64 characters (decodeBase64 checks those as it decodes). */
+export function checkTensor(json: unknown, path: string, expect?: Dims): CheckedTensor {
   if (!isObject(json)) throw new TraceFormatError(path, `expected a tensor object {dims, dtype, data}, found ${describe(json)}`);
   const dims = json['dims'];
   if (!Array.isArray(dims) || dims.length !== 3) {
@@ -78,26 +101,27 @@ export function decodeTensor(json: unknown, path: string, expect?: Dims): Decode
     const found = have < 0 ? `${data.length} base64 characters (not a multiple of 4)` : `${have}`;
     throw new TraceFormatError(`${path}.data`, `expected ${want} bytes for dims ${fmtDims(d)} ${dtype}, found ${found}`);
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = decodeBase64(data);
-  } catch (e) {
-    if (e instanceof Base64Error) throw new TraceFormatError(`${path}.data`, e.message);
-    throw e;
-  }
-  let values: Float32Array;
-  let maxError = 0;
-  if (dtype === 'float32') {
-    if (!LITTLE_ENDIAN) bytes = swapBytes(bytes, 4);
-    values = bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(bytes.slice().buffer);
-  } else if (dtype === 'float16') {
-    values = decodeFloat16(bytes);
-    maxError = FLOAT16_RELATIVE_ERROR;
-  } else {
-    values = dequantizeUint8(bytes, scale, offset);
-    maxError = uint8MaxError(scale, offset);
-  }
-  return { dims: d, dtype, values, maxError };
+  return { dims: d, dtype, data, scale, offset };
+}
+
+/**
+ * Values of little-endian bytes at a tensor's dtype, written into `out` when given (its length is
+ * the value count). float32 bytes at an aligned offset on a little-endian machine are viewed, not copied.
+ */
+export function valuesOfBytes(bytes: Uint8Array, q: { dtype: TensorDtype; scale: number; offset: number }, out?: Float32Array): Float32Array {
+  const n = bytes.length / BYTES_PER_VALUE[q.dtype];
+  if (q.dtype === 'float16') return decodeFloat16(bytes, out ?? new Float32Array(n));
+  if (q.dtype === 'uint8') return dequantizeUint8(bytes, q.scale, q.offset, out ?? new Float32Array(n));
+  if (!LITTLE_ENDIAN) bytes = swapBytes(bytes, 4);
+  const view = bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, n) : new Float32Array(bytes.slice().buffer);
+  if (!out) return view;
+  out.set(view);
+  return out;
+}
+
+/** Bound of |decoded − original| for a tensor's dtype (see DecodedLevel.maxError). */
+export function tensorMaxError(q: { dtype: TensorDtype; scale: number; offset: number }): number {
+  return q.dtype === 'float16' ? FLOAT16_RELATIVE_ERROR : q.dtype === 'uint8' ? uint8MaxError(q.scale, q.offset) : 0;
 }
 
 /** Half a quantization step, plus half a float32 ulp at the largest magnitude from rounding the decoded value to float32. */

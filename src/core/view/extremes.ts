@@ -2,12 +2,12 @@
 // and "data" in gate-sets.ts). Read from the coarsest inline level: its min and max summaries bound
 // every value (level 0 is the values), so the answer is exact without touching level 0 or the sidecar.
 // Masked buckets (no valid step) are skipped; NaN and ±Inf never set an extreme.
-import type { DecodedGate } from '../trace/decoded';
+import { isInline, type DecodedGate } from '../trace/decoded';
 import { bucketCount } from '../trace/pyramid';
 
 export function gateExtremes(gate: DecodedGate, batch: number, sequenceLengths?: readonly number[]): { lo: number; hi: number } {
   let level = gate.levels[0]!;
-  for (const l of gate.levels) if (l.mean) level = l;
+  for (const l of gate.levels) if (isInline(l)) level = l;
   const lows = level.min ?? level.mean;
   const highs = level.max ?? level.mean;
   let lo = Infinity;

@@ -113,6 +113,8 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
   const nd = dE - dS;
   if (scratch.accUnit.length < nd) scratch.accUnit = new Float64Array(nd);
   const acc = scratch.accUnit;
+  let identity = true;
+  for (let d = dS; d < dE && identity; d++) identity = order[d] === d;
 
   const scale = 255 / (colours.hi - colours.lo);
   const lo = colours.lo;
@@ -152,11 +154,21 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
     if (n === 0) {
       const j0 = bucket > stepsPerCol ? Math.floor(i0 / bucket) : Math.min(Math.ceil(i0 / bucket), Math.ceil(valid / bucket) - 1);
       const j1 = bucket > stepsPerCol ? j0 + 1 : Math.max(j0 + 1, Math.ceil(i1 / bucket));
-      let base = j0 * H;
-      for (let d = dS; d < dE; d++) acc[d - dS] = L[base + order[d]];
-      for (let j = j0 + 1; j < j1; j++) {
-        base = j * H;
-        for (let d = dS; d < dE; d++) acc[d - dS] += L[base + order[d]];
+      if (identity) {
+        // Contiguous reads (the unit-paired levels and index order): no gather through `order`.
+        let base = j0 * H + dS;
+        for (let d = 0; d < nd; d++) acc[d] = L[base + d];
+        for (let j = j0 + 1; j < j1; j++) {
+          base = j * H + dS;
+          for (let d = 0; d < nd; d++) acc[d] += L[base + d];
+        }
+      } else {
+        let base = j0 * H;
+        for (let d = dS; d < dE; d++) acc[d - dS] = L[base + order[d]];
+        for (let j = j0 + 1; j < j1; j++) {
+          base = j * H;
+          for (let d = dS; d < dE; d++) acc[d - dS] += L[base + order[d]];
+        }
       }
       n = j1 - j0;
     }

@@ -29,6 +29,12 @@ export interface TraceStatus {
   detail: 'full' | 'partial' | 'overview';
   /** Steps per shown value (1: full detail). */
   bucket: string;
+  /**
+   * 'pending' while the shown layer's level 0 is decoded in the background (a long run's coarse
+   * inline level is drawn meanwhile; hover values are exact already), 'done' once the heatmaps are
+   * drawn from all the inline data. Readers that compare pixels or values wait for 'done'.
+   */
+  decode: 'pending' | 'done';
   /** Sidecar tiles (sidecar traces only): loaded, in flight, MB cached, mean round trip and host ms, last error. */
   tilesLoaded: string;
   tilesPending: string;
@@ -85,7 +91,7 @@ function attributes<T>(keys: Record<keyof T, true>): { readonly [K in keyof T]: 
 /** Attribute name of each TraceStatus field, for getAttribute, selectors and attribute filters. */
 export const TRACE_ATTR = attributes<TraceStatus>({
   gatescope: true, outputId: true, state: true, stats: true, draws: true, stepsStart: true, stepsEnd: true, unitsStart: true, unitsEnd: true,
-  layer: true, batch: true, detail: true, bucket: true, tilesLoaded: true, tilesPending: true, tilesMb: true, tileRttMs: true, tileHostMs: true,
+  layer: true, batch: true, detail: true, bucket: true, decode: true, tilesLoaded: true, tilesPending: true, tilesMb: true, tileRttMs: true, tileHostMs: true,
   tilesError: true, lod: true, order: true, zShown: true, themeKind: true, selectedStep: true, selectedUnit: true,
 });
 

@@ -57,6 +57,23 @@ describe('rasterizeGate', () => {
     assert.deepEqual(out, [255, 0]);
   });
 
+  it('reads in index order without the gather and gives the gathered picture (zoomed units, many steps per pixel)', () => {
+    // 40 steps x 12 units; units 4 and 5 hold the same values, so swapping them in the order changes
+    // nothing on screen but sends the raster through the gather path.
+    const T = 40;
+    const U = 12;
+    const values = Array.from({ length: T * U }, (_, i) => ((i % U) === 5 ? ((i - 1) * 37) % 101 : (i * 37) % 101) / 100);
+    const job = (order: Int32Array) => {
+      const out = new Uint32Array(7 * 3);
+      rasterizeGate({ pyramid: pyramid(values, T, U), totalSteps: T, order, steps: { start: 3, end: 38 }, units: { start: 2, end: 9 }, cols: 7, rows: 3 }, colours, makeScratch(3), out);
+      return Array.from(out);
+    };
+    const swapped = identityOrder(U);
+    swapped[4] = 5;
+    swapped[5] = 4;
+    assert.deepEqual(job(identityOrder(U)), job(swapped));
+  });
+
   it('paints masked steps as masked, never as values', () => {
     const { out } = draw([1, 1, 0, 0], 2, 1, 4, 4, 1);
     assert.deepEqual(out, [255, 255, 1003, 1003]);
