@@ -56,9 +56,9 @@ export async function traceCommand(argv: readonly string[], log: (line: string) 
     wasmDir: ortDir(),
     allowMismatch: args.allowMismatch,
   };
-  // On stdout the trace is written entry by entry: refused before the run when one entry could not be
-  // one string. With --out, levels beyond the output budget go to the sidecar instead.
-  if (!args.out) job.maxEntryBytes = MAX_JSON_CHARS;
+  // On stdout the trace is written in pieces (write-output.ts, jsonChunks): refused before the run
+  // when one gate's data could not be one string. With --out, levels beyond the budget go to the sidecar.
+  if (!args.out) job.maxGateBytes = MAX_JSON_CHARS;
   const tokens = readTokens(args);
   if (tokens) job.tokens = tokens;
   if (args.out) job.sidecar = { dir: outDir!, stem: path.basename(args.out).replace(/\.json$/i, '') || 'trace' };

@@ -68,26 +68,72 @@ export function writeStdout(bytes: Uint8Array, before = 0): void {
 /** Content written in pieces: calls `put` once per piece. */
 export type Producer = (put: (bytes: Uint8Array) => void) => void;
 
+/** Pieces are gathered up to about this many characters before `each` gets them (fewer writes). */
+const PIECE_CHARS = 1 << 16;
+/** A string longer than this is handed over in slices of it (a gate's base64 data). */
+const SLICE_CHARS = 1 << 20;
+
 /**
- * A JSON document's text, exactly JSON.stringify(doc), handed to `each` in pieces: one per
- * top-level field and one per entry of `layers`. No string ever holds the whole trace, so its size
- * is bounded by the largest layer entry, not by V8's longest string (2^29 - 24 characters).
+ * A JSON document's text, exactly JSON.stringify(doc), handed to `each` in pieces of about
+ * PIECE_CHARS: objects and arrays are walked, and long strings (a gate's base64) go out in slices.
+ * No string ever holds the trace, a layer entry or a copy of a gate's data, so memory beside the
+ * document is a few slices, and its size is not bounded by V8's longest string (2^29 - 24 characters).
  */
 export function jsonChunks(doc: Record<string, unknown>, each: (chunk: string) => void): void {
-  each('{');
-  let first = true;
-  for (const [key, value] of Object.entries(doc)) {
-    // JSON.stringify leaves out undefined and function members.
-    if (value === undefined || typeof value === 'function') continue;
-    const head = `${first ? '' : ','}${JSON.stringify(key)}:`;
-    first = false;
-    if (key === 'layers' && Array.isArray(value)) {
-      each(`${head}[`);
-      value.forEach((entry, i) => each(`${i ? ',' : ''}${JSON.stringify(entry) ?? 'null'}`));
-      each(']');
-    } else each(`${head}${JSON.stringify(value)}`);
-  }
-  each('}');
+  let pending: string[] = [];
+  let size = 0;
+  const put = (s: string): void => {
+    pending.push(s);
+    size += s.length;
+    if (size >= PIECE_CHARS) flush();
+  };
+  const flush = (): void => {
+    if (pending.length > 0) each(pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string' && v.length > SLICE_CHARS) {
+      flush();
+      for (let i = 0; i < v.length; ) {
+        // Never split a surrogate pair: JSON.stringify escapes a lone surrogate.
+        let j = Math.min(v.length, i + SLICE_CHARS);
+        const c = v.charCodeAt(j - 1);
+        if (j < v.length && c >= 0xd800 && c <= 0xdbff) j--;
+        const q = JSON.stringify(v.slice(i, j));
+        each(`${i === 0 ? '"' : ''}${q.slice(1, -1)}${j === v.length ? '"' : ''}`);
+        i = j;
+      }
+      return;
+    }
+    if (Array.isArray(v)) {
+      put('[');
+      // JSON.stringify writes undefined, functions and symbols in arrays as null.
+      v.forEach((x, i) => {
+        if (i) put(',');
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') put('null');
+        else walk(x);
+      });
+      put(']');
+      return;
+    }
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+      put('{');
+      let first = true;
+      for (const [key, x] of Object.entries(v)) {
+        // JSON.stringify leaves out undefined, function and symbol members.
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        put(`${first ? '' : ','}${JSON.stringify(key)}:`);
+        first = false;
+        walk(x);
+      }
+      put('}');
+      return;
+    }
+    put(JSON.stringify(v));
+  };
+  walk(doc);
+  flush();
 }
 
 /** Writes pieces to standard output (fd 1), checking every write. */

@@ -5,17 +5,23 @@
 
 import { OnnxTraceError } from './errors';
 
-/** One GRU node's run: T steps, B batch items, H units, D directions. */
+/** One recurrent node's run: T steps, B batch items, H units, D directions. */
 export interface NodeShape {
   name: string;
   T: number;
   B: number;
   H: number;
   D: number;
+  /** Gates stored per direction (GRU r, z, n, h: 4, the default; LSTM i, f, g, o, c, h: 6; RNN h: 1). */
+  gates?: number;
+  /** 'GRU', 'LSTM' or 'RNN' in messages; default 'GRU'. */
+  op?: string;
+  /** The node's gates are computed whole even in a streamed run (a path that cannot stream it). */
+  whole?: boolean;
 }
 
 export interface TraceEstimate {
-  /** Gate values of the whole trace: r, z, n, h for every direction, step, batch item and unit. */
+  /** Gate values of the whole trace: every gate of every direction, step, batch item and unit. */
   values: number;
   /** Peak memory, bytes: the float32 gates, the same again for the per-node arrays the recompute
    * holds (X, Y, h_{t-1} and the recovered gates), and the encoded output beside them. */
@@ -30,11 +36,12 @@ export interface TraceLimits {
   maxMemoryBytes: number;
   /** Longest JSON text the caller can write (one string), or undefined for no limit. */
   maxOutputBytes?: number;
-  /** Longest JSON of one layer entry (a caller that streams the trace entry by entry: one string each). */
-  maxEntryBytes?: number;
+  /** Longest JSON of one gate's data (a caller that streams the document: each gate's base64 is one string). */
+  maxGateBytes?: number;
   /**
-   * The gates go chunk by chunk into a sidecar (trace-stream.ts): memory holds onnxruntime's Y (one
-   * gate's worth per direction) and a chunk, not the gates; the output is bounded by the budget.
+   * The gates go chunk by chunk into a sidecar (trace-stream.ts, trace-recurrent-stream.ts): memory
+   * holds onnxruntime's Y (one gate's worth per direction) and a chunk, not the gates (except of
+   * nodes marked `whole`); the output is bounded by the budget.
    */
   streamed?: boolean;
 }
@@ -47,10 +54,15 @@ export const DEFAULT_MAX_MEMORY_BYTES = 4 * 2 ** 30;
 
 export function estimateTrace(shapes: readonly NodeShape[], bytesPerValue: number, streamed = false): TraceEstimate {
   let values = 0;
-  for (const s of shapes) values += 4 * s.D * s.T * s.B * s.H;
+  let held = 0;
+  for (const s of shapes) {
+    const n = (s.gates ?? 4) * s.D * s.T * s.B * s.H;
+    values += n;
+    // Streamed: Y of the node, [T, D, B, H] float32; whole: its gates twice over (float32).
+    held += streamed && !s.whole ? 4 * s.D * s.T * s.B * s.H : n * 4 * 2;
+  }
   const outputBytes = Math.ceil((values * bytesPerValue * 4) / 3);
-  // Streamed: Y of every node, [T, D, B, H] float32 = values / 4 floats = `values` bytes.
-  return { values, memoryBytes: streamed ? values : values * 4 * 2 + outputBytes, outputBytes };
+  return { values, memoryBytes: streamed ? held : held + outputBytes, outputBytes };
 }
 
 function size(bytes: number): string {
@@ -62,16 +74,18 @@ export function checkTraceEstimate(shapes: readonly NodeShape[], limits: TraceLi
   const e = estimateTrace(shapes, limits.bytesPerValue, limits.streamed === true);
   const s = shapes[0];
   if (!s) return;
-  const what = `${e.values} gate values (${shapes.length} GRU node${shapes.length === 1 ? '' : 's'}; the first: ${s.D} direction${s.D === 1 ? '' : 's'} x 4 gates x batch ${s.B} x ${s.T} steps x ${s.H} units)`;
+  const op = (x: NodeShape): string => x.op ?? 'GRU';
+  const kinds = [...new Set(shapes.map(op))].join('/');
+  const what = `${e.values} gate values (${shapes.length} ${kinds} node${shapes.length === 1 ? '' : 's'}; the first: ${s.D} direction${s.D === 1 ? '' : 's'} x ${s.gates ?? 4} gates x batch ${s.B} x ${s.T} steps x ${s.H} units)`;
   if (e.memoryBytes > limits.maxMemoryBytes) {
     throw new OnnxTraceError(`the trace would hold ${what}: about ${size(e.memoryBytes)} of memory, above the limit ${size(limits.maxMemoryBytes)}; trace fewer steps (a shorter input) or a smaller batch`);
   }
   const lower = limits.bytesPerValue > 1 ? ', or store it smaller (--precision uint8 quarters it)' : '';
-  if (limits.maxEntryBytes !== undefined) {
+  if (limits.maxGateBytes !== undefined) {
     const big = shapes.reduce((a, b) => (b.T * b.B * b.H > a.T * a.B * a.H ? b : a));
-    const entryBytes = Math.ceil((4 * big.T * big.B * big.H * limits.bytesPerValue * 4) / 3);
-    if (entryBytes > limits.maxEntryBytes) {
-      throw new OnnxTraceError(`one layer entry would be about ${size(entryBytes)} of JSON (GRU node '${big.name}': 4 gates x batch ${big.B} x ${big.T} steps x ${big.H} units), beyond the ${size(limits.maxEntryBytes)} one string can hold; trace fewer steps (a shorter input) or a smaller batch${lower}`);
+    const gateBytes = Math.ceil((big.T * big.B * big.H * limits.bytesPerValue * 4) / 3);
+    if (gateBytes > limits.maxGateBytes) {
+      throw new OnnxTraceError(`one gate's data would be about ${size(gateBytes)} of JSON (${op(big)} node '${big.name}': batch ${big.B} x ${big.T} steps x ${big.H} units), beyond the ${size(limits.maxGateBytes)} one string can hold; trace fewer steps (a shorter input) or a smaller batch${lower}`);
     }
   }
   if (limits.maxOutputBytes !== undefined && e.outputBytes > limits.maxOutputBytes) {

@@ -7,11 +7,14 @@
 // back, the hidden state carried from chunk to chunk as initial_h. Chunks are a multiple of the
 // engine's projection block (128 steps, core/gru/run.ts) and aligned to the sequence's ends as a
 // whole run's blocks are, so every value is computed exactly as runNative computes it.
-// Sequences with sequence_lens are not streamed (a reverse direction starts at each item's length).
+// Nodes with sequence_lens are not run here (a reverse direction starts at each item's length):
+// the callers compute them whole and hand them to the encoder as one chunk.
 //
 // Recovered from onnxruntime's states (recover.ts): each step's gates need only x_t and h_{t-1},
 // read from Y, so chunks run forward for both directions; a chunk's rows are [b][t] like the whole
-// run's, and go through the same recovery (the WebAssembly kernel, or a thread pool's).
+// run's, and go through the same recovery (the WebAssembly kernel, or a thread pool's). With
+// sequence_lens, h_{t-1} follows recover.ts's previousStates (a reverse direction starts at each
+// item's length; masked steps get initial_h) and masked steps are 0, as in the whole run.
 
 import { gatesFromStates } from '../core/gru/gates-from-states';
 import { runGru } from '../core/gru/run';
@@ -58,10 +61,8 @@ export async function streamNativeNode(
     const state = new Float32Array(B * H);
     if (v.initialH) state.set(v.initialH.subarray(d * B * H, (d + 1) * B * H));
     // A reverse run's blocks end at T (run.ts counts them from the sequence's end): chunks too.
-    for (let done = 0; done < T; done += chunkSteps) {
-      const rows = Math.min(chunkSteps, T - done);
-      const t0 = reverse ? T - done - rows : done;
-      const t1 = t0 + rows;
+    for (const [t0, t1] of chunkRanges(T, chunkSteps, reverse)) {
+      const rows = t1 - t0;
       const run = runGru(model, X.subarray(t0 * B * I, t1 * B * I), { batch: B, steps: rows, batchFirst: false, initialH: state, ...shared, ...(signal ? { signal } : {}) });
       kernel = kernelName(run.kernel, threads);
       const g = run.layers[0]!;
@@ -75,6 +76,18 @@ export async function streamNativeNode(
   return { check, kernel };
 }
 
+/**
+ * Steps [t0, t1) of chunks of `chunkSteps` in run order: forward from step 0, or (`backward`)
+ * from the last step back, so that chunk edges fall where a whole run's blocks fall.
+ */
+export function* chunkRanges(T: number, chunkSteps: number, backward: boolean): Generator<[number, number]> {
+  for (let done = 0; done < T; done += chunkSteps) {
+    const rows = Math.min(chunkSteps, T - done);
+    const t0 = backward ? T - done - rows : done;
+    yield [t0, t0 + rows];
+  }
+}
+
 /** Rows of the recovery's blocked products (gates-from-states.ts): chunks are whole blocks of them. */
 const RECOVERY_BLOCK = 256;
 
@@ -84,7 +97,7 @@ export function recoverChunkSteps(B: number, H: number): number {
 }
 
 /**
- * Gates of node `v` (no sequence_lens) recomputed from onnxruntime's states chunk by chunk into
+ * Gates of node `v` recomputed from onnxruntime's states chunk by chunk into
  * `enc`, entries `entry0 + d`, through `recover` (default: the engine's gatesFromStates). Returns the
  * comparison with Y.
  */
@@ -96,8 +109,7 @@ export async function streamRecoveredNode(
   signal?: { aborted: boolean },
   chunkSteps = recoverChunkSteps(v.B, v.H),
 ): Promise<{ check: NodeCheck }> {
-  const { T, B, I, H, D, X, Y, initialH } = v;
-  if (v.hasLengths) throw new Error(`GRU node '${v.node.name}': streaming needs runs without sequence_lens`);
+  const { T, B, I, H, D, X, Y, initialH, lengths } = v;
   const check: NodeCheck = { maxAbsError: 0, maxScaledError: 0, nanOnlyInH: 0, nanOnlyInY: 0 };
   const conv: { linearBeforeReset: boolean; zMeaning: 'keep-old'; clip?: number } = { linearBeforeReset: v.model.linearBeforeReset, zMeaning: 'keep-old' };
   if (v.model.clip !== undefined) conv.clip = v.model.clip;
@@ -114,14 +126,15 @@ export async function streamRecoveredNode(
       const rows = Math.min(C, T - t0);
       const M = B * rows;
       for (let b = 0; b < B; b++) {
+        const len = lengths[b]!;
         for (let s = 0; s < rows; s++) {
           const t = t0 + s;
           const m = b * rows + s;
           const xo = (t * B + b) * I;
           for (let i = 0; i < I; i++) x[m * I + i] = X[xo + i]!;
-          // h_{t-1}: initial_h (or 0) at the direction's first step, else Y at the step before in run order.
-          const first = reverse ? t === T - 1 : t === 0;
-          if (first) {
+          // h_{t-1}: initial_h (or 0) at the direction's first step and past the item's length, else Y at the step before in run order.
+          const first = reverse ? t === len - 1 : t === 0;
+          if (first || t >= len) {
             for (let i = 0; i < H; i++) hPrev[m * H + i] = initialH ? initialH[(d * B + b) * H + i]! : 0;
           } else {
             const yo = (((reverse ? t + 1 : t - 1) * D + d) * B + b) * H;
@@ -130,17 +143,27 @@ export async function streamRecoveredNode(
         }
       }
       const g = await recover(dir, conv, x.subarray(0, M * I), hPrev.subarray(0, M * H), B, rows, I, H);
-      compareChunk(check, g.h, Y, t0, rows, B, H, D, d);
+      if (v.hasLengths) maskChunk(g, lengths, t0, rows, H);
+      compareChunk(check, g.h, Y, t0, rows, B, H, D, d, lengths);
       await enc.push(entry0 + d, g, t0, t0 + rows);
     }
   }
   return { check };
 }
 
-/** compareWithY (recover.ts) over steps [t0, t0 + rows) of direction d; h is [B, rows, H], Y [T, D, B, H]. */
-function compareChunk(c: NodeCheck, h: Float32Array, Y: Float32Array, t0: number, rows: number, B: number, H: number, D: number, d: number): void {
+/** Steps at or past each item's length set to 0 (recover.ts, maskSteps); gates [B, rows, H] from step t0. */
+function maskChunk(g: Readonly<Record<'r' | 'z' | 'n' | 'h', Float32Array>>, lengths: Int32Array, t0: number, rows: number, H: number): void {
+  for (let b = 0; b < lengths.length; b++) {
+    const from = (b * rows + Math.min(rows, Math.max(0, lengths[b]! - t0))) * H;
+    for (const a of [g.r, g.z, g.n, g.h]) a.fill(0, from, (b + 1) * rows * H);
+  }
+}
+
+/** compareWithY (recover.ts) over the valid steps of [t0, t0 + rows) of direction d; h is [B, rows, H], Y [T, D, B, H]. */
+function compareChunk(c: NodeCheck, h: Float32Array, Y: Float32Array, t0: number, rows: number, B: number, H: number, D: number, d: number, lengths?: Int32Array): void {
   for (let b = 0; b < B; b++) {
-    for (let s = 0; s < rows; s++) {
+    const valid = lengths ? Math.min(rows, Math.max(0, lengths[b]! - t0)) : rows;
+    for (let s = 0; s < valid; s++) {
       const ho = (b * rows + s) * H;
       const yo = (((t0 + s) * D + d) * B + b) * H;
       for (let i = 0; i < H; i++) {

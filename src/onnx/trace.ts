@@ -24,7 +24,7 @@ import { checkModelLoads, getSession, modelKey, onnxruntimeVersion, runInstrumen
 import { stepLabels } from './step-labels';
 import { throwIfCancelled } from '../core/cancel';
 import { mismatchVerdict } from './verify';
-import { checkTraceEstimate, DEFAULT_MAX_MEMORY_BYTES } from './estimate';
+import { checkTraceEstimate, DEFAULT_MAX_MEMORY_BYTES, type TraceLimits } from './estimate';
 import { findRecurrentNodes } from './recurrent-graph';
 import { prepareRecurrent, runPreparedRecurrent, type PreparedRecurrent } from './trace-recurrent';
 import { defaultOpset, modelWarnings } from './warnings';
@@ -59,8 +59,8 @@ export interface TraceOnnxOptions {
   maxMemoryBytes?: number;
   /** Refuse a trace whose JSON would exceed this many bytes at `precision` (written as one string). */
   maxOutputBytes?: number;
-  /** Refuse a trace one of whose layer entries would exceed this many bytes of JSON (streamed output). */
-  maxEntryBytes?: number;
+  /** Refuse a trace one of whose gates' data would exceed this many bytes of JSON (streamed output: each gate's base64 is one string). */
+  maxGateBytes?: number;
   /** Overrides MISMATCH_TOLERANCE (tests). */
   mismatchTolerance?: number;
   onProgress?: (fraction: number, stage: string) => void;
@@ -72,10 +72,12 @@ export interface TraceOnnxOptions {
   /** onnxruntime-web's execution provider (RuntimeOptions.executionProvider); default 'wasm'. */
   executionProvider?: ExecutionProvider;
   /**
-   * Streams the gates instead of returning them (GRU nodes without sequence_lens; otherwise ignored): called once with the trace's shape before the first gate, its encoder gets
-   * every chunk. The result's `stream` is that encoder and its layers have no gates: finish it
-   * with the result's check, warnings, model and createdAt. `chunkSteps`: steps per chunk (a
-   * multiple of 128; default about 1M values per gate, trace-stream.ts).
+   * Streams the gates instead of returning them (GRU, LSTM and RNN nodes): called once with the
+   * trace's shape after onnxruntime's run, before the first gate; its encoder gets every chunk. The
+   * result's `stream` is that encoder and its layers have no gates: finish it with the result's
+   * check, warnings, model and createdAt. `chunkSteps`: steps per chunk of the native engine and of
+   * LSTM/RNN recovery (a multiple of 128; default about 1M values per gate, trace-stream.ts);
+   * `recoverChunkSteps`: of GRU recovery.
    */
   gateStream?: { open: (shape: TraceShape) => Promise<TraceStreamEncoder>; chunkSteps?: number; recoverChunkSteps?: number };
 }
@@ -162,6 +164,16 @@ const BYTES_PER_VALUE: Record<TracePrecision, number> = { float32: 4, float16: 2
 
 const checkAborted = throwIfCancelled;
 
+/** The size limits of a run (estimate.ts), from the caller's options. */
+function traceLimits(opts: TraceOnnxOptions): Omit<TraceLimits, 'streamed'> {
+  return {
+    bytesPerValue: BYTES_PER_VALUE[opts.precision ?? 'uint8'],
+    maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
+    ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+    ...(opts.maxGateBytes === undefined ? {} : { maxGateBytes: opts.maxGateBytes }),
+  };
+}
+
 
 /** Runs the whole path and returns the encoder's input (before encoding) and stage timings. */
 export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: TraceInput; timings: TraceTimings; stream?: TraceStreamEncoder }> {
@@ -176,15 +188,9 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const p = opts.prepared ?? prepare(opts.modelBytes, key);
   if (p.kind === 'recurrent') return runRecurrentTrace(p, opts, key, t0);
   const feeds = prepareFeeds(p.inputs, opts.inputs, p.nodes);
-  const limits = {
-    bytesPerValue: BYTES_PER_VALUE[opts.precision ?? 'uint8'],
-    maxMemoryBytes: opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
-    ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
-    ...(opts.maxEntryBytes === undefined ? {} : { maxEntryBytes: opts.maxEntryBytes }),
-    // A run can stream its gates into the sidecar (checked again after the run, when
-    // sequence_lens, which rule streaming out, are known).
-    streamed: opts.gateStream !== undefined,
-  };
+  // A run can stream its gates into the sidecar (checked again after the run, when
+  // sequence_lens, which rule streaming out, are known).
+  const limits: TraceLimits = { ...traceLimits(opts), streamed: opts.gateStream !== undefined };
   // Before the run: nodes fed straight from a graph input have T and B from the feed.
   const known = p.nodes.flatMap((n) => {
     const x = n.X.kind === 'input' ? feeds[n.X.name] : undefined;
@@ -212,9 +218,10 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
   const engine = opts.engine ?? 'onnxruntime';
   const values: NodeValues[] = p.nodes.map((n) => gatherNodeValues(n, lookup));
   for (const t of Object.values(results)) t.dispose();
-  // After the run, before the gates: every node's T and B are known now.
-  limits.streamed = limits.streamed && !values.some((v) => v.hasLengths);
-  checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D })), limits);
+  // After the run, before the gates: every node's T and B are known now. A streamed run computes
+  // a node with sequence_lens whole on the native engine (trace-stream.ts streams those recovered only).
+  const wholeNative = (v: NodeValues): boolean => engine === 'native' && v.hasLengths;
+  checkTraceEstimate(values.map((v) => ({ name: v.node.name, T: v.T, B: v.B, H: v.H, D: v.D, whole: wholeNative(v) })), limits);
   const first = values[0]!;
   for (const v of values) {
     if (v.T !== first.T || v.B !== first.B) {
@@ -243,6 +250,8 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
       createdAt: new Date().toISOString(),
     };
     if (tokens) shape.tokens = tokens;
+    const withLengths = values.find((v) => v.hasLengths);
+    if (withLengths) shape.sequenceLengths = [...withLengths.lengths];
     if (warnings.length > 0) shape.warnings = [...warnings];
     if (opts.producer) shape.producer = opts.producer;
     stream = await opts.gateStream.open(shape);
@@ -259,12 +268,12 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
     let dirs: DirectionGates[] = [];
     let streamedCheck: NodeCheck | undefined;
     const threaded = opts.gruThreads && opts.gruThreads.threads > 1 ? opts.gruThreads : undefined;
-    if (stream && engine === 'native') {
+    if (stream && engine === 'native' && !wholeNative(v)) {
       // The gates go to the encoder chunk by chunk, each chunk checked against Y on the way.
       const run = await streamNativeNode(v, entry, stream, opts.signal, opts.gateStream?.chunkSteps, threaded);
       kernel = run.kernel;
       streamedCheck = run.check;
-    } else if (stream) {
+    } else if (stream && engine !== 'native') {
       const r = await streamRecoveredNode(v, entry, stream, threaded?.recover, opts.signal, opts.gateStream?.recoverChunkSteps);
       streamedCheck = r.check;
       recomputeEngines.add('gatescope gatesFromStates');
@@ -277,6 +286,11 @@ export async function runOnnxTrace(opts: TraceOnnxOptions): Promise<{ input: Tra
       recomputeEngines.add('gatescope gatesFromStates');
     }
     const check = streamedCheck ?? compareWithY(v, dirs);
+    if (stream && dirs.length > 0) {
+      // Computed whole (native, sequence_lens): handed to the encoder as one chunk per direction.
+      for (let d = 0; d < dirs.length; d++) await stream.push(entry + d, { r: dirs[d]!.r, z: dirs[d]!.z, n: dirs[d]!.n, h: dirs[d]!.h }, 0, v.T);
+      dirs = [];
+    }
     entry += v.D;
     maxAbsError = Math.max(maxAbsError, check.maxAbsError);
     maxScaledError = Math.max(maxScaledError, check.maxScaledError);
@@ -346,34 +360,54 @@ function hasNonFinite(a: Float32Array): boolean {
   return false;
 }
 
-/** The trace input of a model with LSTM or RNN nodes: every recurrent node, node by node. */
-async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, key: string, t0: number): Promise<{ input: TraceInput; timings: TraceTimings }> {
+/** The trace input of a model with LSTM or RNN nodes: every recurrent node, node by node (streamed as the GRU path streams). */
+async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, key: string, t0: number): Promise<{ input: TraceInput; timings: TraceTimings; stream?: TraceStreamEncoder }> {
   const progress = opts.onProgress ?? (() => undefined);
   progress(0.05, 'run');
   const t1 = performance.now();
-  const run: Parameters<typeof runPreparedRecurrent>[1] = { modelBytes: opts.modelBytes, inputs: opts.inputs, engine: opts.engine === 'native' ? 'native' : 'onnxruntime', wasmDir: opts.wasmDir, modelKey: key };
+  const engine = opts.engine === 'native' ? 'native' : 'onnxruntime';
+  const run: Parameters<typeof runPreparedRecurrent>[1] = { modelBytes: opts.modelBytes, inputs: opts.inputs, engine, wasmDir: opts.wasmDir, modelKey: key, limits: traceLimits(opts) };
   if (opts.numThreads !== undefined) run.numThreads = opts.numThreads;
   if (opts.signal) run.signal = opts.signal;
   if (opts.wasmBinary) run.wasmBinary = opts.wasmBinary;
   if (opts.executionProvider) run.executionProvider = opts.executionProvider;
-  const r = await runPreparedRecurrent(p.recurrent, run);
-  const t2 = performance.now();
-  const input: TraceInput = {
-    model: { name: opts.name ?? (p.graphName || 'ONNX model'), source: 'onnx', engine: r.engine },
-    layers: r.layers,
-    batch: r.batch,
-    steps: r.steps,
-    check: { reference: r.checkText, maxAbsError: r.maxAbsError },
-  };
+  const name = opts.name ?? (p.graphName || 'ONNX model');
   const first = p.recurrent.nodes[0]!;
   const W = first.W.kind === 'const' ? first.W.tensor.dims[2] : undefined;
-  if (W !== undefined) input.model.inputSize = W;
-  if (r.sequenceLengths) input.sequenceLengths = r.sequenceLengths;
-  const tokens = opts.tokens ?? stepLabels(opts.vocab ?? p.vocab, p.recurrent.inputs, r.feeds, r.steps);
-  if (tokens) {
-    if (tokens.length !== r.steps) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${r.steps} steps; give exactly one label per step`);
-    input.tokens = tokens;
+  const model = (engineText: string): TraceInput['model'] => (W === undefined ? { name, source: 'onnx', engine: engineText } : { name, source: 'onnx', engine: engineText, inputSize: W });
+  const tokensOf = (feeds: Record<string, UserTensor>, steps: number): string[] | undefined => {
+    const tokens = opts.tokens ?? stepLabels(opts.vocab ?? p.vocab, p.recurrent.inputs, feeds, steps);
+    if (tokens && tokens.length !== steps) throw new OnnxTraceError(`${tokens.length} token labels were given but the run has ${steps} steps; give exactly one label per step`);
+    return tokens;
+  };
+  const gateStream = opts.gateStream;
+  if (gateStream) {
+    if (gateStream.chunkSteps !== undefined) run.chunkSteps = gateStream.chunkSteps;
+    run.openStream = async (s) => {
+      // As the finished trace will be, with stand-ins for what is known only at the end (the
+      // engine's kernel, the check's errors, the time).
+      const shape: TraceShape = {
+        model: model(s.engine),
+        layers: s.layers,
+        batch: s.batch,
+        steps: s.steps,
+        check: { reference: s.checkText, maxAbsError: -1.2345678901234567e-300 },
+        createdAt: new Date().toISOString(),
+      };
+      if (s.sequenceLengths) shape.sequenceLengths = s.sequenceLengths;
+      const tokens = tokensOf(s.feeds, s.steps);
+      if (tokens) shape.tokens = tokens;
+      if (p.recurrent.warnings.length > 0) shape.warnings = [...p.recurrent.warnings];
+      if (opts.producer) shape.producer = opts.producer;
+      return gateStream.open(shape);
+    };
   }
+  const r = await runPreparedRecurrent(p.recurrent, run);
+  const t2 = performance.now();
+  const input: TraceInput = { model: model(r.engine), layers: r.layers, batch: r.batch, steps: r.steps, check: { reference: r.checkText, maxAbsError: r.maxAbsError } };
+  if (r.sequenceLengths) input.sequenceLengths = r.sequenceLengths;
+  const tokens = tokensOf(r.feeds, r.steps);
+  if (tokens) input.tokens = tokens;
   // The same verdict as GRU nodes: an error beyond the tolerance fails the run unless allowed
   // (|Y| <= 1 for tanh outputs, so the absolute error bounds the scaled one used for GRU).
   const verdict = mismatchVerdict(r.maxAbsError, r.maxAbsError, opts.allowMismatch === true, opts.mismatchTolerance);
@@ -382,7 +416,8 @@ async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, k
   if (opts.producer) input.producer = opts.producer;
   input.createdAt = new Date().toISOString();
   progress(0.9, 'gates');
-  return { input, timings: { prepareMs: t1 - t0, sessionMs: 0, runMs: t2 - t1, gatesMs: 0, encodeMs: 0 } };
+  const timings = { prepareMs: t1 - t0, sessionMs: 0, runMs: t2 - t1, gatesMs: 0, encodeMs: 0 };
+  return r.stream ? { input, timings, stream: r.stream } : { input, timings };
 }
 
 /**

@@ -6,11 +6,13 @@
 // - streamed: where the host can open a sidecar for positional writes (io.openSidecar, Node), a single
 //   run's gates go into the sidecar chunk by chunk as they are computed (src/onnx/trace-stream.ts), so
 //   memory follows the chunk and the output budget, not steps × units;
+//   A layer selection (the spec's `layers:`) streams only the selected entries; the others' chunks are
+//   dropped as they come.
 // - whole: the run's gates are kept and encoded at the end (comparisons, WebGPU's check against wasm,
-//   a layer selection, the web host, runs without a sidecar, and models runOnnxTrace does not stream).
+//   the web host, and runs without a sidecar).
 
-import { encodeTrace, type EncodeOptions, type Sha256, type SidecarSink, type TraceInput, type TracePrecision } from '../core/trace/encode';
-import { TraceStreamEncoder } from '../core/trace/encode-stream';
+import { encodeTrace, type EncodeOptions, type Sha256, type SidecarSink, type TraceInput, type TracePrecision, type TraceShape } from '../core/trace/encode';
+import { TraceStreamEncoder, type StreamSidecar } from '../core/trace/encode-stream';
 import type { TraceDocument } from '../core/trace/document';
 import type { TraceOnnxOptions } from '../onnx/trace';
 import type { PipelineIO } from './run-pipeline';
@@ -43,13 +45,17 @@ export class SidecarStream {
   private file: OpenedSidecar | undefined;
   readonly gateStream: NonNullable<TraceOnnxOptions['gateStream']>;
 
-  constructor(opts: EncodeStageOptions & { sidecar: { dir: string; stem: string } }, open: NonNullable<PipelineIO['openSidecar']>, sha256: Sha256) {
+  /** `layers`: the spec's layer selection (node indices), or undefined for every layer. */
+  constructor(opts: EncodeStageOptions & { sidecar: { dir: string; stem: string } }, open: NonNullable<PipelineIO['openSidecar']>, sha256: Sha256, layers?: readonly number[]) {
     const enc = encodeOptions(opts, true);
     const { dir, stem } = opts.sidecar;
     this.gateStream = {
       open: async (shape) => {
         this.file = await open(dir, stem);
-        return new TraceStreamEncoder(shape, enc, { stem, sink: this.file.sink, sha256 });
+        const sidecar = { stem, sink: this.file.sink, sha256 };
+        // A selection naming a layer the run lacks is refused after the run, with the field's message (recordRun).
+        const selected = layers?.every((n) => shape.layers.some((l) => l.layer === n)) ? layers : undefined;
+        return selected ? new SelectedLayersEncoder(shape, selected, enc, sidecar) : new TraceStreamEncoder(shape, enc, sidecar);
       },
     };
   }
@@ -74,10 +80,31 @@ export class SidecarStream {
   }
 }
 
+/**
+ * The encoder of a layer selection: its trace holds the entries of the selected layers (in run order,
+ * as recordRun's filter keeps them), and chunks of the other entries are dropped.
+ */
+class SelectedLayersEncoder extends TraceStreamEncoder {
+  /** Run entry -> entry of this trace, or -1 (not selected). */
+  private readonly map: number[];
+
+  constructor(shape: TraceShape, layers: readonly number[], opts: EncodeOptions, sidecar: StreamSidecar) {
+    super({ ...shape, layers: shape.layers.filter((l) => layers.includes(l.layer)) }, opts, sidecar);
+    let next = 0;
+    this.map = shape.layers.map((l) => (layers.includes(l.layer) ? next++ : -1));
+  }
+
+  override async push(entry: number, gates: Readonly<Record<string, Float32Array>>, t0: number, t1: number): Promise<void> {
+    const m = this.map[entry];
+    if (m === undefined) throw new RangeError(`TraceStreamEncoder.push: no layer entry ${entry} (the run has ${this.map.length})`);
+    if (m >= 0) await super.push(m, gates, t0, t1);
+  }
+}
+
 /** A stream for this run where the host can write one, else undefined (the run is encoded whole). */
-export function sidecarStream(opts: EncodeStageOptions, io: Pick<PipelineIO, 'openSidecar' | 'sha256'>): SidecarStream | undefined {
+export function sidecarStream(opts: EncodeStageOptions, io: Pick<PipelineIO, 'openSidecar' | 'sha256'>, layers?: readonly number[]): SidecarStream | undefined {
   if (!opts.sidecar || !io.openSidecar || !io.sha256) return undefined;
-  return new SidecarStream({ ...opts, sidecar: opts.sidecar }, io.openSidecar, io.sha256);
+  return new SidecarStream({ ...opts, sidecar: opts.sidecar }, io.openSidecar, io.sha256, layers);
 }
 
 /** The document of a run encoded whole; levels beyond the budget written by io.writeSidecar. */

@@ -70,8 +70,8 @@ export interface PipelineJob<I extends PipelineInput = PipelineInput> {
   compare?: CompareJob<I>;
   /** Keep a trace whose h disagrees with onnxruntime's Y (with a warning) instead of failing (CLI --allow-mismatch). */
   allowMismatch?: boolean;
-  /** Refuse a run one of whose layer entries would exceed this many bytes of JSON (the CLI streams entries). */
-  maxEntryBytes?: number;
+  /** Refuse a run one of whose gates' data would exceed this many bytes of JSON (one string; the CLI streams the rest). */
+  maxGateBytes?: number;
 }
 
 export interface CompareJob<I extends PipelineInput = PipelineInput> {

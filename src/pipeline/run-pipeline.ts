@@ -11,9 +11,9 @@
 import { runOnnxTrace, type TraceOnnxOptions } from '../onnx/trace';
 import { ort } from '../onnx/session';
 import type { Sha256, TraceInput } from '../core/trace/encode';
-import type { TraceStreamEncoder } from '../core/trace/encode-stream';
+import { Float16RangeError, type TraceStreamEncoder } from '../core/trace/encode-stream';
 import type { GruThreadHooks } from '../onnx/recover';
-import type { SidecarRef } from '../core/trace/document';
+import type { SidecarRef, TraceDocument } from '../core/trace/document';
 import type { SidecarPlan } from '../core/trace/encode';
 import { decodeTrace } from '../core/trace/decode';
 import { renderPreviewPng } from '../core/preview/render-png';
@@ -113,7 +113,7 @@ export async function recordRun(job: PipelineJob, io: PipelineIO, run: RunOf, ch
   if (vocab) options.vocab = vocab;
   if (job.tokens) options.tokens = job.tokens;
   if (io.maxMemoryBytes) options.maxMemoryBytes = io.maxMemoryBytes;
-  if (job.maxEntryBytes !== undefined) options.maxEntryBytes = job.maxEntryBytes;
+  if (job.maxGateBytes !== undefined) options.maxGateBytes = job.maxGateBytes;
   if (job.allowMismatch) options.allowMismatch = true;
   if (job.wasmBinary) options.wasmBinary = job.wasmBinary;
   if (io.signal) options.signal = io.signal;
@@ -170,8 +170,9 @@ export async function runPipeline(job: PipelineJob, io: PipelineIO): Promise<Pip
   const choice = await chooseBackend(job.settings.backend, hostGpu());
   const c = job.compare;
   const encodeOpts = { precision: job.settings.precision, maxBytes: job.settings.maxBytes, ...(job.sidecar ? { sidecar: job.sidecar } : {}) };
-  // A single run on wasm of all layers streams into the sidecar; the others need the whole gates.
-  const stream = !c && !job.layers && choice.backend === 'wasm' ? sidecarStream(encodeOpts, io) : undefined;
+  // A single run on wasm streams into the sidecar (only the selected layers, with `layers:`); the
+  // others need the whole gates.
+  const stream = !c && choice.backend === 'wasm' ? sidecarStream(encodeOpts, io, job.layers) : undefined;
   let first: RecordedRun;
   try {
     first = await recordRun(job, io, { modelBytes: job.modelBytes, modelName: job.modelName, modelIdentity: job.modelIdentity, input: job.input }, choice, { from: 0, to: c ? 0.45 : 0.9 }, stream);
@@ -208,7 +209,17 @@ export async function runPipeline(job: PipelineJob, io: PipelineIO): Promise<Pip
     throw e;
   }
   const t0 = performance.now();
-  const document = first.stream ? await stream!.finish(first.stream, input) : await encodeStage(input, encodeOpts, io);
+  let document: TraceDocument;
+  try {
+    document = first.stream ? await stream!.finish(first.stream, input) : await encodeStage(input, encodeOpts, io);
+  } catch (e) {
+    if (!(e instanceof Float16RangeError)) throw e;
+    // A float16 sidecar's gate met a value beyond float16 (known only once seen): the whole-run
+    // encoder stores that gate as float32, so run again whole (the streamed file is removed).
+    const again = await recordRun(job, io, { modelBytes: job.modelBytes, modelName: job.modelName, modelIdentity: job.modelIdentity, input: job.input }, choice, { from: 0, to: 0.9, label: 'again, whole' });
+    input = again.input;
+    document = await encodeStage(input, encodeOpts, io);
+  }
   timings.encodeMs = performance.now() - t0;
   await pause();
   // The preview is drawn from the document as saved (decoded), so it shows exactly what the

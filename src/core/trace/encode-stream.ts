@@ -11,15 +11,21 @@
 //
 // Memory: per gate, one tile (about 128K values) in progress per sidecar summary and batch item, a
 // bucket's children (fanout × units) per level, and the inline levels (bounded by the inline budget).
-// Runs whose sidecar dtype depends on the values (float16's range check, uint8's range) and runs
-// that fit the output whole are collected instead and encoded by encodeTrace at the end: the first
-// need every value before the first byte, the second are bounded by the output budget.
+// Runs whose sidecar is uint8 (its scale comes from every value) and runs that fit the output whole
+// are collected instead and encoded by encodeTrace at the end: the first need every value before
+// the first byte, the second are bounded by the output budget. A float16 sidecar streams on the
+// plan's assumption that every value fits float16 (|v| < 65520 or ±Inf), checked as values come:
+// where one does not, encodeTrace would store that gate as float32, so finish throws
+// Float16RangeError and the caller encodes the run whole instead (rare: an LSTM cell state or a
+// ReLU beyond 65520).
 //
 // Chunks: push(entry, gates, t0, t1) with each gate [batch, t1 − t0, units] row-major, for steps
 // [t0, t1) of layer entry `entry`. An entry's chunks run forward (from t0 = 0) or backward (from
 // t1 = steps), contiguously; entries may interleave.
 
 import type { GateSpec } from '../cells/gate-sets';
+import { fitsFloat16 } from '../encoding/float16';
+import { BYTES_PER_VALUE } from './tensor';
 import type { SidecarRef, TraceDocument } from './document';
 import {
   build,
@@ -38,11 +44,19 @@ import {
   type TraceInput,
   type TraceShape,
 } from './encode';
-import { bucketCount, PYRAMID_FANOUT, tilesPerItem, validInBucket, type LevelSummaries } from './pyramid';
+import { accumulators, bucketCount, PYRAMID_FANOUT, tilesPerItem, validInBucket, type LevelSummaries } from './pyramid';
 import { layOutSidecar, sidecarFileName, sidecarHeaderBytes, tileByteRange, type SidecarLayout, type SidecarTensor } from './sidecar';
 
 /** Fields known only once the run is over; the plan was sized with the shape's values of them. */
 export type LateFields = Partial<Pick<TraceShape, 'check' | 'warnings' | 'createdAt' | 'model' | 'producer'>>;
+
+/** A value of a gate the streamed plan stores as float16 does not fit float16: encode the run whole. */
+export class Float16RangeError extends Error {
+  constructor(readonly entry: number, readonly gate: string) {
+    super(`gate ${gate} of layer entry ${entry} has values beyond float16; the run must be encoded whole`);
+    this.name = 'Float16RangeError';
+  }
+}
 
 export interface StreamSidecar {
   stem: string;
@@ -83,6 +97,9 @@ interface LevelState {
 interface GateState {
   U: number;
   levels: LevelState[];
+  /** The sidecar stores this gate as float16: its values are checked as they come; `f16Bad` once one does not fit. */
+  f16: boolean;
+  f16Bad: boolean;
 }
 
 interface EntryState {
@@ -106,6 +123,8 @@ export class TraceStreamEncoder {
   private writes: Promise<void>[] = [];
   /** Float32 rows [mean | min | max] of the bucket just summarised (float32, as pyramid.ts's arrays round). */
   private readonly out: Float32Array;
+  /** Per-unit accumulators of the bucket being summarised (float64 sums, as pyramid.ts's). */
+  private readonly acc: ReturnType<typeof accumulators>;
   private failed: unknown;
 
   /**
@@ -120,10 +139,12 @@ export class TraceStreamEncoder {
   ) {
     this.p = prepareShape({ ...shape, layers: shape.layers.map((l) => ({ ...l })) });
     const { p } = this;
-    this.out = new Float32Array(3 * Math.max(1, ...p.units.flat()));
+    const maxU = Math.max(1, ...p.units.flat());
+    this.out = new Float32Array(3 * maxU);
+    this.acc = accumulators(maxU);
     const d = decide(p, opts);
-    const f32 = d.kind === 'sidecar' && d.plan.sidecarDtypes.every((row) => row.every((t) => t === 'float32'));
-    this.streaming = f32 && sidecar !== undefined;
+    const fixed = d.kind === 'sidecar' && d.plan.sidecarDtypes.every((row) => row.every((t) => t === 'float32' || t === 'float16'));
+    this.streaming = fixed && sidecar !== undefined;
     if (!this.streaming) {
       const cells = (li: number, gi: number): number => p.input.batch * p.input.steps * p.units[li]![gi]!;
       this.collected = p.specs.map((specs, li) => specs.map((_, gi) => new Float32Array(cells(li, gi))));
@@ -143,7 +164,7 @@ export class TraceStreamEncoder {
     for (let li = 0; li < p.input.layers.length; li++) {
       const gates: GateState[] = p.specs[li]!.map((_, gi) => {
         const U = p.units[li]![gi]!;
-        if (!this.streaming) return { U, levels: [] };
+        if (!this.streaming) return { U, levels: [], f16: false, f16Bad: false };
         const levels = p.buckets.map((bucket, k): LevelState => {
           const J = bucketCount(p.input.steps, bucket);
           const s: LevelState = { bucket, J, Jchild: k === 0 ? 0 : bucketCount(p.input.steps, p.buckets[k - 1]!) };
@@ -159,7 +180,7 @@ export class TraceStreamEncoder {
           }
           return s;
         });
-        return { U, levels };
+        return { U, levels, f16: this.plan!.sidecarDtypes[li]![gi] === 'float16', f16Bad: false };
       });
       this.entries.push({ gates, lo: 0, hi: 0, way: 0 });
     }
@@ -208,6 +229,8 @@ export class TraceStreamEncoder {
       }
       for (let b = 0; b < B; b++) {
         const len = lengths ? lengths[b]! : T;
+        // The valid steps of item b are contiguous rows of the chunk (masked ones are stored as 0).
+        if (g.f16 && !g.f16Bad) g.f16Bad = !fitsFloat16(a.subarray(b * rows * U, (b * rows + Math.max(0, Math.min(t1, len) - t0)) * U));
         // In delivery order, so that each level's bucket in progress is continued, never reopened.
         for (let s = 0; s < rows; s++) {
           const t = e.way === 1 ? t0 + s : t1 - 1 - s;
@@ -237,6 +260,11 @@ export class TraceStreamEncoder {
       }
       return { document };
     }
+    this.entries.forEach((e, li) =>
+      e.gates.forEach((g, gi) => {
+        if (g.f16Bad) throw new Float16RangeError(li, p.specs[li]![gi]!.name);
+      }),
+    );
     Object.assign(p.input, late);
     const layout = this.layout!;
     const tensors: SidecarValues[] = [];
@@ -329,28 +357,34 @@ export class TraceStreamEncoder {
     // next level's child slot) before that level can complete and reuse it.
     const out = this.out;
     let valid: number;
+    // Children outer, units inner (rows are contiguous); each unit's float64 sum still runs over
+    // its children in order, so every value rounds as pyramid.ts's does.
+    const { sum, lo, hi, nan } = this.acc;
+    sum.fill(0, 0, U);
+    lo.fill(Infinity, 0, U);
+    hi.fill(-Infinity, 0, U);
+    nan.fill(0, 0, U);
     if (k === 1) {
       // summariseFromValues: steps [t0, min(t0 + bucket, len)), float64 sum times 1 / count.
       const t0 = j * level.bucket;
       const t1 = Math.min(t0 + level.bucket, len);
       valid = t1 - t0;
       if (valid > 0) {
+        for (let c = 0; c < valid; c++) {
+          const o = base + c * U;
+          for (let u = 0; u < U; u++) {
+            const v = cm[o + u]!;
+            sum[u] += v;
+            if (v < lo[u]!) lo[u] = v;
+            if (v > hi[u]!) hi[u] = v;
+            if (v !== v) nan[u] = 1;
+          }
+        }
         const inv = 1 / valid;
         for (let u = 0; u < U; u++) {
-          let sum = 0;
-          let lo = Infinity;
-          let hi = -Infinity;
-          let nan = false;
-          for (let c = 0; c < valid; c++) {
-            const v = cm[base + c * U + u]!;
-            sum += v;
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-            if (v !== v) nan = true;
-          }
-          out[u] = sum * inv;
-          out[U + u] = nan ? NaN : lo;
-          out[2 * U + u] = nan ? NaN : hi;
+          out[u] = sum[u]! * inv;
+          out[U + u] = nan[u] ? NaN : lo[u]!;
+          out[2 * U + u] = nan[u] ? NaN : hi[u]!;
         }
       }
     } else {
@@ -358,26 +392,23 @@ export class TraceStreamEncoder {
       valid = validInBucket(j, level.bucket, len);
       if (valid > 0) {
         const fine = g.levels[k - 1]!.bucket;
-        for (let u = 0; u < U; u++) {
-          let sum = 0;
-          let lo = Infinity;
-          let hi = -Infinity;
-          let nan = false;
-          for (let c = 0; c < f && j * f + c < level.Jchild; c++) {
-            const w = validInBucket(j * f + c, fine, len);
-            if (w === 0) break;
-            const o = base + c * U + u;
-            const m = cm[o]!;
-            const a = cn[o]!;
-            const z = cx[o]!;
-            if (a !== a) nan = true;
-            sum += m * w;
-            if (a < lo) lo = a;
-            if (z > hi) hi = z;
+        for (let c = 0; c < f && j * f + c < level.Jchild; c++) {
+          const w = validInBucket(j * f + c, fine, len);
+          if (w === 0) break;
+          const o = base + c * U;
+          for (let u = 0; u < U; u++) {
+            const a = cn[o + u]!;
+            const z = cx[o + u]!;
+            if (a !== a) nan[u] = 1;
+            sum[u] += cm[o + u]! * w;
+            if (a < lo[u]!) lo[u] = a;
+            if (z > hi[u]!) hi[u] = z;
           }
-          out[u] = sum / valid;
-          out[U + u] = nan ? NaN : lo;
-          out[2 * U + u] = nan ? NaN : hi;
+        }
+        for (let u = 0; u < U; u++) {
+          out[u] = sum[u]! / valid;
+          out[U + u] = nan[u] ? NaN : lo[u]!;
+          out[2 * U + u] = nan[u] ? NaN : hi[u]!;
         }
       }
     }
@@ -409,7 +440,9 @@ export class TraceStreamEncoder {
 
   private flushTile(w: TileWriter, b: number, i: number, buf: Float32Array): void {
     const { sink, sha256 } = this.sidecar!;
-    const bytes = encodeValues(buf, 'float32', {}, LITTLE_ENDIAN ? new Uint8Array(0) : new Uint8Array(buf.length * 4));
+    const dtype = w.tensor.dtype;
+    // float32 on little-endian hosts is a view of buf (no copy); otherwise a buffer of its own, held until written.
+    const bytes = encodeValues(buf, dtype, {}, dtype === 'float32' && LITTLE_ENDIAN ? new Uint8Array(0) : new Uint8Array(buf.length * BYTES_PER_VALUE[dtype]));
     const per = tilesPerItem(w.tensor.dims[1], this.p.tileSteps);
     const hash = sha256(bytes);
     w.hashes[b * per + i] = hash;

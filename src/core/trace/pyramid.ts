@@ -23,8 +23,8 @@ function allocSummaries(n: number): LevelSummaries {
   return { mean: new Float32Array(n), min: new Float32Array(n), max: new Float32Array(n) };
 }
 
-/** Per-unit work space of one bucket: sum (float64), extremes, and whether a NaN was seen. */
-function accumulators(U: number): { sum: Float64Array; lo: Float64Array; hi: Float64Array; nan: Uint8Array } {
+/** Per-unit work space of one bucket: sum (float64), extremes, and whether a NaN was seen (also encode-stream.ts). */
+export function accumulators(U: number): { sum: Float64Array; lo: Float64Array; hi: Float64Array; nan: Uint8Array } {
   return { sum: new Float64Array(U), lo: new Float64Array(U), hi: new Float64Array(U), nan: new Uint8Array(U) };
 }
 

@@ -6,6 +6,7 @@ import { checkTraceEstimate, estimateTrace, MAX_JSON_CHARS } from '../../../src/
 import { decodeModel, onnx } from '../../../src/onnx/proto';
 import { runOnnxTrace } from '../../../src/onnx/trace';
 import { fixtureBytes, WASM_DIR } from './fixtures';
+import { randomX, torchOnnx } from './stream-both';
 
 describe('trace size estimate', function () {
   this.timeout(60000);
@@ -34,11 +35,13 @@ describe('trace size estimate', function () {
     checkTraceEstimate([{ name: 'g', T: 2e6, B: 1, H: 32, D: 1 }], { bytesPerValue: 1, maxMemoryBytes: 64 * 2 ** 30, maxOutputBytes: MAX_JSON_CHARS });
   });
 
-  it('with streamed output, bounds each layer entry instead of the whole trace', () => {
-    const limits = { bytesPerValue: 4, maxMemoryBytes: 64 * 2 ** 30, maxEntryBytes: MAX_JSON_CHARS };
-    // 16 entries of 4 x 1e6 x 8 values: 2.7 GB of JSON in all (beyond one string), 171 MB per entry.
+  it('with streamed output, bounds each gate\'s data (one string) instead of the whole trace', () => {
+    const limits = { bytesPerValue: 4, maxMemoryBytes: 64 * 2 ** 30, maxGateBytes: MAX_JSON_CHARS };
+    // 16 entries of 4 x 1e6 x 8 values: 2.7 GB of JSON in all (beyond one string), 42.7 MB per gate.
     checkTraceEstimate(Array.from({ length: 8 }, (_, i) => ({ name: `g${i}`, T: 1e6, B: 1, H: 8, D: 2 })), limits);
-    assert.throws(() => checkTraceEstimate([{ name: 'g', T: 4e6, B: 1, H: 32, D: 1 }], limits), (e: unknown) => e instanceof OnnxTraceError && /one layer entry would be about 2\.7 GB of JSON/.test(e.message));
+    // An LSTM entry of 6 x 4e5 x 256 values: 3.3 GB of JSON, 546 MB per gate (one string).
+    checkTraceEstimate([{ name: 'l', T: 4e5, B: 1, H: 256, D: 1, gates: 6, op: 'LSTM' }], { ...limits, bytesPerValue: 1 });
+    assert.throws(() => checkTraceEstimate([{ name: 'g', T: 4e6, B: 1, H: 32, D: 1 }], limits), (e: unknown) => e instanceof OnnxTraceError && /one gate's data would be about 682\.7 MB of JSON \(GRU node 'g': batch 1 x 4000000 steps x 32 units\)/.test(e.message));
   });
 
   it('runOnnxTrace refuses before running onnxruntime when the input makes the trace too large', async () => {
@@ -62,5 +65,28 @@ describe('trace size estimate of a streamed run', () => {
     assert.throws(() => checkTraceEstimate(shape, { bytesPerValue: 1, maxMemoryBytes: 2 ** 30 }), /about 1\.9 GB of memory, above the limit 1\.1 GB/);
     checkTraceEstimate(shape, { bytesPerValue: 1, maxMemoryBytes: 2 ** 30, streamed: true });
     assert.throws(() => checkTraceEstimate(shape, { bytesPerValue: 1, maxMemoryBytes: 2 ** 27, streamed: true }), /about 204\.8 MB of memory/);
+  });
+});
+
+describe('trace size estimate of LSTM and RNN runs', function () {
+  this.timeout(60000);
+
+  it('counts an LSTM\'s 6 gates and an RNN\'s 1; streamed, only Y: an LSTM run refused whole fits when streamed', () => {
+    const lstm = { name: 'l', T: 200_000, B: 1, H: 256, D: 1, gates: 6, op: 'LSTM' };
+    assert.equal(estimateTrace([lstm], 1).values, 6 * 200_000 * 256);
+    assert.equal(estimateTrace([{ ...lstm, gates: 1, op: 'RNN' }], 1).values, 200_000 * 256);
+    // 307.2M values: 2.9 GB whole at uint8 output; Y alone (205 MB) streamed.
+    assert.throws(() => checkTraceEstimate([lstm], { bytesPerValue: 1, maxMemoryBytes: 2 ** 31 }), /1 LSTM node; the first: 1 direction x 6 gates x batch 1 x 200000 steps x 256 units\): about 2\.9 GB of memory/);
+    checkTraceEstimate([lstm], { bytesPerValue: 1, maxMemoryBytes: 2 ** 31, streamed: true });
+    // A node the streamed path runs whole (sequence_lens on the native engine) counts whole.
+    assert.throws(() => checkTraceEstimate([{ ...lstm, whole: true }], { bytesPerValue: 1, maxMemoryBytes: 2 ** 31, streamed: true }), /about 2\.5 GB of memory/);
+  });
+
+  it('runOnnxTrace refuses an LSTM run whose gates would not fit, before recomputing them', async () => {
+    const X = randomX(20_000, 3, 3, 1);
+    await assert.rejects(
+      runOnnxTrace({ modelBytes: torchOnnx('lstm_peepholes_bidir.onnx'), inputs: { X }, wasmDir: WASM_DIR, maxMemoryBytes: 2 ** 24 }),
+      (e: unknown) => e instanceof OnnxTraceError && /LSTM node; the first: 2 directions x 6 gates x batch 3 x 20000 steps x 4 units/.test(e.message),
+    );
   });
 });

@@ -2,55 +2,13 @@
 // whole run encoded at once: the same sidecar bytes and document for the same run, which the
 // readers accept.
 import * as assert from 'node:assert/strict';
-import { runOnnxTrace, type TraceOnnxOptions } from '../../../src/onnx/trace';
-import { encodeTrace, writeSidecar, type EncodeOptions } from '../../../src/core/trace/encode';
-import { TraceStreamEncoder } from '../../../src/core/trace/encode-stream';
+import type { TraceOnnxOptions } from '../../../src/onnx/trace';
+import type { EncodeOptions } from '../../../src/core/trace/encode';
 import { decodeTrace } from '../../../src/core/trace/decode';
 import { SidecarReader } from '../../../src/core/trace/sidecar-reader';
-import { rng } from '../core/trace/make-trace';
-import { MemorySink, memorySource, sha256 } from '../core/trace/sidecar-bytes';
-import { decodeModel, onnx } from '../../../src/onnx/proto';
-import { fixtureBytes, WASM_DIR } from './fixtures';
-
-/** A fixture with its steps (dim 0 of every graph input and output) made symbolic, so it runs any T. */
-function anySteps(file: string): Uint8Array {
-  const m = decodeModel(fixtureBytes(file));
-  const g = m.graph!;
-  for (const v of [...(g.input ?? []), ...(g.output ?? [])]) {
-    const dim = v.type?.tensorType?.shape?.dim;
-    if (dim && dim.length === 3) dim[0] = onnx.TensorShapeProto.Dimension.create({ dimParam: 'T' });
-  }
-  g.valueInfo = [];
-  return onnx.ModelProto.encode(m).finish();
-}
-
-/** X [T, B, I] of seeded values in [-1, 1). */
-function randomX(T: number, B: number, I: number, seed: number): { dims: number[]; dtype: 'float32'; data: Float32Array } {
-  const next = rng(seed);
-  return { dims: [T, B, I], dtype: 'float32', data: Float32Array.from({ length: T * B * I }, () => 2 * next() - 1) };
-}
-
-async function both(base: TraceOnnxOptions, enc: EncodeOptions, chunkSteps: number, recoverChunkSteps?: number): Promise<{ whole: { json: string; sidecar: Uint8Array }; streamed: { json: string; sidecar: Uint8Array }; encoder: TraceStreamEncoder }> {
-  const sink = new MemorySink();
-  let encoder: TraceStreamEncoder | undefined;
-  const s = await runOnnxTrace({
-    ...base,
-    gateStream: {
-      open: async (shape) => (encoder = new TraceStreamEncoder(shape, enc, { stem: enc.sidecar!.stem, sink, sha256 })),
-      chunkSteps,
-      ...(recoverChunkSteps ? { recoverChunkSteps } : {}),
-    },
-  });
-  assert.ok(s.stream, 'the native run was streamed');
-  assert.ok(s.input.layers.every((l) => Object.keys(l.gates).length === 0), 'no gates are returned when streamed');
-  const { document } = await s.stream.finish({ model: s.input.model, check: s.input.check, warnings: s.input.warnings, createdAt: s.input.createdAt });
-  const w = await runOnnxTrace(base);
-  w.input.createdAt = s.input.createdAt;
-  const e = encodeTrace(w.input, enc);
-  const wsink = new MemorySink();
-  if (e.sidecar) e.document.sidecar = await writeSidecar(e.sidecar, wsink, sha256);
-  return { whole: { json: JSON.stringify(e.document), sidecar: wsink.bytes }, streamed: { json: JSON.stringify(document), sidecar: sink.bytes }, encoder: encoder! };
-}
+import { memorySource, sha256 } from '../core/trace/sidecar-bytes';
+import { WASM_DIR } from './fixtures';
+import { both, fixtureAnySteps as anySteps, randomX, torchOnnx } from './stream-both';
 
 describe('runOnnxTrace streaming the gates into the sidecar', function () {
   this.timeout(120000);
@@ -95,4 +53,16 @@ describe('runOnnxTrace streaming the gates into the sidecar', function () {
     assert.equal(streamed.json, whole.json);
     assert.deepEqual(streamed.sidecar, whole.sidecar);
   });
+
+  for (const engine of ['onnxruntime', 'native'] as const) {
+    it(`a bidirectional GRU with sequence_lens [2000, 777, 0] and initial_h (engine ${engine}; native runs such a node whole, as one chunk): the same bytes`, async () => {
+      const base: TraceOnnxOptions = { modelBytes: torchOnnx('seqlens-bidir.onnx', [2000, 777, 0]), inputs: { X: randomX(2000, 3, 3, 7) }, engine, wasmDir: WASM_DIR };
+      const enc: EncodeOptions = { maxBytes: 70_000, sidecar: { stem: 'lens', inlineBytes: 60_000 } };
+      const { whole, streamed, encoder } = await both(base, enc, 128, 100);
+      assert.equal(encoder.streaming, true);
+      assert.deepEqual(JSON.parse(streamed.json).sequenceLengths, [2000, 777, 0]);
+      assert.equal(streamed.json, whole.json);
+      assert.deepEqual(streamed.sidecar, whole.sidecar);
+    });
+  }
 });

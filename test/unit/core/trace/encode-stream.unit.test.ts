@@ -3,7 +3,7 @@
 // readers must accept them.
 import assert from 'node:assert/strict';
 import { encodeTrace, writeSidecar, type EncodeOptions, type TraceInput, type TraceShape } from '../../../../src/core/trace/encode';
-import { TraceStreamEncoder } from '../../../../src/core/trace/encode-stream';
+import { Float16RangeError, TraceStreamEncoder } from '../../../../src/core/trace/encode-stream';
 import { decodeTrace } from '../../../../src/core/trace/decode';
 import { SidecarReader } from '../../../../src/core/trace/sidecar-reader';
 import { TraceSizeError } from '../../../../src/core/trace/errors';
@@ -114,15 +114,37 @@ describe('TraceStreamEncoder (chunks of steps, straight into the sidecar)', func
     assert.deepEqual(s.sidecar, ref.sidecar);
   });
 
-  it('collects a run whose sidecar dtype depends on its values (float16, uint8), with the same result', async () => {
-    for (const precision of ['float16', 'uint8'] as const) {
-      const opts: EncodeOptions = { maxBytes: 2 ** 20, sidecar: { stem: 'q', precision } };
-      const ref = await whole(input, opts);
-      const s = await streamed(input, opts, () => 333);
-      assert.equal(s.streaming, false);
-      assert.equal(s.json, ref.json);
-      assert.deepEqual(s.sidecar, ref.sidecar);
-    }
+  it('streams a float16 sidecar (every value checked against float16 on the way), with the same bytes', async () => {
+    const opts: EncodeOptions = { maxBytes: 2 ** 20, sidecar: { stem: 'h', precision: 'float16' } };
+    const ref = await whole(input, opts);
+    const s = await streamed(input, opts, () => 333);
+    assert.equal(s.streaming, true);
+    assert.equal(s.json, ref.json);
+    assert.deepEqual(s.sidecar, ref.sidecar);
+  });
+
+  it('a float16 sidecar with a valid value beyond float16: finish throws Float16RangeError (the whole encoder would store that gate as float32); beyond a sequence\'s length it does not count', async () => {
+    const opts: EncodeOptions = { maxBytes: 2 ** 20, sidecar: { stem: 'h', precision: 'float16' } };
+    const big = { ...input, layers: input.layers.map((l) => ({ ...l, gates: { ...l.gates, h: l.gates['h']!.slice() } })) };
+    const T = big.steps;
+    const U = big.layers[1]!.gates['h']!.length / (big.batch * T);
+    // Item 1 is shorter: a huge value past its length is masked (stored as 0) and fits.
+    const len1 = big.sequenceLengths![1]!;
+    big.layers[1]!.gates['h']![(1 * T + len1 + 3) * U] = 1e6;
+    const masked = await streamed(big, opts, () => 333);
+    assert.equal(masked.json, (await whole(big, opts)).json);
+    big.layers[1]!.gates['h']![(0 * T + 17) * U + 2] = -7e4;
+    assert.match((await whole(big, opts)).json, /"dtype":"float32"/, 'the whole encoder falls back to float32 for that gate');
+    await assert.rejects(streamed(big, opts, () => 333), (e: unknown) => e instanceof Float16RangeError && e.entry === 1 && e.gate === 'h');
+  });
+
+  it('collects a run whose sidecar is uint8 (its scale comes from every value), with the same result', async () => {
+    const opts: EncodeOptions = { maxBytes: 2 ** 20, sidecar: { stem: 'q', precision: 'uint8' } };
+    const ref = await whole(input, opts);
+    const s = await streamed(input, opts, () => 333);
+    assert.equal(s.streaming, false);
+    assert.equal(s.json, ref.json);
+    assert.deepEqual(s.sidecar, ref.sidecar);
   });
 
   it('collects a run that fits the output whole, with the same document and no sidecar', async () => {
