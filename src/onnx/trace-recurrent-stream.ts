@@ -13,6 +13,8 @@
 //   whole and are handed over as one chunk.
 
 import { throwIfCancelled } from '../core/cancel';
+import type { MatKernel } from '../core/gru/kernel';
+import { kernelName, type GruThreadHooks } from './recover';
 import type { LstmModel } from '../core/lstm/model';
 import { runLstm } from '../core/lstm/run';
 import type { RnnModel } from '../core/rnn/model';
@@ -36,15 +38,18 @@ export async function streamRecurrentNode(
   kernelChoice: KernelChoice = 'auto',
   signal?: { aborted: boolean },
   chunkSteps = streamChunkSteps(v.B, v.H),
+  threads?: GruThreadHooks,
 ): Promise<{ check: RecurrentCheck; kernel: string }> {
+  // The native engine's R·h on the pool's threads (one kernel for the node, as the GRU path does).
+  const shared = threads && threads.threads > 1 ? threads.kernel() : undefined;
   const check = emptyCheck(v);
   let kernel = '';
   const dirs = v.model.layers[0]!.directions;
   for (let d = 0; d < dirs.length; d++) {
     const reverse = dirs[d]!.direction === 'reverse';
     if (engine === 'native' && v.hasLengths) {
-      const run = runNative(v, d, 0, v.T, kernelChoice, signal, undefined);
-      kernel = run.kernel;
+      const run = runNative(v, d, 0, v.T, shared ?? kernelChoice, signal, undefined);
+      kernel = kernelName(run.kernel, threads);
       await put(enc, entry0 + d, check, v, d, run.gates, 0, v.T);
       continue;
     }
@@ -52,8 +57,8 @@ export async function streamRecurrentNode(
       const state = initialStates(v, d);
       for (const [t0, t1] of chunkRanges(v.T, chunkSteps, reverse)) {
         throwIfCancelled(signal);
-        const run = runNative(v, d, t0, t1, kernelChoice, signal, state);
-        kernel = run.kernel;
+        const run = runNative(v, d, t0, t1, shared ?? kernelChoice, signal, state);
+        kernel = kernelName(run.kernel, threads);
         carry(state, run.gates, v, t1 - t0, reverse);
         await put(enc, entry0 + d, check, v, d, run.gates, t0, t1);
       }
@@ -103,7 +108,7 @@ function carry(state: { h: Float32Array; c: Float32Array }, gates: Record<string
 }
 
 /** Direction d over steps [t0, t1) in the engine (state: the chunk's initial states; absent: the node's own, with its sequence_lens). */
-function runNative(v: RecurrentValues, d: number, t0: number, t1: number, kernel: KernelChoice, signal: { aborted: boolean } | undefined, state: { h: Float32Array; c: Float32Array } | undefined): { gates: Record<string, Float32Array>; kernel: string } {
+function runNative(v: RecurrentValues, d: number, t0: number, t1: number, kernel: KernelChoice | MatKernel, signal: { aborted: boolean } | undefined, state: { h: Float32Array; c: Float32Array } | undefined): { gates: Record<string, Float32Array>; kernel: string } {
   const { B, I } = v;
   const layer = v.model.layers[0]!;
   const opts = {

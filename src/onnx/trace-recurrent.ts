@@ -19,7 +19,7 @@ import { findGruNodes, runtimeInputs, type GruNodeInfo } from './graph';
 import { describeInputs, prepareFeeds, type ModelInputInfo, type UserTensor } from './inputs';
 import { gatherNodeValues, runLookup, type NodeValues } from './node-values';
 import { decodeModel, type onnx } from './proto';
-import { compareWithY, recoverGates, runNative } from './recover';
+import { compareWithY, recoverGates, runNative, type GruThreadHooks } from './recover';
 import type { RecurrentCheck } from './recover-recurrent';
 import { findRecurrentNodes, instrumentRecurrent, type RecurrentFetch, type RecurrentNodeInfo } from './recurrent-graph';
 import { gatherRecurrentValues, type RecurrentValues } from './recurrent-values';
@@ -51,6 +51,8 @@ export interface RecurrentTraceOptions {
   openStream?: (shape: RecurrentRunShape) => Promise<TraceStreamEncoder>;
   /** Steps per chunk of a streamed LSTM or RNN node (a multiple of 128; default trace-stream.ts's streamChunkSteps). */
   chunkSteps?: number;
+  /** A thread pool (Node hosts, src/node/gru-threads.ts): the native engine splits R·h across it, GRU gate recovery its steps. */
+  threads?: GruThreadHooks;
 }
 
 /**
@@ -201,14 +203,14 @@ export async function runPreparedRecurrent(p: PreparedRecurrent, opts: Omit<Recu
     if (r.gru) {
       const v = r.gru;
       if (stream && !whole(r)) {
-        check = { y: (engine === 'native' ? await streamNativeNode(v, entry, stream, opts.signal) : await streamRecoveredNode(v, entry, stream, undefined, opts.signal)).check.maxAbsError };
+        check = { y: (engine === 'native' ? await streamNativeNode(v, entry, stream, opts.signal, undefined, opts.threads) : await streamRecoveredNode(v, entry, stream, opts.threads?.recover, opts.signal)).check.maxAbsError };
       } else {
-        const dirs = engine === 'native' ? runNative(v, opts.signal).dirs : (await recoverGates(v)).dirs;
+        const dirs = engine === 'native' ? runNative(v, opts.signal, opts.threads).dirs : (await recoverGates(v, opts.threads?.recover)).dirs;
         for (let d = 0; d < dirs.length; d++) await sink.push(entry + d, { r: dirs[d]!.r, z: dirs[d]!.z, n: dirs[d]!.n, h: dirs[d]!.h }, 0, v.T);
         check = { y: compareWithY(v, dirs).maxAbsError };
       }
     } else {
-      const run = await streamRecurrentNode(r.rec, entry, sink, engine, opts.kernel ?? 'auto', opts.signal, stream ? opts.chunkSteps : r.rec.T);
+      const run = await streamRecurrentNode(r.rec, entry, sink, engine, opts.kernel ?? 'auto', opts.signal, stream ? opts.chunkSteps : r.rec.T, opts.threads);
       check = run.check;
       kernel = run.kernel;
     }

@@ -371,6 +371,7 @@ async function runRecurrentTrace(p: RecurrentPrepared, opts: TraceOnnxOptions, k
   if (opts.signal) run.signal = opts.signal;
   if (opts.wasmBinary) run.wasmBinary = opts.wasmBinary;
   if (opts.executionProvider) run.executionProvider = opts.executionProvider;
+  if (opts.gruThreads && opts.gruThreads.threads > 1) run.threads = opts.gruThreads;
   const name = opts.name ?? (p.graphName || 'ONNX model');
   const first = p.recurrent.nodes[0]!;
   const W = first.W.kind === 'const' ? first.W.tensor.dims[2] : undefined;
