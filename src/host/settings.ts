@@ -1,6 +1,7 @@
 // The gatescope.* settings (declared in package.json contributes.configuration), read per run so a
 // change applies to the next run without a reload. A spec cell's engine/precision override them.
 
+import { readRendererSettings } from '../core/renderer-settings';
 import * as vscode from 'vscode';
 import { SPEC_ENGINES, SPEC_PRECISIONS, type SpecEngine, type SpecPrecision } from '../core/spec/spec';
 import type { RunSettings } from './worker-protocol';
@@ -22,6 +23,7 @@ export function readSettings(): RunSettings {
     numThreads: Math.min(16, Math.max(1, Number.isInteger(threads) ? threads : 1)),
     gruThreads: Number.isInteger(gruThreads) ? Math.min(64, Math.max(0, gruThreads)) : 0,
     pngPreview: pngPreview !== false,
+    colorMap: readRendererSettings({ colorMap: c.get('colorMap') }).colorMap,
     backend: backend === 'webgpu' ? 'webgpu' : 'wasm',
   };
 }

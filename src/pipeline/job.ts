@@ -2,6 +2,7 @@
 // worker (src/host/worker-protocol.ts: everything here travels by structured clone), the web host
 // and the CLI call the pipeline with one directly.
 
+import type { SequentialMap } from '../core/color/maps';
 import type { TraceDocument } from '../core/trace/document';
 import type { SpecEngine, SpecPrecision } from '../core/spec/spec';
 import type { ModelInputInfo, UserTensor } from '../onnx/inputs';
@@ -34,6 +35,8 @@ export interface RunSettings {
   gruThreads?: number;
   /** gatescope.pngPreview: add an image/png of the heatmaps beside the trace. */
   pngPreview: boolean;
+  /** gatescope.colorMap: the sequential map of the PNG preview (the renderer gets it by message); default viridis. */
+  colorMap?: SequentialMap;
   /** gatescope.backend: onnxruntime-web's execution provider, where the host offers it (backend.ts). */
   backend?: Backend;
 }

@@ -224,7 +224,7 @@ export async function runPipeline(job: PipelineJob, io: PipelineIO): Promise<Pip
   await pause();
   // The preview is drawn from the document as saved (decoded), so it shows exactly what the
   // renderer will; it keeps the gates visible where Gatescope is not installed (GitHub, JupyterLab).
-  const preview = job.settings.pngPreview ? renderPreviewPng(decodeTrace(document)) : undefined;
+  const preview = job.settings.pngPreview ? renderPreviewPng(decodeTrace(document), job.settings.colorMap ? { colorMap: job.settings.colorMap } : {}) : undefined;
   // Read back from onnxruntime itself: what this runtime was really configured with.
   const runtime = { numThreads: Number(ort.env.wasm.numThreads ?? 0), backend: choice.backend, modelCache: first.modelCache };
   return preview ? { document, preview, runtime, timings } : { document, runtime, timings };

@@ -1,7 +1,8 @@
 // A static PNG of a trace's heatmaps, stored next to the interactive output (image/png) so that a
 // notebook still shows the gates where Gatescope is not installed (GitHub, JupyterLab, plain VS Code).
 // Same colour scales as the renderer (gateColourScale in src/core/color/maps.ts, from each gate's
-// range and scale); NaN, ±Inf and masked steps in SPECIAL_RGBA.
+// range and scale, in the sequential map of gatescope.colorMap); NaN, ±Inf and masked steps in that
+// map's special colours (specialColours).
 //
 // Layout (one column of panels): a title line, then for each layer entry a panel per gate (r, z, n, h
 // for a GRU; i, f, g, o, c, h for an LSTM), each `units` rows by `steps` columns, for batch item 0.
@@ -10,7 +11,7 @@
 // finest inline level (bucket means), and the title says so.
 
 import { encode } from 'fast-png';
-import { gateColourScale, SPECIAL_RGBA, lutIndex, type GateColourScale } from '../color/maps';
+import { gateColourScale, SPECIAL_RGBA, lutIndex, specialColours, type GateColourScale, type SequentialMap } from '../color/maps';
 import type { DecodedGate, DecodedLevel, DecodedTrace } from '../trace/decoded';
 import { isMasked } from '../trace/mask';
 import { gateExtremes } from '../view/extremes';
@@ -19,6 +20,8 @@ import { drawText, GLYPH_HEIGHT, textWidth } from './font3x5';
 export interface PreviewOptions {
   /** Widest image in pixels (default 1200, at least 200). */
   maxWidth?: number;
+  /** Sequential colour map (gatescope.colorMap; default viridis), with its special colours. */
+  colorMap?: SequentialMap;
 }
 
 export interface PreviewPanel {
@@ -143,6 +146,8 @@ export function renderPreviewPng(trace: DecodedTrace, opts: PreviewOptions = {})
   drawText(rgba, width, height, MARGIN, MARGIN, layout.title, FONT_SCALE, INK);
   for (const label of layout.labels) drawText(rgba, width, height, label.x, label.y, label.text, FONT_SCALE, INK);
   const T = trace.steps;
+  const map = opts.colorMap ?? 'viridis';
+  const specials = specialColours(map);
   const maskedStep = new Uint8Array(T);
   for (let t = 0; t < T; t++) maskedStep[t] = isMasked(trace, 0, t) ? 1 : 0;
   for (const p of layout.panels) {
@@ -150,7 +155,7 @@ export function renderPreviewPng(trace: DecodedTrace, opts: PreviewOptions = {})
     const H = gate.units;
     const level = shownLevel(gate);
     const values = level.mean;
-    const scale = gateColourScale(gate, gateExtremes(gate, trace.batch, trace.sequenceLengths));
+    const scale = gateColourScale(gate, gateExtremes(gate, trace.batch, trace.sequenceLengths), map);
     for (let r = 0; r < p.height; r++) {
       const u = p.unitOfRow[r]!;
       let o = ((p.y + r) * width + p.x) * 4;
@@ -158,7 +163,7 @@ export function renderPreviewPng(trace: DecodedTrace, opts: PreviewOptions = {})
         const t = p.stepOfColumn[c]!;
         // Batch item 0: bucket (0, j, u) of [B, buckets, H]; a bucket is masked when its first step is.
         const j = Math.floor(t / level.bucket);
-        gateRgba(scale, values ? values[j * H + u]! : NaN, maskedStep[j * level.bucket] === 1, rgba, o);
+        gateRgba(scale, values ? values[j * H + u]! : NaN, maskedStep[j * level.bucket] === 1, rgba, o, specials);
       }
     }
   }

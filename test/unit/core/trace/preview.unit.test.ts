@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { decode } from 'fast-png';
-import { DIVERGING_LUT, SEQUENTIAL_LUT, SPECIAL_RGBA, lutIndex } from '../../../../src/core/color/maps';
+import { DIVERGING_LUT, SEQUENTIAL_MAPS, lutIndex, sequentialLut, specialColours, type SequentialMap } from '../../../../src/core/color/maps';
 import { decodeTrace } from '../../../../src/core/trace/decode';
 import { encodeTrace } from '../../../../src/core/trace/encode';
 import { previewLayout, renderPreviewPng } from '../../../../src/core/preview/render-png';
@@ -16,19 +16,20 @@ function trace(opts: { steps: number; hidden: number[]; lengths?: number[]; batc
   return decodeTrace(JSON.parse(JSON.stringify(encodeTrace(input, { precision: 'float32', maxBytes: Infinity }).document)));
 }
 
-function expected(gate: string, v: number, masked: boolean): number[] {
-  if (masked) return [...SPECIAL_RGBA.masked];
-  if (Number.isNaN(v)) return [...SPECIAL_RGBA.nan];
-  if (v === Infinity) return [...SPECIAL_RGBA.posInf];
-  if (v === -Infinity) return [...SPECIAL_RGBA.negInf];
-  const [lut, i] = gate === 'r' || gate === 'z' ? [SEQUENTIAL_LUT, lutIndex(v, 0, 1)] : [DIVERGING_LUT, lutIndex(v, -1, 1)];
+function expected(gate: string, v: number, masked: boolean, map: SequentialMap): number[] {
+  const special = specialColours(map);
+  if (masked) return [...special.masked];
+  if (Number.isNaN(v)) return [...special.nan];
+  if (v === Infinity) return [...special.posInf];
+  if (v === -Infinity) return [...special.negInf];
+  const [lut, i] = gate === 'r' || gate === 'z' ? [sequentialLut(map), lutIndex(v, 0, 1)] : [DIVERGING_LUT, lutIndex(v, -1, 1)];
   return [...lut.subarray(i * 4, i * 4 + 4)];
 }
 
 describe('PNG preview', () => {
-  it('is a PNG whose every heatmap pixel has the shared colour map colour of its cell (batch 0)', () => {
+  for (const map of SEQUENTIAL_MAPS) it(`is a PNG whose every heatmap pixel has the shared colour map colour of its cell (batch 0; gatescope.colorMap ${map})`, () => {
     const t = trace({ steps: 30, hidden: [12, 5], lengths: [24, 30] });
-    const png = renderPreviewPng(t);
+    const png = renderPreviewPng(t, { colorMap: map });
     assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
     const img = decode(png);
     const layout = previewLayout(t);
@@ -47,7 +48,7 @@ describe('PNG preview', () => {
           const step = p.stepOfColumn[c]!;
           const unit = p.unitOfRow[r]!;
           const v = values[step * gate.units + unit]!;
-          const want = expected(gate.name, v, step >= 24);
+          const want = expected(gate.name, v, step >= 24, map);
           const o = ((p.y + r) * img.width + p.x + c) * 4;
           const d = img.data;
           if (d[o] !== want[0] || d[o + 1] !== want[1] || d[o + 2] !== want[2] || d[o + 3] !== want[3]) {
@@ -59,7 +60,8 @@ describe('PNG preview', () => {
       }
     }
     assert.ok(checked > 10_000);
-    for (const s of [SPECIAL_RGBA.nan, SPECIAL_RGBA.posInf, SPECIAL_RGBA.negInf, SPECIAL_RGBA.masked]) assert.ok(seen.has(s.join(',')), `special colour ${s} not drawn`);
+    const special = specialColours(map);
+    for (const s of [special.nan, special.posInf, special.negInf, special.masked]) assert.ok(seen.has(s.join(',')), `special colour ${s} not drawn`);
   });
 
   it('shows each step as a column of whole cells when steps fit, one pixel per step otherwise', () => {
