@@ -3,18 +3,11 @@
 // (green under cividis); it used to draw and name viridis, masked in grey, whatever the setting.
 // Real renderer bundle in Chromium, settings sent as the host sends them.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CIVIDIS_LUT, VIRIDIS_LUT } from '../../src/core/color/maps';
 import { compareTraceInputs } from '../../src/core/compare/comparison-trace';
 import { encodeTrace, type TraceInput } from '../../src/core/trace/encode';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { launchChromium } = require('../../scripts/vscode-offline.js');
-
-const ROOT = path.resolve(__dirname, '../..');
-const ORIGIN = 'http://gatescope.test';
+import { openRendererPage, renderOutput } from './renderer-page';
 
 function run(shift: number): TraceInput {
   const T = 64;
@@ -44,28 +37,8 @@ describe('comparison view colour map (Chromium, real renderer bundle)', () => {
   let page: Page;
 
   before(async function () {
-    const bundle = readFileSync(path.join(ROOT, 'dist/renderer/index.js'));
-    const trace = comparisonBytes();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === `${ORIGIN}/`) return route.fulfill({ contentType: 'text/html', body: `<!doctype html><body data-vscode-theme-kind="vscode-light"><div id="out"></div><script type="module">import { activate } from '/index.js'; window.activate = activate; window.ready = true;</script></body>` });
-      if (url === `${ORIGIN}/index.js`) return route.fulfill({ contentType: 'text/javascript', body: bundle });
-      if (url === `${ORIGIN}/trace.json`) return route.fulfill({ contentType: 'application/json', body: trace });
-      return route.abort();
-    });
-    await page.goto(`${ORIGIN}/`);
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-    await page.evaluate(`(async () => {
-      const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
-      const api = window.activate({
-        setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true },
-        postMessage() {}, onDidReceiveMessage: (fn) => { window.send = fn; return { dispose() {} }; },
-      });
-      const text = () => new TextDecoder().decode(bytes);
-      api.renderOutputItem({ id: 'o', mime: 'application/vnd.gatescope.trace+json', metadata: {}, data: () => bytes, text, json: () => JSON.parse(text()), blob: () => new Blob([bytes]) }, document.getElementById('out'), new AbortController().signal);
-    })()`);
+    ({ browser, page } = await openRendererPage({ 'trace.json': comparisonBytes() }));
+    await renderOutput(page, 'trace.json');
   });
 
   after(async () => {

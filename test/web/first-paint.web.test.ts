@@ -4,18 +4,12 @@
 // background the picture is pixel for pixel the one drawn from the same document with level 0 alone
 // (decoded whole before the first paint, as before the coarse level existed).
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { TraceDocument } from '../../src/core/trace/document';
 import { encodeTrace } from '../../src/core/trace/encode';
 import { TRACE_ATTR } from '../../src/core/view/status-contract';
+import { openRendererPage } from './renderer-page';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { launchChromium } = require('../../scripts/vscode-offline.js');
-
-const ROOT = path.resolve(__dirname, '../..');
-const ORIGIN = 'http://gatescope.test';
 /** Long enough for a coarse level (>= 4096 steps: bucket 64, 94 buckets), small enough to be quick. */
 const T = 6000;
 const H = 48;
@@ -66,7 +60,6 @@ describe('first paint from the coarse level, then full detail (Chromium, real re
   let page: Page;
 
   before(async () => {
-    const bundle = readFileSync(path.join(ROOT, 'dist/renderer/index.js'));
     const doc = document();
     const withCoarse = Buffer.from(JSON.stringify(doc));
     const level0Only = Buffer.from(JSON.stringify({ ...doc, layers: doc.layers.map((l) => ({ ...l, gates: l.gates.map((g) => ({ ...g, levels: g.levels.slice(0, 1) })) })) }));
@@ -75,19 +68,7 @@ describe('first paint from the coarse level, then full detail (Chromium, real re
     const at = Math.floor(z.data.length * 0.7) & ~3;
     const broken = Buffer.from(JSON.stringify(doc).replace(z.data, `${z.data.slice(0, at)}!${z.data.slice(at + 1)}`));
     assert.ok(doc.layers[0]!.gates.every((g) => g.levels.length === 2 && g.levels[1]!.bucket === 64), 'the document stores level 0 and a coarse level of 64 steps');
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === `${ORIGIN}/`) return route.fulfill({ contentType: 'text/html', body: `<!doctype html><body data-vscode-theme-kind="vscode-light"><div id="out"></div><script type="module">import { activate } from '/index.js'; window.activate = activate; window.ready = true;</script></body>` });
-      if (url === `${ORIGIN}/index.js`) return route.fulfill({ contentType: 'text/javascript', body: bundle });
-      if (url === `${ORIGIN}/coarse.json`) return route.fulfill({ contentType: 'application/json', body: withCoarse });
-      if (url === `${ORIGIN}/level0.json`) return route.fulfill({ contentType: 'application/json', body: level0Only });
-      if (url === `${ORIGIN}/broken.json`) return route.fulfill({ contentType: 'application/json', body: broken });
-      return route.abort();
-    });
-    await page.goto(`${ORIGIN}/`);
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    ({ browser, page } = await openRendererPage({ 'coarse.json': withCoarse, 'level0.json': level0Only, 'broken.json': broken }, { width: 1000, height: 1200 }));
   });
 
   after(async () => {
@@ -154,14 +135,23 @@ describe('first paint from the coarse level, then full detail (Chromium, real re
       const out = document.getElementById('out');
       out.replaceChildren();
       const text = () => new TextDecoder().decode(bytes);
-      api.renderOutputItem({ id: 'broken', mime: 'application/vnd.gatescope.trace+json', metadata: {}, data: () => bytes, text, json: () => JSON.parse(text()), blob: () => new Blob([bytes]) }, out, new AbortController().signal);
+      // Every change is seen (a mutation observer runs after each task), so a coarse draw followed
+      // soon by the error view is not missed between two polls on a loaded machine.
       let drew = false;
-      for (let i = 0; i < 1500; i++) {
+      const seen = () => {
         const root = out.querySelector('[' + A.gatescope + ']');
         if (root && root.getAttribute(A.draws)) drew = true;
-        if (root && root.getAttribute(A.gatescope) === 'error') return { drew, error: root.textContent };
+      };
+      const mo = new MutationObserver(seen);
+      mo.observe(out, { subtree: true, childList: true, attributes: true });
+      api.renderOutputItem({ id: 'broken', mime: 'application/vnd.gatescope.trace+json', metadata: {}, data: () => bytes, text, json: () => JSON.parse(text()), blob: () => new Blob([bytes]) }, out, new AbortController().signal);
+      for (let i = 0; i < 1500; i++) {
+        seen();
+        const root = out.querySelector('[' + A.gatescope + ']');
+        if (root && root.getAttribute(A.gatescope) === 'error') { mo.disconnect(); return { drew, error: root.textContent }; }
         await new Promise((r) => setTimeout(r, 20));
       }
+      mo.disconnect();
       return { drew, error: null };
     })(${JSON.stringify(TRACE_ATTR)})`)) as { drew: boolean; error: string | null };
     assert.equal(r.drew, true, 'the coarse level was drawn first');

@@ -3,16 +3,9 @@
 // legend used to be built once, from the first layer, and kept its range after a switch to another
 // layer, whose heatmap was coloured with that layer's own range. Real renderer bundle in Chromium.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { encodeTrace } from '../../src/core/trace/encode';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { launchChromium } = require('../../scripts/vscode-offline.js');
-
-const ROOT = path.resolve(__dirname, '../..');
-const ORIGIN = 'http://gatescope.test';
+import { openRendererPage, renderOutput } from './renderer-page';
 const T = 48;
 const H = 8;
 
@@ -46,28 +39,8 @@ describe('legends follow the layer shown (Chromium, real renderer bundle)', () =
   let page: Page;
 
   before(async function () {
-    const bundle = readFileSync(path.join(ROOT, 'dist/renderer/index.js'));
-    const trace = traceBytes();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === `${ORIGIN}/`) return route.fulfill({ contentType: 'text/html', body: `<!doctype html><body data-vscode-theme-kind="vscode-light"><div id="out"></div><script type="module">import { activate } from '/index.js'; window.activate = activate; window.ready = true;</script></body>` });
-      if (url === `${ORIGIN}/index.js`) return route.fulfill({ contentType: 'text/javascript', body: bundle });
-      if (url === `${ORIGIN}/trace.json`) return route.fulfill({ contentType: 'application/json', body: trace });
-      return route.abort();
-    });
-    await page.goto(`${ORIGIN}/`);
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-    await page.evaluate(`(async () => {
-      const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
-      const api = window.activate({
-        setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true },
-        postMessage() {}, onDidReceiveMessage: () => ({ dispose() {} }),
-      });
-      const text = () => new TextDecoder().decode(bytes);
-      api.renderOutputItem({ id: 'o', mime: 'application/vnd.gatescope.trace+json', metadata: {}, data: () => bytes, text, json: () => JSON.parse(text()), blob: () => new Blob([bytes]) }, document.getElementById('out'), new AbortController().signal);
-    })()`);
+    ({ browser, page } = await openRendererPage({ 'trace.json': traceBytes() }));
+    await renderOutput(page, 'trace.json');
   });
 
   after(async () => {
