@@ -25,9 +25,9 @@ export function runLookup(results: Record<string, { dims: readonly number[]; dat
   };
 }
 
-export interface NodeValues {
-  node: GruNodeInfo;
-  model: GruModel;
+/** What every recurrent node's run gives the gate computations (GRU here, LSTM/RNN in recurrent-values.ts). */
+export interface RecurrentRunValues {
+  /** Steps, batch items, input size, hidden size, directions. */
   T: number;
   B: number;
   I: number;
@@ -37,12 +37,17 @@ export interface NodeValues {
   X: Float32Array;
   /** [T, D, B, H]. */
   Y: Float32Array;
-  /** [D, B, H] or undefined (zeros). */
-  initialH?: Float32Array;
-  /** [B] valid steps per batch item. */
+  /** [B] valid steps per batch item: sequence_lens, or T for every item. */
   lengths: Int32Array;
   /** Whether the node has sequence_lens (so the trace records them). */
   hasLengths: boolean;
+}
+
+export interface NodeValues extends RecurrentRunValues {
+  node: GruNodeInfo;
+  model: GruModel;
+  /** [D, B, H] or undefined (zeros). */
+  initialH?: Float32Array;
 }
 
 function valueOf(s: ValueSource, lookup: ValueLookup, what: string, node: GruNodeInfo): RunTensor | undefined {

@@ -10,27 +10,17 @@ import { rnnFromOnnx } from '../core/rnn/load-onnx';
 import type { RnnModel } from '../core/rnn/model';
 import { OnnxTraceError } from './errors';
 import type { ValueSource } from './graph';
-import type { RunTensor, ValueLookup } from './node-values';
+import type { RecurrentRunValues, RunTensor, ValueLookup } from './node-values';
 import type { RecurrentFetch, RecurrentNodeInfo } from './recurrent-graph';
 
-export interface RecurrentValues {
+export interface RecurrentValues extends RecurrentRunValues {
   node: RecurrentNodeInfo;
   model: LstmModel | RnnModel;
-  T: number;
-  B: number;
-  I: number;
-  H: number;
-  D: number;
-  X: Float32Array;
-  Y: Float32Array;
   Yh: Float32Array;
   /** LSTM only (when the node has a Y_c output or the instrumenter added one). */
   Yc: Float32Array | undefined;
   initialH: Float32Array | undefined;
   initialC: Float32Array | undefined;
-  /** [B]: sequence_lens, or T for every item. */
-  lengths: Int32Array;
-  hasLengths: boolean;
 }
 
 export function floats(t: RunTensor): Float32Array {
