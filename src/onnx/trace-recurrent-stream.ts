@@ -40,8 +40,9 @@ export async function streamRecurrentNode(
   chunkSteps = streamChunkSteps(v.B, v.H),
   threads?: GruThreadHooks,
 ): Promise<{ check: RecurrentCheck; kernel: string }> {
-  // The native engine's R·h on the pool's threads (one kernel for the node, as the GRU path does).
-  const shared = threads && threads.threads > 1 ? threads.kernel() : undefined;
+  // The native engine's R·h on the pool's threads (one kernel for the node, as the GRU path does);
+  // the onnxruntime engine's recovery does not use it, so none is made there.
+  const shared = engine === 'native' && threads && threads.threads > 1 ? threads.kernel() : undefined;
   const check = emptyCheck(v);
   let kernel = '';
   const dirs = v.model.layers[0]!.directions;
