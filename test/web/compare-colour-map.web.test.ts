@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CIVIDIS_LUT, VIRIDIS_LUT } from '../../src/core/color/maps';
 import { compareTraceInputs } from '../../src/core/compare/comparison-trace';
 import { encodeTrace, type TraceInput } from '../../src/core/trace/encode';
-import { openRendererPage, renderOutput } from './renderer-page';
+import { LUT_SHARE, openRendererPage, renderOutput } from './renderer-page';
 
 function run(shift: number): TraceInput {
   const T = 64;
@@ -59,13 +59,7 @@ describe('comparison view colour map (Chromium, real renderer bundle)', () => {
       const root = document.querySelector('[data-gatescope="compare"]');
       const pane = root.querySelector('canvas[data-pane="a"]');
       const px = pane.getContext('2d').getImageData(0, 0, pane.width, pane.height).data;
-      const share = (lut) => {
-        const set = new Set();
-        for (let i = 0; i < 256; i++) set.add(lut[i * 4] * 65536 + lut[i * 4 + 1] * 256 + lut[i * 4 + 2]);
-        let n = 0;
-        for (let i = 0; i < px.length; i += 4) if (set.has(px[i] * 65536 + px[i + 1] * 256 + px[i + 2])) n++;
-        return n / (px.length / 4);
-      };
+      const share = (lut) => (${LUT_SHARE})(px, lut);
       let green = 0;
       for (let i = 0; i < px.length; i += 4) if (px[i] === 0 && px[i + 1] === 144 && px[i + 2] === 0) green++;
       return { gate: root.getAttribute('data-gate'), legend: root.querySelector('.gs-compare-legend').textContent, viridis: share(luts.v), cividis: share(luts.c), maskedGreen: green / (px.length / 4) };

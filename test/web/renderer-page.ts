@@ -11,6 +11,18 @@ const { launchChromium } = require('../../scripts/vscode-offline.js');
 const ROOT = path.resolve(__dirname, '../..');
 export const ORIGIN = 'http://gatescope.test';
 
+/**
+ * Page-side source of `(px, lut) => share`: the fraction of RGBA pixels `px` whose colour is one of
+ * the 256 entries of colour table `lut` (RGBA bytes), for checking which map a canvas was drawn in.
+ */
+export const LUT_SHARE = `(px, lut) => {
+  const set = new Set();
+  for (let i = 0; i < 256; i++) set.add(lut[i * 4] * 65536 + lut[i * 4 + 1] * 256 + lut[i * 4 + 2]);
+  let n = 0;
+  for (let i = 0; i < px.length; i += 4) if (set.has(px[i] * 65536 + px[i + 1] * 256 + px[i + 2])) n++;
+  return n / (px.length / 4);
+}`;
+
 /** Opens a page at ORIGIN serving the bundle at /index.js and each of `files` at /<name>, once `activate` is loaded (window.activate). */
 export async function openRendererPage(files: Record<string, Uint8Array>, viewport = { width: 900, height: 1200 }): Promise<{ browser: Browser; page: Page }> {
   const bundle = readFileSync(path.join(ROOT, 'dist/renderer/index.js'));

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { CIVIDIS_LUT, VIRIDIS_LUT } from '../../src/core/color/maps';
 import { encodeTrace } from '../../src/core/trace/encode';
-import { openRendererPage, renderOutput } from './renderer-page';
+import { LUT_SHARE, openRendererPage, renderOutput } from './renderer-page';
 
 function traceBytes(): Buffer {
   const T = 64;
@@ -67,13 +67,7 @@ describe('renderer settings reach the drawing (Chromium, real renderer bundle)',
       copy.height = heat.height;
       copy.getContext('2d').drawImage(heat, 0, 0);
       const px = copy.getContext('2d').getImageData(0, 0, heat.width, heat.height).data;
-      const share = (lut) => {
-        const set = new Set();
-        for (let i = 0; i < 256; i++) set.add(lut[i * 4] * 65536 + lut[i * 4 + 1] * 256 + lut[i * 4 + 2]);
-        let n = 0;
-        for (let i = 0; i < px.length; i += 4) if (set.has(px[i] * 65536 + px[i + 1] * 256 + px[i + 2])) n++;
-        return n / (px.length / 4);
-      };
+      const share = (lut) => (${LUT_SHARE})(px, lut);
       return { asked: window.asked, drawer: heat.dataset.drawer, legend: root.querySelector('[data-gate="r"]').textContent, viridis: share(luts.v), cividis: share(luts.c) };
     })(${JSON.stringify(settings ?? null)}, ${JSON.stringify({ v: Array.from(VIRIDIS_LUT), c: Array.from(CIVIDIS_LUT) })})`)) as Seen;
   }

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import { fromOnnx, gatesFromStates, GruCancelledError, runGru, type GruModel } from '../../../src/core/gru';
 import { defaultThreadCount, GruThreadPool, resolveThreadCount } from '../../../src/node/gru-threads';
 import { XorShift } from '../core/gru/fixtures';
+import { assertSameBits as assertSame } from './same-bits';
 
 function model(seed: number, I: number, H: number, direction: 'forward' | 'bidirectional', lbr: boolean, activations?: string[]): GruModel {
   const rng = new XorShift(seed);
@@ -13,13 +14,6 @@ function model(seed: number, I: number, H: number, direction: 'forward' | 'bidir
     B: { dims: [D, 6 * H], data: rng.uniform(D * 6 * H, 0.3) },
     hiddenSize: H, direction, linearBeforeReset: lbr, activations,
   });
-}
-
-function assertSame(a: Float32Array, b: Float32Array, what: string): void {
-  assert.equal(a.length, b.length, what);
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) assert.fail(`${what}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
 }
 
 describe('GRU thread pool (Node worker threads)', function () {
@@ -46,30 +40,25 @@ describe('GRU thread pool (Node worker threads)', function () {
     });
   }
 
-  for (const lbr of [true, false]) {
-    it(`gate recovery split across steps equals the one-thread kernel bit for bit (lbr ${lbr ? 1 : 0})`, () => {
-      const I = 9, H = 21, T = 200;
-      const m = model(4, I, H, 'forward', lbr);
-      const rng = new XorShift(5);
-      const x = rng.uniform(T * I, 1);
-      const hPrev = rng.uniform(T * H, 0.9);
-      const dir = m.layers[0].directions[0];
-      const one = gatesFromStates(dir, m, x, hPrev, 1, T, I, H, 'wasm');
-      const many = pool.recover(dir, m, x, hPrev, 1, T, I, H);
-      for (const g of ['r', 'z', 'n', 'h'] as const) assertSame(many[g], one[g], g);
-    });
-  }
-
-  it('gate recovery with other activations runs on the calling thread, with the same result', () => {
-    const I = 4, H = 6, T = 50;
-    const m = model(6, I, H, 'forward', true, ['HardSigmoid', 'Softsign']);
-    const rng = new XorShift(7);
+  /** Gates recovered from seeded x and h_{t-1} by the pool and by one thread's kernel: bit for bit. */
+  function recoverBothWays(m: GruModel, seed: number, I: number, H: number, T: number): void {
+    const rng = new XorShift(seed);
     const x = rng.uniform(T * I, 1);
     const hPrev = rng.uniform(T * H, 0.9);
     const dir = m.layers[0].directions[0];
     const one = gatesFromStates(dir, m, x, hPrev, 1, T, I, H, 'wasm');
     const many = pool.recover(dir, m, x, hPrev, 1, T, I, H);
     for (const g of ['r', 'z', 'n', 'h'] as const) assertSame(many[g], one[g], g);
+  }
+
+  for (const lbr of [true, false]) {
+    it(`gate recovery split across steps equals the one-thread kernel bit for bit (lbr ${lbr ? 1 : 0})`, () => {
+      recoverBothWays(model(4, 9, 21, 'forward', lbr), 5, 9, 21, 200);
+    });
+  }
+
+  it('gate recovery with other activations runs on the calling thread, with the same result', () => {
+    recoverBothWays(model(6, 4, 6, 'forward', true, ['HardSigmoid', 'Softsign']), 7, 4, 6, 50);
   });
 
   it('a cancelled threaded run stops with GruCancelledError, and the pool runs the next one correctly', () => {

@@ -4,23 +4,10 @@
 import * as assert from 'node:assert/strict';
 import { lstmFromPytorch, runLstm } from '../../../src/core/lstm';
 import { rnnFromPytorch, runRnn } from '../../../src/core/rnn';
-import type { LayerGateValues } from '../../../src/core/cells/gate-sets';
 import { GruThreadPool } from '../../../src/node/gru-threads';
 import { XorShift } from '../core/gru/fixtures';
 import { loadRecurrentFixtures, regenerateRecurrent } from '../core/lstm/fixtures';
-
-function assertSameLayers(got: LayerGateValues[], want: LayerGateValues[], what: string): void {
-  assert.equal(got.length, want.length, `${what}: layer entries`);
-  want.forEach((w, n) => {
-    for (const [gate, values] of Object.entries(w.gates)) {
-      const g = got[n]!.gates[gate]!;
-      assert.equal(g.length, values.length, `${what} entry ${n} ${gate}: length`);
-      for (let i = 0; i < values.length; i++) {
-        if (!Object.is(g[i], values[i])) assert.fail(`${what} entry ${n} ${gate}[${i}]: ${g[i]} on the pool vs ${values[i]} on one thread`);
-      }
-    }
-  });
-}
+import { assertSameEntries } from './same-bits';
 
 describe('LSTM and RNN on the thread pool (Node worker threads)', function () {
   this.timeout(60000);
@@ -36,7 +23,7 @@ describe('LSTM and RNN on the thread pool (Node worker threads)', function () {
       const one = runLstm(model, x, { ...opts, kernel: 'wasm' });
       const many = runLstm(model, x, { ...opts, kernel: pool.kernel() });
       assert.equal(many.kernel, 'wasm');
-      assertSameLayers(many.layers, one.layers, fx.name);
+      assertSameEntries(many.layers, one.layers, fx.name);
     });
   }
 
@@ -45,7 +32,7 @@ describe('LSTM and RNN on the thread pool (Node worker threads)', function () {
       const { params, x, h0 } = regenerateRecurrent(fx, 'rnn');
       const model = rnnFromPytorch(params, { hiddenSize: fx.hiddenSize, numLayers: fx.numLayers, bidirectional: fx.bidirectional, nonlinearity: fx.nonlinearity });
       const opts = { batch: fx.batch, steps: fx.steps, batchFirst: fx.batchFirst, initialH: h0 };
-      assertSameLayers(runRnn(model, x, { ...opts, kernel: pool.kernel() }).layers, runRnn(model, x, { ...opts, kernel: 'wasm' }).layers, fx.name);
+      assertSameEntries(runRnn(model, x, { ...opts, kernel: pool.kernel() }).layers, runRnn(model, x, { ...opts, kernel: 'wasm' }).layers, fx.name);
     });
   }
 
@@ -65,7 +52,7 @@ describe('LSTM and RNN on the thread pool (Node worker threads)', function () {
     const x = rng.uniform(B * T * I, 1);
     const lens = [T, T - 7];
     const opts = { batch: B, steps: T, sequenceLengths: lens };
-    assertSameLayers(runLstm(lstm, x, { ...opts, kernel: pool.kernel() }).layers, runLstm(lstm, x, { ...opts, kernel: 'wasm' }).layers, 'LSTM H=250');
+    assertSameEntries(runLstm(lstm, x, { ...opts, kernel: pool.kernel() }).layers, runLstm(lstm, x, { ...opts, kernel: 'wasm' }).layers, 'LSTM H=250');
 
     const Hr = 300;
     const rnn = rnnFromPytorch({
@@ -74,6 +61,6 @@ describe('LSTM and RNN on the thread pool (Node worker threads)', function () {
       bias_ih_l0: { dims: [Hr], data: rng.uniform(Hr, 0.1) },
       bias_hh_l0: { dims: [Hr], data: rng.uniform(Hr, 0.1) },
     }, { hiddenSize: Hr, numLayers: 1, bidirectional: false });
-    assertSameLayers(runRnn(rnn, x, { ...opts, kernel: pool.kernel() }).layers, runRnn(rnn, x, { ...opts, kernel: 'wasm' }).layers, 'RNN H=300');
+    assertSameEntries(runRnn(rnn, x, { ...opts, kernel: pool.kernel() }).layers, runRnn(rnn, x, { ...opts, kernel: 'wasm' }).layers, 'RNN H=300');
   });
 });

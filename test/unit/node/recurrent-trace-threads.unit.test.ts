@@ -1,22 +1,12 @@
 // An ONNX trace of LSTM and RNN nodes (and a mixed GRU -> LSTM -> RNN export) on the thread pool:
 // the native engine splits each step's R·h across the pool, the GRU node's recovery its steps; the
-// gates equal the one-thread trace's bit for bit, streamed or whole, and the engine names its threads.
+// gates equal the one-thread trace's bit for bit, and the engine names its threads.
 import * as assert from 'node:assert/strict';
 import { runOnnxTrace, type TraceOnnxOptions } from '../../../src/onnx/trace';
 import { GruThreadPool } from '../../../src/node/gru-threads';
 import { WASM_DIR } from '../onnx/fixtures';
 import { exportedAnySteps, randomX, torchOnnx } from '../onnx/stream-both';
-
-function assertSameGates(a: Awaited<ReturnType<typeof runOnnxTrace>>['input'], b: typeof a, what: string): void {
-  assert.equal(a.layers.length, b.layers.length, what);
-  a.layers.forEach((l, i) => {
-    for (const [g, values] of Object.entries(l.gates)) {
-      const other = b.layers[i]!.gates[g]!;
-      assert.equal(other.length, values.length, `${what} entry ${i} ${g}`);
-      for (let k = 0; k < values.length; k++) if (!Object.is(values[k], other[k])) assert.fail(`${what} entry ${i} ${g}[${k}]: ${other[k]} on the pool vs ${values[k]} on one thread`);
-    }
-  });
-}
+import { assertSameEntries } from './same-bits';
 
 describe('LSTM and RNN traces on the thread pool', function () {
   this.timeout(120000);
@@ -34,7 +24,7 @@ describe('LSTM and RNN traces on the thread pool', function () {
     it(`${name}: the same gates as one thread, and the engine says "2 threads"`, async () => {
       const one = await runOnnxTrace(opts());
       const many = await runOnnxTrace({ ...opts(), gruThreads: pool });
-      assertSameGates(one.input, many.input, name);
+      assertSameEntries(many.input.layers, one.input.layers, name);
       assert.match(many.input.model.engine, /2 threads/, many.input.model.engine);
       assert.doesNotMatch(one.input.model.engine, /threads/, one.input.model.engine);
     });

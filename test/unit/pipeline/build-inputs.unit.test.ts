@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { buildInputs, InputChoiceError } from '../../../src/pipeline/build-inputs';
 import type { ModelInputSummary } from '../../../src/pipeline/job';
+import { npyInt64 } from './npy-int64';
 
 const VOCAB = ['(', ')', '"', 'a', 'b', 'c', ' '];
 const tokensInput: ModelInputSummary[] = [{ name: 'tokens', dims: ['batch', 'steps'], dtype: 'int64' }];
@@ -8,20 +9,6 @@ const floatInputs: ModelInputSummary[] = [
   { name: 'x', dims: ['T', 'B', 4], dtype: 'float32' },
   { name: 'h0', dims: [1, 'B', 3], dtype: 'float32' },
 ];
-
-/** A minimal .npy (format 1.0) of little-endian int64 values with the given shape. */
-function npyInt64(shape: number[], values: number[]): Uint8Array {
-  let header = `{'descr': '<i8', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  while ((10 + header.length + 1) % 64 !== 0) header += ' ';
-  header += '\n';
-  const out = new Uint8Array(10 + header.length + 8 * values.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  const view = new DataView(out.buffer, 10 + header.length);
-  values.forEach((v, i) => view.setBigInt64(8 * i, BigInt(v), true));
-  return out;
-}
 
 describe('buildInputs (user input -> model tensors)', () => {
   it('tokenizes text into a [1, T] int64 tensor (labels come after the run, step-labels.ts)', () => {

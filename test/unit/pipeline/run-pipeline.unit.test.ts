@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { CancelledError } from '../../../src/core/cancel';
 import { ModelCache, runPipeline, type PipelineIO, type PipelineJob } from '../../../src/pipeline';
 import { fixtureBytes, fixtureInputs, WASM_DIR } from '../onnx/fixtures';
+import { npyInt64 } from './npy-int64';
 
 const TAGGER_LABELS = ['the', 'cat', 'sat', 'on', 'the', 'mat', '.'];
 
@@ -75,16 +76,3 @@ describe('job pipeline (src/pipeline)', function () {
   });
 });
 
-/** A minimal .npy (format 1.0) of little-endian int64 values with the given shape. */
-function npyInt64(shape: number[], values: number[]): Uint8Array {
-  let header = `{'descr': '<i8', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  while ((10 + header.length + 1) % 64 !== 0) header += ' ';
-  header += '\n';
-  const out = new Uint8Array(10 + header.length + 8 * values.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  const view = new DataView(out.buffer, 10 + header.length);
-  values.forEach((v, i) => view.setBigInt64(8 * i, BigInt(v), true));
-  return out;
-}
