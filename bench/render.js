@@ -16,7 +16,7 @@
 // The page is this benchmark's harness: it calls the bundle's activate() with a minimal context.
 // Output: a JSON line per metric and path, then {"cells","firstPaintMs","hoverP95Ms","zoomP95Ms"} for
 // Canvas 2D, and last the same for WebGL2 (the default path).
-// Usage: npm run bench:render  (env CHROMIUM_PATH, BENCH_STEPS, BENCH_UNITS)
+// Usage: npm run bench:render  (env CHROMIUM_PATH, BENCH_STEPS, BENCH_UNITS, BENCH_PATHS=canvas2d,webgl2)
 'use strict';
 const http = require('node:http');
 const fs = require('node:fs');
@@ -31,11 +31,12 @@ const UNITS = Number(process.env.BENCH_UNITS || 512);
 const FIRST_PAINT_RUNS = 7;
 const HOVER_SAMPLES = 200;
 const ZOOM_SAMPLES = 60;
+const SETTLE_SAMPLES = 20;
 /**
  * Drawing settings measured. 'webgl2' is what the default ('auto') gives on a hardware GPU; here
  * Chromium's only GPU is SwiftShader, where 'auto' would choose Canvas 2D, so WebGL2 is asked for.
  */
-const PATHS = ['canvas2d', 'webgl2'];
+const PATHS = (process.env.BENCH_PATHS || 'canvas2d,webgl2').split(',');
 
 /** Loads the pure core's encoder (TypeScript) through esbuild, as the bundles do. */
 function loadCore() {
@@ -117,7 +118,7 @@ async function main() {
     page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => window.benchReady === true);
-    const result = await page.evaluate(runInPage, { firstPaintRuns: FIRST_PAINT_RUNS, hoverSamples: HOVER_SAMPLES, zoomSamples: ZOOM_SAMPLES, paths: PATHS });
+    const result = await page.evaluate(runInPage, { firstPaintRuns: FIRST_PAINT_RUNS, hoverSamples: HOVER_SAMPLES, zoomSamples: ZOOM_SAMPLES, settleSamples: SETTLE_SAMPLES, paths: PATHS });
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'bench-render.png'), fullPage: true }).catch(() => {});
     report(result);
   } finally {
@@ -205,19 +206,23 @@ async function runInPage(opts) {
   }
   const longestWhileLoading = longest;
 
-  /** Work for one event: handler time plus the frame's work up to `finish`, excluding the wait for the frame. */
+  /**
+   * Work for one event: handler time plus the frame's work up to `finish`, excluding the wait for the
+   * frame. The frame's work starts at its animation-frame time (the timestamp every callback of the
+   * frame gets, so callbacks the view registered earlier count too), or when the handler returned if
+   * the frame was due before that (its callbacks cannot start earlier).
+   */
   async function timed(dispatch, finish) {
-    let frameStart = 0;
-    requestAnimationFrame(() => { frameStart = performance.now(); });
+    let frameTime = 0;
+    requestAnimationFrame((ts) => { frameTime = ts; });
     const t0 = performance.now();
     dispatch();
-    const handler = performance.now() - t0;
+    const t1 = performance.now();
     const done = new Promise((resolve) => requestAnimationFrame(() => { finish(); resolve(performance.now()); }));
-    const t1 = await done;
+    const t2 = await done;
     await frame();
-    return handler + (t1 - frameStart);
+    return t1 - t0 + (t2 - Math.max(frameTime, t1));
   }
-  const zoomRanges = {};
   for (const drawing of opts.paths) {
   api.disposeOutputItem('bench');
   out.replaceChildren();
@@ -244,6 +249,7 @@ async function runInPage(opts) {
   }
   results[drawing].hoverCheck = tooltip.textContent;
   const ranges = new Set();
+  const zoomFrom = Object.fromEntries(Object.entries(measures).map(([k, v]) => [k, v.length]));
   for (let i = 0; i < opts.zoomSamples; i++) {
     const x = rect.left + 1 + rnd() * (rect.width - 2);
     const y = rect.top + rect.height / 2;
@@ -256,14 +262,32 @@ async function runInPage(opts) {
     ranges.add(`${root.dataset.stepsStart}-${root.dataset.stepsEnd}`);
   }
   results[drawing].distinctRanges = ranges.size;
+  // This path's frame parts during its zoom samples (the measures recorded since they began).
+  const parts = (results[drawing].parts = {});
+  for (const name of ['gatescope:heatmaps', 'gatescope:preview', 'gatescope:raster', 'gatescope:put', 'gatescope:axes', 'gatescope:overlay']) {
+    const d = (measures[name] ?? []).slice(zoomFrom[name] ?? 0).sort((a, b) => a - b);
+    parts[name.slice(10)] = d.length ? { median: d[Math.floor(d.length / 2)], p95: d[Math.floor(d.length * 0.95)], n: d.length } : null;
+  }
+  // Zoom steps each left to settle: from the wheel event until every heatmap is drawn exactly again
+  // (status state=ready; a slow view shows a rescaled preview first, then redraws a gate per frame),
+  // and the longest heatmap frame part in that time.
+  const settled = (results[drawing].settled = { toExact: [], longestFrame: [] });
+  for (let i = 0; i < opts.settleSamples; i++) {
+    const x = rect.left + 1 + rnd() * (rect.width - 2);
+    const deltaY = (Math.floor(i / 5) % 2 === 0 ? -1 : 1) * 120;
+    const before = Number(root.dataset.draws);
+    const seen = (measures['gatescope:heatmaps'] ?? []).length;
+    const t0 = performance.now();
+    canvas.dispatchEvent(new WheelEvent('wheel', { clientX: x, clientY: rect.top + rect.height / 2, deltaY, ctrlKey: true, bubbles: true, cancelable: true }));
+    while (!(Number(root.dataset.draws) > before && root.dataset.state === 'ready')) await frame();
+    readOne(root.querySelector('canvas[data-gate="h"]'));
+    settled.toExact.push(performance.now() - t0);
+    await frame(); // the performance observer has delivered the frames' measures
+    settled.longestFrame.push(Math.max(0, ...(measures['gatescope:heatmaps'] ?? []).slice(seen)));
+  }
   }
   po.disconnect();
-  const split = {};
-  for (const name of ['gatescope:heatmaps', 'gatescope:raster', 'gatescope:put', 'gatescope:axes', 'gatescope:overlay']) {
-    const d = (measures[name] ?? []).slice(-opts.zoomSamples * 8).sort((a, b) => a - b);
-    split[name.slice(10)] = d.length ? { median: d[Math.floor(d.length / 2)], p95: d[Math.floor(d.length * 0.95)], n: d.length } : null;
-  }
-  return { split, calibrationMs: calib.ms, calibrationDuringZoomMs: [...calDuring].sort((a, b) => a - b)[calDuring.length >> 1], results, longestTaskMs: longestWhileLoading };
+  return { calibrationMs: calib.ms, calibrationDuringZoomMs: [...calDuring].sort((a, b) => a - b)[calDuring.length >> 1], results, longestTaskMs: longestWhileLoading };
 }
 
 function pct(a, p) {
@@ -288,6 +312,8 @@ function report(r) {
     const med = (k) => round(pct(p.phases.map((x) => x[k]), 0.5));
     console.log(`  first paint split (medians): JSON text + parse ${med('parse')} ms, decodeTrace (coarse level; level 0 deferred) ${med('decode')} ms, layout + frame + colour + draw + readback ${med('overview')} ms (of which the heatmaps frame part ${med('draw')} ms)`);
     console.log(`  full detail painted (level 0 decoded in background slices, its pyramid level built, drawn, read back): median ${med('full')} ms after the bytes arrived (${p.phases.map((x) => round(x.full)).join(' ')})`);
+    console.log(`  zoom settled (${p.settled.toExact.length} steps, each left to finish): exact pictures after median ${round(pct(p.settled.toExact, 0.5))} ms, p95 ${round(pct(p.settled.toExact, 0.95))} ms; longest heatmap frame part meanwhile p95 ${round(pct(p.settled.longestFrame, 0.95))} ms`);
+    console.log(`  zoom frame parts (median / p95 ms, per gate for raster and put): ${Object.entries(p.parts).map(([k, v]) => v ? `${k} ${round(v.median)} / ${round(v.p95)} (n=${v.n})` : `${k} -`).join(', ')}`);
     console.log(`  LOD at full view: ${p.lod}`);
     console.log(`  last tooltip: ${p.hoverCheck}`);
     for (const [name, stat, v] of rows) {
@@ -296,7 +322,6 @@ function report(r) {
     summaries.push({ cells, firstPaintMs: rows[0][2], hoverP95Ms: rows[1][2], zoomP95Ms: rows[2][2] });
   }
   console.log(`  longest task seen while loading: ${round(r.longestTaskMs)} ms (long-task API; one includes JSON.parse + decode)`);
-  console.log(`  frame parts during the hover+zoom runs, both paths (median / p95 ms): ${Object.entries(r.split).map(([k, v]) => v ? `${k} ${round(v.median)} / ${round(v.p95)} (n=${v.n})` : `${k} -`).join(', ')}`);
   console.log(`  machine speed: 1M indexed Float32 reads took ${round(r.calibrationMs)} ms in the page before the runs, median ${round(r.calibrationDuringZoomMs)} ms interleaved with the zoom samples (about 1-1.5 ms on an idle core); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   // The Canvas 2D line, then last the default path's (WebGL2) line.
   for (const sm of summaries) console.log(JSON.stringify(sm));

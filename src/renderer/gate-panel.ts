@@ -17,6 +17,8 @@ import { buildLegend } from './legend';
 import { CanvasHeatmapDrawer } from './heatmap-canvas';
 import type { DrawerKind, HeatmapDrawer } from './heatmap-drawer';
 import { WebGlHeatmapDrawer } from './heatmap-gl';
+import { PanelSnapshots } from './panel-snapshots';
+import type { Shown } from '../core/view/rescale';
 import { rendererSettings } from './settings';
 
 /** Largest canvas side drawn (MAX_TEXTURE_SIZE seen in software WebGL2 here; also keeps w*h << 2^28). */
@@ -30,6 +32,8 @@ export class GatePanel {
   private readonly heat: HTMLCanvasElement;
   private drawer: HeatmapDrawer;
   private legend: HTMLElement;
+  /** Exact pictures kept for rescaled previews (made on the first capture: only slow views keep them). */
+  private snapshots: PanelSnapshots | undefined;
   /** CSS pixel size of the plot area. */
   width = 0;
   height = 0;
@@ -79,7 +83,30 @@ export class GatePanel {
     return this.drawer.draw(fine ? { ...job, fine } : job, colours);
   }
 
+  /** Keeps what the canvas shows now (an exact draw of `shown`) for later previews. */
+  capture(shown: Shown, key: string, whole: boolean): void {
+    (this.snapshots ??= new PanelSnapshots()).capture(this.heat, shown, key, whole);
+  }
+
+  /** True when a kept picture was drawn under `key` at the canvas's present size. */
+  hasPicture(key: string): boolean {
+    return !!this.snapshots?.has(key, this.heat.width, this.heat.height);
+  }
+
+  /** Paints a rescaled stand-in for `to` from the kept pictures; false when none was drawn under `key`. */
+  preview(to: Shown, key: string): boolean {
+    const ctx = this.snapshots ? this.heat.getContext('2d') : null;
+    return !!ctx && this.snapshots!.paint(ctx, to, key, this.heat.width, this.heat.height);
+  }
+
+  /** Drops the kept pictures (exact draws became fast enough to need none). */
+  forgetPictures(): void {
+    this.snapshots?.clear();
+    this.snapshots = undefined;
+  }
+
   dispose(): void {
+    this.forgetPictures();
     this.drawer.dispose();
   }
 

@@ -4,12 +4,38 @@
 import { identityOrder } from '../core/view/order';
 import { topLevel } from '../core/view/pyramid';
 import { levelFor, type RasterColours, type TiledLevel } from '../core/view/raster';
-import { traceStatus } from '../core/view/status-contract';
+import { traceStatus, type StatusData, type TraceStatus } from '../core/view/status-contract';
 import { flips } from '../core/view/z-flip';
+import type { Shown } from '../core/view/rescale';
 import { rasterColours, scaleOf } from './colours';
+import { mark } from './timing';
 import type { ViewContext } from './view-context';
 
 type GateName = string;
+
+/**
+ * Heatmap work per frame (ms) the view keeps to while zooming and panning: half of a 60 Hz frame,
+ * the rest left to the browser. Slower exact draws are answered with rescaled previews.
+ */
+export const FRAME_BUDGET_MS = 8;
+
+/** The budget in force: FRAME_BUDGET_MS, unless the page sets `gatescopeFrameBudgetMs` (tests force either path with 0 or 1e9). */
+function frameBudget(): number {
+  const b = (globalThis as { gatescopeFrameBudgetMs?: unknown }).gatescopeFrameBudgetMs;
+  return typeof b === 'number' ? b : FRAME_BUDGET_MS;
+}
+
+/** One exact drawing of every gate, in one frame or one gate per frame. */
+interface Pass {
+  /** Gates still to draw (one-gate-per-frame passes). */
+  left: GateName[];
+  /** Fewest columns any gate drew from sidecar tiles (Infinity before the first gate). */
+  fineColumns: number;
+  /** Finest sidecar bucket drawn. */
+  fineBucket: number;
+  /** Time spent drawing the pass's gates (ms), summed over its frames. */
+  ms: number;
+}
 
 export class Heatmaps {
   /** Pyramid level of the last draw (-1: none since the last layout or layer change). */
@@ -73,6 +99,24 @@ export class Heatmaps {
     return c;
   }
 
+  /**
+   * Set by the view when a zoom or pan moved the ranges (before it invalidates the heatmaps): the
+   * next frame answers with a rescaled preview when exact draws are slow.
+   */
+  moved = false;
+  /**
+   * Set by every heatmap invalidation from outside (TraceView.invalidate): the next frame starts a
+   * new exact pass instead of continuing the gate-by-gate one.
+   */
+  restart = true;
+  /** The last exact draw of every gate took longer than FRAME_BUDGET_MS (previews then answer zoom and pan). */
+  private slow = false;
+  /** An exact pass drawn one gate per frame after a preview: the gates left, and what it has gathered. */
+  private pass: Pass | undefined;
+  /** Identities of the unit orders and colour scales drawn, for picture keys. */
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 1;
+
   drawHeatmaps(): void {
     const need = Math.min(this.neededLevel(), topLevel(this.data.valid));
     this.data.wantedLevel = need;
@@ -85,51 +129,156 @@ export class Heatmaps {
       this.pump();
       return;
     }
-    const steps = this.stepsRange;
-    const units = this.unitsRange;
+    const moved = this.moved;
+    const restart = this.restart;
+    this.moved = false;
+    this.restart = false;
+    const shown: Shown = { steps: { ...this.stepsRange }, units: { ...this.unitsRange } };
+    const names = this.data.names;
+    if (this.slow && this.drawnLevel >= 0) {
+      // Exact drawing takes longer than a frame: the gates are drawn one per frame. A zoom or pan is
+      // answered in its own frame by the last exact pictures rescaled.
+      if (moved && this.preview(shown)) {
+        const r = traceStatus(this.root.dataset);
+        r.state = 'preview';
+        writeRanges(r, shown);
+        this.startPass([...names]);
+        return this.continueNextFrame();
+      }
+      // A new pass; one cut short draws its remaining gates first, then those it drew already.
+      if (!this.pass) this.startPass([...names]);
+      else if (restart) this.startPass([...this.pass.left, ...names.filter((g) => !this.pass!.left.includes(g))]);
+      const pass = this.pass!;
+      this.drawGates([pass.left.shift()!], pass, shown);
+      if (pass.left.length > 0) return this.continueNextFrame();
+      this.pass = undefined;
+      this.slow = pass.ms > frameBudget();
+      if (!this.slow) this.forgetPictures();
+      this.finish(pass, shown);
+      return;
+    }
+    this.pass = undefined;
+    this.fine?.beginFrame();
+    const all: Pass = { left: [], fineColumns: Infinity, fineBucket: this.data.bucket, ms: 0 };
+    this.drawGates(names, all, shown);
+    this.slow = all.ms > frameBudget();
+    if (this.slow) for (const g of names) this.capture(g, shown);
+    else this.forgetPictures();
+    this.finish(all, shown);
+  }
+
+  private startPass(left: GateName[]): void {
+    this.pass = { left, fineColumns: Infinity, fineBucket: this.data.bucket, ms: 0 };
+    this.fine?.beginFrame();
+  }
+
+  private forgetPictures(): void {
+    for (const g of this.data.names) this.panels[g]!.forgetPictures();
+  }
+
+  /** Asks for the next frame to go on with the pass (not a restart: TraceView.invalidate sets that). */
+  private continueNextFrame(): void {
+    this.v.invalidate({ heatmaps: true });
+    this.restart = false;
+  }
+
+  /** Rescaled pictures for every shown gate; false (nothing drawn) unless every one has a picture under its key. */
+  private preview(to: Shown): boolean {
+    const names = this.data.names;
+    const keys = names.map((g) => this.pictureKey(g));
+    if (!names.every((g, i) => keys[i] !== undefined && this.panels[g]!.hasPicture(keys[i]!))) return false;
+    const t0 = performance.now();
+    names.forEach((g, i) => this.panels[g]!.preview(to, keys[i]!));
+    mark('gatescope:preview', t0, performance.now());
+    return true;
+  }
+
+  /**
+   * What gate g's colours mean on screen: layer, batch item, unit order, z view, colour scale and
+   * canvas size. A kept picture stands in for a new view only under the same key; undefined for a
+   * gate with units of its own (a projected LSTM's h has no unit zoom, so it is always drawn exactly).
+   */
+  private pictureKey(g: GateName): string | undefined {
+    if (this.data.ownUnits(g)) return undefined;
+    const c = this.panels[g]!.canvas;
+    return `${this.state.layer}/${this.state.batch}/${this.idOf(this.order)}/${this.idOf(this.coloursOf(g))}/${c.width}x${c.height}`;
+  }
+
+  private idOf(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.nextId++));
+    return id;
+  }
+
+  /** Keeps gate g's exact picture of `shown` for previews (the whole run's picture apart). */
+  private capture(g: GateName, shown: Shown): void {
+    const key = this.pictureKey(g);
+    if (key === undefined) return;
+    const whole = shown.steps.start <= 0 && shown.steps.end >= this.data.steps && shown.units.start <= 0 && shown.units.end >= this.data.units;
+    this.panels[g]!.capture(shown, key, whole);
+  }
+
+  /** Draws `gates` exactly at the current zoom, adding to the pass what the status line needs. */
+  private drawGates(gates: readonly GateName[], pass: Pass, shown: Shown): void {
+    const steps = shown.steps;
+    const units = shown.units;
     const first = this.panels[this.data.names[0]!]!;
     const cols = first.canvas.width;
     const rows = first.canvas.height;
     const sp = (steps.end - steps.start) / cols;
     const up = (units.end - units.start) / rows;
     const half = { start: units.start / 2, end: units.end / 2 };
-    let fineColumns = 0;
-    let fineBucket = this.data.bucket;
-    this.fine?.beginFrame();
-    for (const g of this.data.names) {
-      if (this.data.ownUnits(g)) {
-        // A projected LSTM's h: all its units in index order (the layer's unit zoom and order are for hiddenSize units).
-        const own = this.data.gates[g]!.units;
-        this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, identityOrder(own), steps, { start: 0, end: own }, this.coloursOf(g));
-        continue;
-      }
-      const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, need, this.order) : undefined;
-      if (paired) {
-        this.panels[g]!.draw(paired, this.data.steps, this.data.pairOrder, steps, half, this.coloursOf(g));
-        continue;
-      }
-      // A sidecar trace zoomed past its inline levels: the finer level's tiles for the visible steps.
-      let tiled: TiledLevel | undefined;
-      const spec = this.data.gates[g]!.spec;
-      const m = this.fine ? this.fine.levelFor(spec, sp) : -1;
-      if (m >= 0) {
-        const bucket = spec.levels[m]!.bucket;
-        tiled = this.fine!.tiled(spec, m, Math.floor(steps.start / bucket), Math.ceil(steps.end / bucket));
-        fineBucket = Math.min(fineBucket, bucket);
-      }
-      const info = this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, this.order, steps, units, this.coloursOf(g), tiled);
-      if (tiled && info) fineColumns = g === this.data.names[0] ? info.fineColumns : Math.min(fineColumns, info.fineColumns);
+    const need = this.data.wantedLevel;
+    for (const g of gates) {
+      const t0 = performance.now();
+      this.drawGate(g, pass, shown, sp, up, half, need);
+      pass.ms += performance.now() - t0;
+      if (this.pass === pass) this.capture(g, shown);
     }
+  }
+
+  private drawGate(g: GateName, pass: Pass, { steps, units }: Shown, sp: number, up: number, half: { start: number; end: number }, need: number): void {
+    if (this.data.ownUnits(g)) {
+      // A projected LSTM's h: all its units in index order (the layer's unit zoom and order are for hiddenSize units).
+      const own = this.data.gates[g]!.units;
+      this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, identityOrder(own), steps, { start: 0, end: own }, this.coloursOf(g));
+      return;
+    }
+    const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, need, this.order) : undefined;
+    if (paired) {
+      this.panels[g]!.draw(paired, this.data.steps, this.data.pairOrder, steps, half, this.coloursOf(g));
+      return;
+    }
+    // A sidecar trace zoomed past its inline levels: the finer level's tiles for the visible steps.
+    let tiled: TiledLevel | undefined;
+    const spec = this.data.gates[g]!.spec;
+    const m = this.fine ? this.fine.levelFor(spec, sp) : -1;
+    if (m >= 0) {
+      const bucket = spec.levels[m]!.bucket;
+      tiled = this.fine!.tiled(spec, m, Math.floor(steps.start / bucket), Math.ceil(steps.end / bucket));
+      pass.fineBucket = Math.min(pass.fineBucket, bucket);
+    }
+    const info = this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, this.order, steps, units, this.coloursOf(g), tiled);
+    pass.fineColumns = Math.min(pass.fineColumns, tiled && info ? info.fineColumns : 0);
+  }
+
+  /** A pass drew every gate: the status on the root, the level-of-detail line and the summary. */
+  private finish(pass: Pass, { steps, units }: Shown): void {
+    const need = this.data.wantedLevel;
+    const first = this.panels[this.data.names[0]!]!;
+    const cols = first.canvas.width;
+    const rows = first.canvas.height;
+    const sp = (steps.end - steps.start) / cols;
+    const up = (units.end - units.start) / rows;
+    const fineColumns = Number.isFinite(pass.fineColumns) ? pass.fineColumns : 0;
+    const fineBucket = pass.fineBucket;
     if (up >= 2) this.pump();
     this.drawnLevel = need;
     this.draws++;
     const r = traceStatus(this.root.dataset);
     r['state'] = 'ready';
     r['draws'] = String(this.draws);
-    r['stepsStart'] = String(Math.floor(steps.start));
-    r['stepsEnd'] = String(Math.ceil(steps.end));
-    r['unitsStart'] = String(Math.floor(units.start));
-    r['unitsEnd'] = String(Math.ceil(units.end));
+    writeRanges(r, { steps, units });
     r['layer'] = String(this.state.layer);
     r['batch'] = String(this.state.batch);
     // Where the columns came from: every step (full), the sidecar's finer tiles for some or all columns, or the overview.
@@ -159,6 +308,14 @@ export class Heatmaps {
     r['lod'] = agg;
     this.updateSummary();
   }
+}
+
+/** The shown ranges as whole cells: [floor(start), ceil(end)). */
+function writeRanges(r: StatusData<TraceStatus>, { steps, units }: Shown): void {
+  r.stepsStart = String(Math.floor(steps.start));
+  r.stepsEnd = String(Math.ceil(steps.end));
+  r.unitsStart = String(Math.floor(units.start));
+  r.unitsEnd = String(Math.ceil(units.end));
 }
 
 function fmtCount(x: number): string {

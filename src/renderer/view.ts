@@ -185,6 +185,7 @@ export class TraceView implements ViewContext {
     // Any redraw also notices a new device pixel ratio whose media-query event did not arrive (a
     // webview iframe under devtools device emulation gets none).
     if ((globalThis.devicePixelRatio || 1) !== this.dpr) this.layout(true);
+    if (parts.heatmaps) this.heatmaps.restart = true;
     this.frames.invalidate(parts);
   }
 
@@ -286,6 +287,7 @@ export class TraceView implements ViewContext {
 
   private viewChanged(): void {
     clampView(this.state, this.data);
+    this.heatmaps.moved = true;
     this.invalidate({ heatmaps: true, axes: true, overlay: true });
     this.persist();
   }

@@ -123,11 +123,16 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
   const fBucket = fine ? 2 ** fine.k : 0;
   const fMask = fine ? (1 << fine.shift) - 1 : 0;
   let fineColumns = 0;
+  // Buckets [prevJ0, prevJ1) filled column c - 1 from the level (-1: it did not): a column with the
+  // same buckets has the same pixels (zoomed in past the level's buckets, a bucket spans columns).
+  let prevJ0 = -1;
+  let prevJ1 = -1;
   for (let c = 0; c < cols; c++) {
     const i0 = spanStart(job.steps.start, stepsPerCol, c);
     let i1 = spanEnd(job.steps.start, stepsPerCol, c, i0);
     if (i0 >= valid || i0 >= job.totalSteps) {
       for (let r = 0; r < rows; r++) out[r * cols + c] = colours.masked;
+      prevJ0 = -1;
       continue;
     }
     if (i1 > valid) i1 = valid;
@@ -149,11 +154,18 @@ export function rasterizeGate(job: RasterJob, colours: RasterColours, scratch: R
         }
         n = f1 - f0;
         fineColumns++;
+        prevJ0 = -1;
       }
     }
     if (n === 0) {
       const j0 = bucket > stepsPerCol ? Math.floor(i0 / bucket) : Math.min(Math.ceil(i0 / bucket), Math.ceil(valid / bucket) - 1);
       const j1 = bucket > stepsPerCol ? j0 + 1 : Math.max(j0 + 1, Math.ceil(i1 / bucket));
+      if (j0 === prevJ0 && j1 === prevJ1) {
+        for (let r = 0, o = c; r < rows; r++, o += cols) out[o] = out[o - 1]!;
+        continue;
+      }
+      prevJ0 = j0;
+      prevJ1 = j1;
       if (identity) {
         // Contiguous reads (the unit-paired levels and index order): no gather through `order`.
         let base = j0 * H + dS;

@@ -11,8 +11,13 @@ export interface TraceStatus {
   gatescope: 'trace' | 'error' | 'compare';
   /** The notebook output id the view belongs to. */
   outputId: string;
-  /** 'preparing' while the pyramid level the view needs is being built, 'ready' once drawn. */
-  state: 'preparing' | 'ready';
+  /**
+   * 'preparing' while the pyramid level the view needs is being built; 'preview' while a zoom or pan
+   * is shown as the last exact pictures rescaled (exact drawing takes longer than a frame: the gates
+   * are redrawn exactly one per frame after it); 'ready' once every gate is drawn exactly. A preview
+   * writes the new ranges; draws, detail, bucket and lod describe the last exact drawing.
+   */
+  state: 'preparing' | 'preview' | 'ready';
   /** Set once every pyramid level and per-unit statistic of the shown layer is built. */
   stats: 'ready';
   /** Completed heatmap draws (a test waits for it to grow). */

@@ -74,6 +74,23 @@ describe('rasterizeGate', () => {
     assert.deepEqual(job(identityOrder(U)), job(swapped));
   });
 
+  it('zoomed in past the buckets, every column shows the bucket under it: columns sharing a bucket are equal, and a level of bucket means spans its columns', () => {
+    // 10 steps x 3 units on 40 columns: 4 columns per step at level 0.
+    const T = 10;
+    const U = 3;
+    const values = Array.from({ length: T * U }, (_, i) => ((i * 29) % 97) / 96);
+    const lutOf = (v: number) => Math.round(v * 255);
+    const { out } = draw(values, T, U, T, 40, U);
+    for (let r = 0; r < U; r++) for (let c = 0; c < 40; c++) assert.equal(out[r * 40 + c], lutOf(values[Math.floor(c / 4) * U + r]!), `row ${r} column ${c}`);
+    // A pyramid whose finest level is 4-step means (a sidecar trace's overview), drawn at one step per
+    // column over steps [2, 22) of 24, 6 valid: each column shows the mean of the bucket holding its step.
+    const means = Float32Array.from({ length: 6 * U }, (_, i) => ((i * 13) % 31) / 30);
+    const p = { units: U, steps: 24, levels: Object.assign([], { 2: means }) };
+    const o2 = new Uint32Array(20 * U);
+    rasterizeGate({ pyramid: p, totalSteps: 24, order: identityOrder(U), steps: { start: 2, end: 22 }, units: { start: 0, end: U }, cols: 20, rows: U }, colours, makeScratch(U), o2);
+    for (let r = 0; r < U; r++) for (let c = 0; c < 20; c++) assert.equal(o2[r * 20 + c], lutOf(means[Math.floor((2 + c) / 4) * U + r]!), `level 2, row ${r} column ${c}`);
+  });
+
   it('paints masked steps as masked, never as values', () => {
     const { out } = draw([1, 1, 0, 0], 2, 1, 4, 4, 1);
     assert.deepEqual(out, [255, 255, 1003, 1003]);
