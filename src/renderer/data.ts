@@ -8,6 +8,8 @@
 import type { DeferredValues } from '../core/trace/deferred-values';
 import { isDecoded, isInline, type DecodedGate, type DecodedLayer, type DecodedTrace } from '../core/trace/decoded';
 import { validSteps } from '../core/trace/mask';
+import { sliceStored } from '../core/trace/tensor';
+import type { StoredValues } from '../core/trace/decoded';
 import { bucketCount } from '../core/trace/pyramid';
 import { gateExtremes } from '../core/view/extremes';
 import { addPyramidLevel, bucketsAt, buildLevel, pairUnits, pyramidComplete, startPyramid, topLevel, type TimePyramid } from '../core/view/pyramid';
@@ -33,6 +35,8 @@ export interface GateData {
   /** Half a quantization step (uint8), relative bound (float16), 0 (float32). */
   maxError: number;
   pyramid: TimePyramid;
+  /** The level `values` come from as the document stores it (uint8 codes, float16 bits), for drawers that upload it as stored. */
+  stored?: { k: number; source: StoredValues };
   stats?: UnitStats;
   statsAcc?: StatsAccumulator;
   /** Unit-pair means of pyramid levels, in the display order `pairedOrder` (sparse by level). */
@@ -91,6 +95,8 @@ export class LayerData {
       const pyramid: TimePyramid =
         k === 0 ? startPyramid(values, this.valid, U) : { units: U, steps: this.valid, levels: Object.assign([], { [k]: values.subarray(0, bucketCount(this.valid, level.bucket) * U) }) };
       gates[g.name] = { name: g.name, spec: g, bucket: level.bucket, units: U, values, extremes: gateExtremes(g, trace.batch, trace.sequenceLengths), maxError: level.maxError, pyramid };
+      const stored = level.stored;
+      if (stored) gates[g.name]!.stored = { k, source: sliceStored(stored, batch * stride, batch * stride + bucketCount(this.valid, level.bucket) * U) };
     }
     this.bucket = bucket;
     this.gates = gates;

@@ -7,7 +7,7 @@
 type GateName = string;
 import type { DecodedTrace } from '../core/trace/decoded';
 import { Z_MEANING_TEXT, flips, type ZFlip } from '../core/view/z-flip';
-import type { RasterColours, RasterInfo, TiledLevel } from '../core/view/raster';
+import type { RasterColours, RasterInfo, RasterJob } from '../core/view/raster';
 import type { Range } from '../core/view/range';
 import type { TimePyramid } from '../core/view/pyramid';
 import { mapNameOf, scaleOf } from './colours';
@@ -78,9 +78,9 @@ export class GatePanel {
     this.sizeCanvas();
   }
 
-  draw(pyramid: TimePyramid, totalSteps: number, order: Int32Array, steps: Range, units: Range, colours: RasterColours, fine?: TiledLevel): RasterInfo | undefined {
-    const job = { pyramid, totalSteps, order, steps, units, cols: this.heat.width, rows: this.heat.height };
-    return this.drawer.draw(fine ? { ...job, fine } : job, colours);
+  /** Draws one gate; `extra`: sidecar tiles finer than the pyramid, and the stored form of one of its levels. */
+  draw(pyramid: TimePyramid, totalSteps: number, order: Int32Array, steps: Range, units: Range, colours: RasterColours, extra: Pick<RasterJob, 'fine' | 'stored'> = {}): RasterInfo | undefined {
+    return this.drawer.draw({ pyramid, totalSteps, order, steps, units, cols: this.heat.width, rows: this.heat.height, ...extra }, colours);
   }
 
   /** Keeps what the canvas shows now (an exact draw of `shown`) for later previews. */

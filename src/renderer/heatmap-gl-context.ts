@@ -9,13 +9,11 @@
 // under one pixel, more units than MAX_TEXTURE_SIZE) are rasterized on the CPU and copied in.
 import { makeScratch, presentLevelFor, rasterizeGate, type RasterColours, type RasterInfo, type RasterJob, type RasterScratch } from '../core/view/raster';
 import { BLIT_FS, FULLSCREEN_VS, heatmapFragmentShader, SMALL_BUCKETS, SMALL_UNITS } from './heatmap-gl-shaders';
+import type { StoredValues } from '../core/trace/decoded';
 import { mark } from './timing';
 
-/** One pyramid level as stored: float32 values, float16 bits, or uint8 codes (value = offset + scale q). */
-export type LevelSource =
-  | { dtype: 'float32'; values: Float32Array }
-  | { dtype: 'float16'; bits: Uint16Array }
-  | { dtype: 'uint8'; codes: Uint8Array; scale: number; offset: number };
+/** One pyramid level as uploaded: float32 values, or as the document stores it (float16 bits, uint8 codes). */
+export type LevelSource = { dtype: 'float32'; values: Float32Array } | StoredValues;
 
 /** GPU memory the shared context keeps for level textures before dropping the least recently drawn. */
 /** Colour tables kept (1 KB each; every output has its own per gate and z view); the oldest go first. */
@@ -40,6 +38,8 @@ type Uniforms = Map<string, WebGLUniformLocation | null>;
 export class GlHeatmapContext {
   /** Where the last draw's pixels were computed: the GPU program, or rasterizeGate copied in. */
   lastDraw: 'gpu' | 'cpu' | undefined;
+  /** The texture format the last GPU draw read: the level as float32, or as stored (float16, uint8). */
+  lastSource: LevelSource['dtype'] | undefined;
   /** Set once the context is lost; a later shared() makes a new one. */
   lost = false;
   /** True when the GPU is a software rasterizer (SwiftShader, llvmpipe), as the unmasked renderer says. */
@@ -99,7 +99,9 @@ export class GlHeatmapContext {
   draw(job: RasterJob, colours: RasterColours, owner: object): RasterInfo | undefined {
     const k = presentLevelFor((job.steps.end - job.steps.start) / job.cols, job.pyramid.levels);
     const L = job.pyramid.levels[k];
-    return L ? this.drawLevel(job, colours, k, { dtype: 'float32', values: L }, owner) : this.drawOnCpu(job, colours);
+    if (!L) return this.drawOnCpu(job, colours);
+    // The stored codes or half floats of the level when the job has them: a quarter or half the texture.
+    return this.drawLevel(job, colours, k, job.stored?.k === k ? job.stored.source : { dtype: 'float32', values: L }, owner);
   }
 
   /**
@@ -157,6 +159,7 @@ export class GlHeatmapContext {
     gl.drawArrays(gl.TRIANGLES, 0, 3);
     mark('gatescope:raster', t0, performance.now());
     this.lastDraw = 'gpu';
+    this.lastSource = source.dtype;
     return { stepsPerPixel: Math.max(1, sp), unitsPerPixel: Math.max(1, up), level: k, fineColumns: 0 };
   }
 

@@ -63,6 +63,9 @@ export class WebGlHeatmapDrawer implements HeatmapDrawer {
     const t0 = performance.now();
     this.ctx.drawImage(this.gl.canvas, 0, 0);
     mark('gatescope:put', t0, performance.now());
+    // What the pixels were computed from, for tests and devtools: "gpu:uint8" (stored codes), "gpu:float32", "cpu".
+    const from = this.gl.lastDraw === 'gpu' ? `gpu:${this.gl.lastSource}` : 'cpu';
+    if (this.canvas.dataset['source'] !== from) this.canvas.dataset['source'] = from;
     return info;
   }
 }

@@ -238,10 +238,11 @@ export class Heatmaps {
   }
 
   private drawGate(g: GateName, pass: Pass, { steps, units }: Shown, sp: number, up: number, half: { start: number; end: number }, need: number): void {
+    const stored = { stored: this.data.gates[g]!.stored };
     if (this.data.ownUnits(g)) {
       // A projected LSTM's h: all its units in index order (the layer's unit zoom and order are for hiddenSize units).
       const own = this.data.gates[g]!.units;
-      this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, identityOrder(own), steps, { start: 0, end: own }, this.coloursOf(g));
+      this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, identityOrder(own), steps, { start: 0, end: own }, this.coloursOf(g), stored);
       return;
     }
     const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, need, this.order) : undefined;
@@ -258,7 +259,7 @@ export class Heatmaps {
       tiled = this.fine!.tiled(spec, m, Math.floor(steps.start / bucket), Math.ceil(steps.end / bucket));
       pass.fineBucket = Math.min(pass.fineBucket, bucket);
     }
-    const info = this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, this.order, steps, units, this.coloursOf(g), tiled);
+    const info = this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, this.order, steps, units, this.coloursOf(g), { ...stored, fine: tiled });
     pass.fineColumns = Math.min(pass.fineColumns, tiled && info ? info.fineColumns : 0);
   }
 

@@ -62,7 +62,7 @@ export class OutputRegistry {
       stamp('gatescope:parsed');
       // A long run's level 0 stays base64 here (it has a coarse inline level to paint from first);
       // the view decodes it in background slices (data.ts).
-      const trace = decodeTrace(json, { defer: true });
+      const trace = decodeTrace(json, { defer: true, keepStored: true });
       stamp('gatescope:decoded');
       view = new TraceView(trace, item.id, this.store.load(item.id), {
         exports: this.exports,

@@ -26,6 +26,11 @@ export interface DecodeOptions {
    * characters of a deferred level are checked as they are decoded (its length is checked now).
    */
   defer?: boolean;
+  /**
+   * Keep each inline mean's stored uint8 codes or float16 bits beside its float32 values
+   * (level.stored; 1/4 or 1/2 of them more memory): a drawer that uploads them reads them as stored.
+   */
+  keepStored?: boolean;
 }
 
 export function decodeTrace(json: unknown, opts: DecodeOptions = {}): DecodedTrace {
@@ -44,10 +49,10 @@ export function decodeTrace(json: unknown, opts: DecodeOptions = {}): DecodedTra
       `made by a newer Gatescope (trace version ${version}); this Gatescope reads versions 1 to ${TRACE_VERSION}. Update the Gatescope extension to view it`,
     );
   }
-  return version === 1 ? decodeTraceV1(json) : decodeTraceV2(json, opts.defer === true);
+  return version === 1 ? decodeTraceV1(json) : decodeTraceV2(json, opts);
 }
 
-function decodeTraceV2(json: Record<string, unknown>, defer: boolean): DecodedTrace {
+function decodeTraceV2(json: Record<string, unknown>, opts: DecodeOptions): DecodedTrace {
   const model = decodeModelV2(json['model']);
   const batch = intField(json, 'batch', '', 1);
   const steps = intField(json, 'steps', '', 1);
@@ -67,11 +72,11 @@ function decodeTraceV2(json: Record<string, unknown>, defer: boolean): DecodedTr
   }
   const seen = new Set<string>();
   layersJson.forEach((l, i) => {
-    const layer = decodeLayer(l, `layers[${i}]`, out, defer);
+    const layer = decodeLayer(l, `layers[${i}]`, out, opts);
     const key = `${layer.run ?? 'a'}/${layer.layer}/${layer.direction}`;
     if (seen.has(key)) throw new TraceFormatError(`layers[${i}]`, `duplicate entry for layer ${layer.layer} ${layer.direction}${layer.run ? ` (run ${layer.run})` : ''}`);
     seen.add(key);
-    if (defer) undeferMixed(layer);
+    if (opts.defer) undeferMixed(layer);
     out.layers.push(layer);
   });
   return out;
@@ -99,7 +104,7 @@ function decodeModelV2(m: unknown): DecodedTrace['model'] {
   return model;
 }
 
-function decodeLayer(l: unknown, p: string, trace: DecodedTrace, defer: boolean): DecodedLayer {
+function decodeLayer(l: unknown, p: string, trace: DecodedTrace, opts: DecodeOptions): DecodedLayer {
   if (!isObject(l)) throw new TraceFormatError(p, `expected a layer object, found ${describe(l)}`);
   const layer = intField(l, 'layer', p, 0);
   const direction = l['direction'];
@@ -129,7 +134,7 @@ function decodeLayer(l: unknown, p: string, trace: DecodedTrace, defer: boolean)
   if (!Array.isArray(gates) || gates.length === 0) throw new TraceFormatError(`${p}.gates`, `expected a non-empty array of gates, found ${describe(gates)}`);
   const names = new Map<string, number>();
   gates.forEach((g, i) => {
-    const gate = decodeGate(g, `${p}.gates[${i}]`, trace, defer);
+    const gate = decodeGate(g, `${p}.gates[${i}]`, trace, opts);
     const earlier = names.get(gate.name);
     if (earlier !== undefined) throw new TraceFormatError(`${p}.gates[${i}].name`, `the same gate name as ${p}.gates[${earlier}] (each gate appears once)`);
     names.set(gate.name, i);
@@ -138,7 +143,7 @@ function decodeLayer(l: unknown, p: string, trace: DecodedTrace, defer: boolean)
   return out;
 }
 
-function decodeGate(g: unknown, p: string, trace: DecodedTrace, defer: boolean): DecodedGate {
+function decodeGate(g: unknown, p: string, trace: DecodedTrace, opts: DecodeOptions): DecodedGate {
   if (!isObject(g)) throw new TraceFormatError(p, `expected a gate object, found ${describe(g)}`);
   const name = stringField(g, 'name', p);
   if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(name)) throw new TraceFormatError(`${p}.name`, 'expected a short gate name of letters, digits and _ (such as "r" or "f")');
@@ -154,7 +159,7 @@ function decodeGate(g: unknown, p: string, trace: DecodedTrace, defer: boolean):
   let prev = 0;
   // Level 0 waits when a coarser level is inline to paint from (its last level: the coarsest).
   const last = levels[levels.length - 1];
-  const deferLevel0 = defer && levels.length > 1 && isObject(last) && isObject(last['mean']) && typeof last['mean']['data'] === 'string';
+  const deferLevel0 = opts.defer === true && levels.length > 1 && isObject(last) && isObject(last['mean']) && typeof last['mean']['data'] === 'string';
   levels.forEach((lv, k) => {
     // The bucket is checked before the summaries: a wrong bucket also gives the data a wrong length,
     // and the message must name the cause.
@@ -163,7 +168,7 @@ function decodeGate(g: unknown, p: string, trace: DecodedTrace, defer: boolean):
     if (k > 0 && !isPowerOf(bucket, trace.pyramid.fanout, prev)) {
       throw new TraceFormatError(`${p}.levels[${k}].bucket`, `expected a power of the fanout ${trace.pyramid.fanout} larger than ${prev}, found ${bucket}`);
     }
-    const level = decodeLevel(lv, `${p}.levels[${k}]`, trace, units, k === 0 && deferLevel0);
+    const level = decodeLevel(lv, `${p}.levels[${k}]`, trace, units, k === 0 && deferLevel0, opts.keepStored === true);
     prev = level.bucket;
     out.levels.push(level);
   });
@@ -185,7 +190,7 @@ function decodeRange(r: unknown, p: string): GateRange {
   throw new TraceFormatError(p, `expected [lo, hi] with lo < hi, "symmetric" or "data", found ${describe(r)}`);
 }
 
-function decodeLevel(lv: unknown, p: string, trace: DecodedTrace, units: number, defer: boolean): DecodedLevel {
+function decodeLevel(lv: unknown, p: string, trace: DecodedTrace, units: number, defer: boolean, keepStored: boolean): DecodedLevel {
   if (!isObject(lv)) throw new TraceFormatError(p, `expected a level object, found ${describe(lv)}`);
   const bucket = intField(lv, 'bucket', p, 1);
   const dtype = lv['dtype'];
@@ -222,13 +227,16 @@ function decodeLevel(lv: unknown, p: string, trace: DecodedTrace, units: number,
     } else if (defer) {
       // Level 0 has mean only. The getter decodes on first read, so every reader stays correct.
       const t = checkTensor({ ...data, dims: [trace.batch, buckets, units], dtype }, `${p}.${s}`);
-      const deferred = new DeferredValues(t, `${p}.${s}`);
+      const deferred = new DeferredValues(t, `${p}.${s}`, keepStored);
       out.deferred = deferred;
       Object.defineProperty(out, 'mean', { get: () => deferred.values(), enumerable: true, configurable: true });
+      // The stored form exists once every value is decoded (a reader asks again after that).
+      if (keepStored) Object.defineProperty(out, 'stored', { get: () => deferred.stored, enumerable: true, configurable: true });
       out.maxError = Math.max(out.maxError, tensorMaxError(t));
     } else {
-      const t = decodeTensor({ ...data, dims: [trace.batch, buckets, units], dtype }, `${p}.${s}`);
+      const t = decodeTensor({ ...data, dims: [trace.batch, buckets, units], dtype }, `${p}.${s}`, undefined, keepStored && s === 'mean');
       out[s] = t.values;
+      if (t.stored) out.stored = t.stored;
       out.maxError = Math.max(out.maxError, t.maxError ?? 0);
     }
   }

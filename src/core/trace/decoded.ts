@@ -13,6 +13,13 @@ export interface RemoteSummary {
   offset?: number;
 }
 
+/**
+ * An inline mean as the document stores it: uint8 codes (value = offset + scale q; 253 NaN, 254 +Inf,
+ * 255 −Inf) or float16 bits, [B, buckets, units] like the values. Kept when decodeTrace is asked
+ * (keepStored) for a drawer that uploads them as they are (a quarter or half the bytes of float32).
+ */
+export type StoredValues = { dtype: 'float16'; bits: Uint16Array } | { dtype: 'uint8'; codes: Uint8Array; scale: number; offset: number };
+
 export interface DecodedLevel {
   /** Steps per bucket (1 at level 0). */
   bucket: number;
@@ -34,6 +41,8 @@ export interface DecodedLevel {
    * whether a level is inline without decoding it.
    */
   deferred?: DeferredValues;
+  /** The mean as stored (uint8 and float16 inline levels, with decodeTrace's keepStored; a deferred level 0 once decoded). */
+  stored?: StoredValues;
   /** Summaries in the sidecar (fetched per tile). */
   remote?: { mean: RemoteSummary; min?: RemoteSummary; max?: RemoteSummary };
 }

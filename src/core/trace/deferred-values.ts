@@ -8,7 +8,8 @@
 
 import { Base64Error, decodeBase64 } from '../encoding/base64';
 import { TraceFormatError } from './errors';
-import { BYTES_PER_VALUE, valuesOfBytes, type CheckedTensor } from './tensor';
+import type { StoredValues } from './decoded';
+import { BYTES_PER_VALUE, storedOfBytes, valuesOfBytes, type CheckedTensor } from './tensor';
 
 /** Values per alignment unit: a slice is a multiple of this many values (12 bytes at any dtype). */
 const ALIGN_VALUES = 12;
@@ -24,11 +25,15 @@ export class DeferredValues {
   private text: string;
   /** dtype and uint8 scale/offset of the values. */
   private readonly q: Pick<CheckedTensor, 'dtype' | 'scale' | 'offset'>;
+  /** The stored bytes, filled slice by slice (keepStored, uint8 and float16 only). */
+  private raw: Uint8Array | undefined;
 
   constructor(
     t: CheckedTensor,
     /** Where the text sits in the document, for error messages (e.g. "layers[0].gates[1].levels[0].mean"). */
     private readonly path: string,
+    /** Also keep the values as stored (see `stored`). */
+    private readonly keepStored = false,
   ) {
     this.count = t.dims[0] * t.dims[1] * t.dims[2];
     this.width = BYTES_PER_VALUE[t.dtype];
@@ -55,11 +60,21 @@ export class DeferredValues {
     // v0 is aligned, so its first byte starts a quad; the last slice runs to the end of the text (padding included).
     const c0 = (v0 * this.width * 4) / 3;
     const c1 = v1 === this.count ? this.text.length : (v1 * this.width * 4) / 3;
-    valuesOfBytes(this.bytes(c0, c1), this.q, out.subarray(v0, v1));
+    const bytes = this.bytes(c0, c1);
+    valuesOfBytes(bytes, this.q, out.subarray(v0, v1));
+    if (this.keepStored && this.q.dtype !== 'float32') (this.raw ??= new Uint8Array(this.count * this.width)).set(bytes, v0 * this.width);
     this.decoded = v1;
     if (this.done) this.text = '';
     return !this.done;
   }
+
+  /** The values as stored (uint8 codes or float16 bits) once every value is decoded, when kept; else undefined. */
+  get stored(): StoredValues | undefined {
+    // Made once: readers key caches (GPU textures) on the arrays' identity.
+    if (!this.storedForm && this.done && this.raw) this.storedForm = storedOfBytes(this.raw, this.q);
+    return this.storedForm;
+  }
+  private storedForm: StoredValues | undefined;
 
   /** Every value, decoding what is left now. */
   values(): Float32Array {

@@ -4,6 +4,7 @@ import { decodeBase64, encodeBase64, Base64Error, base64DecodedLength } from '..
 import { decodeFloat16, encodeFloat16, FLOAT16_RELATIVE_ERROR } from '../encoding/float16';
 import { dequantizeUint8, finiteRange, quantizeUint8 } from '../encoding/uint8';
 import type { EncodedTensor, TensorDtype } from './document';
+import type { StoredValues } from './decoded';
 
 /** A decoded version-1 tensor: values as float32 (NaN/±Inf preserved), dims [B, T, H], and the bound of |decoded − original|. */
 export interface DecodedTensor {
@@ -11,6 +12,8 @@ export interface DecodedTensor {
   dtype: TensorDtype;
   values: Float32Array;
   maxError?: number;
+  /** The values as stored (uint8 and float16 only), when asked for. */
+  stored?: StoredValues;
 }
 import { TraceFormatError } from './errors';
 
@@ -38,7 +41,7 @@ export function encodeTensor(values: Float32Array, dims: Dims, dtype: TensorDtyp
  * Decodes one tensor, validating its fields. `path` prefixes error messages, e.g. "layers[0].gates.r".
  * `expect` (when given) is the [B, T, H] all tensors of the document must have.
  */
-export function decodeTensor(json: unknown, path: string, expect?: Dims): DecodedTensor {
+export function decodeTensor(json: unknown, path: string, expect?: Dims, keepStored = false): DecodedTensor {
   const t = checkTensor(json, path, expect);
   let bytes: Uint8Array;
   try {
@@ -47,7 +50,28 @@ export function decodeTensor(json: unknown, path: string, expect?: Dims): Decode
     if (e instanceof Base64Error) throw new TraceFormatError(`${path}.data`, e.message);
     throw e;
   }
-  return { dims: t.dims, dtype: t.dtype, values: valuesOfBytes(bytes, t), maxError: tensorMaxError(t) };
+  const out: DecodedTensor = { dims: t.dims, dtype: t.dtype, values: valuesOfBytes(bytes, t), maxError: tensorMaxError(t) };
+  const stored = keepStored ? storedOfBytes(bytes, t) : undefined;
+  if (stored) out.stored = stored;
+  return out;
+}
+
+/** Values [start, end) of a stored form (views, not copies). */
+export function sliceStored(s: StoredValues, start: number, end: number): StoredValues {
+  return s.dtype === 'uint8' ? { ...s, codes: s.codes.subarray(start, end) } : { dtype: 'float16', bits: s.bits.subarray(start, end) };
+}
+
+/**
+ * The stored form of little-endian bytes at a tensor's dtype: uint8 codes with their scale and
+ * offset, or float16 bits (viewed when aligned on a little-endian machine); undefined for float32,
+ * whose stored form is its values.
+ */
+export function storedOfBytes(bytes: Uint8Array, q: { dtype: TensorDtype; scale: number; offset: number }): StoredValues | undefined {
+  if (q.dtype === 'uint8') return { dtype: 'uint8', codes: bytes, scale: q.scale, offset: q.offset };
+  if (q.dtype === 'float32') return undefined;
+  if (!LITTLE_ENDIAN) bytes = swapBytes(bytes, 2);
+  const n = bytes.length / 2;
+  return { dtype: 'float16', bits: bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : new Uint16Array(bytes.slice().buffer) };
 }
 
 /** A tensor's fields, checked, with its base64 text not yet decoded (its length is checked). */

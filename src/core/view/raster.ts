@@ -1,6 +1,7 @@
 // Rasterizes one gate of one batch item into packed RGBA pixels at screen resolution: each pixel
 // shows the mean of the cells it covers (level of detail), coloured through a 256-entry table.
 // Pure (no DOM): the renderer copies `out` into an ImageData.
+import type { StoredValues } from '../trace/decoded';
 import type { Range } from './range';
 import type { TimePyramid } from './pyramid';
 
@@ -55,6 +56,11 @@ export interface TiledLevel {
 export interface RasterJob {
   pyramid: TimePyramid;
   fine?: TiledLevel;
+  /**
+   * Pyramid level k as the document stores it (uint8 codes or float16 bits of the same values):
+   * a drawer that uploads levels (WebGL2) draws level k from these; the CPU raster ignores it.
+   */
+  stored?: { k: number; source: StoredValues };
   /** All steps of the trace (steps >= pyramid.steps are masked for this batch item). */
   totalSteps: number;
   /** Display order: order[d] is the unit shown at display row d. */
