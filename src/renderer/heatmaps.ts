@@ -1,13 +1,15 @@
 // The gate heatmaps of one view: which pyramid level, paired rows or sidecar tiles each gate is drawn
-// from at the current zoom, the draw itself (one GatePanel per gate), the level-of-detail line under
-// them, and the drawing status on the root (src/core/view/status-contract.ts).
+// from at the current zoom, and when: every gate in one frame, or, where that takes longer than a
+// frame, one gate per frame with zoom and pan answered by rescaled previews. The status and the
+// level-of-detail line each exact drawing leaves are draw-status.ts's.
 import { identityOrder } from '../core/view/order';
 import { topLevel } from '../core/view/pyramid';
 import { levelFor, type RasterColours, type TiledLevel } from '../core/view/raster';
-import { traceStatus, type StatusData, type TraceStatus } from '../core/view/status-contract';
+import { traceStatus } from '../core/view/status-contract';
 import { flips } from '../core/view/z-flip';
 import type { Shown } from '../core/view/rescale';
 import { rasterColours, scaleOf } from './colours';
+import { writeDrawStatus, writeRanges } from './draw-status';
 import { mark } from './timing';
 import type { ViewContext } from './view-context';
 
@@ -142,13 +144,13 @@ export class Heatmaps {
         const r = traceStatus(this.root.dataset);
         r.state = 'preview';
         writeRanges(r, shown);
-        this.startPass([...names]);
+        this.pass = this.newPass([...names]);
         return this.continueNextFrame();
       }
       // A new pass; one cut short draws its remaining gates first, then those it drew already.
-      if (!this.pass) this.startPass([...names]);
-      else if (restart) this.startPass([...this.pass.left, ...names.filter((g) => !this.pass!.left.includes(g))]);
-      const pass = this.pass!;
+      if (!this.pass) this.pass = this.newPass([...names]);
+      else if (restart) this.pass = this.newPass([...this.pass.left, ...names.filter((g) => !this.pass!.left.includes(g))]);
+      const pass = this.pass;
       this.drawGates([pass.left.shift()!], pass, shown);
       if (pass.left.length > 0) return this.continueNextFrame();
       this.pass = undefined;
@@ -158,8 +160,7 @@ export class Heatmaps {
       return;
     }
     this.pass = undefined;
-    this.fine?.beginFrame();
-    const all: Pass = { left: [], fineColumns: Infinity, fineBucket: this.data.bucket, ms: 0 };
+    const all = this.newPass([]);
     this.drawGates(names, all, shown);
     this.slow = all.ms > frameBudget();
     if (this.slow) for (const g of names) this.capture(g, shown);
@@ -167,9 +168,10 @@ export class Heatmaps {
     this.finish(all, shown);
   }
 
-  private startPass(left: GateName[]): void {
-    this.pass = { left, fineColumns: Infinity, fineBucket: this.data.bucket, ms: 0 };
+  /** A new pass over `left` (sidecar tiles wanted from here on are the ones its gates ask for). */
+  private newPass(left: GateName[]): Pass {
     this.fine?.beginFrame();
+    return { left, fineColumns: Infinity, fineBucket: this.data.bucket, ms: 0 };
   }
 
   private forgetPictures(): void {
@@ -220,24 +222,18 @@ export class Heatmaps {
 
   /** Draws `gates` exactly at the current zoom, adding to the pass what the status line needs. */
   private drawGates(gates: readonly GateName[], pass: Pass, shown: Shown): void {
-    const steps = shown.steps;
-    const units = shown.units;
-    const first = this.panels[this.data.names[0]!]!;
-    const cols = first.canvas.width;
-    const rows = first.canvas.height;
-    const sp = (steps.end - steps.start) / cols;
-    const up = (units.end - units.start) / rows;
-    const half = { start: units.start / 2, end: units.end / 2 };
-    const need = this.data.wantedLevel;
     for (const g of gates) {
       const t0 = performance.now();
-      this.drawGate(g, pass, shown, sp, up, half, need);
+      this.drawGate(g, pass, shown);
       pass.ms += performance.now() - t0;
       if (this.pass === pass) this.capture(g, shown);
     }
   }
 
-  private drawGate(g: GateName, pass: Pass, { steps, units }: Shown, sp: number, up: number, half: { start: number; end: number }, need: number): void {
+  private drawGate(g: GateName, pass: Pass, { steps, units }: Shown): void {
+    const canvas = this.panels[g]!.canvas;
+    const sp = (steps.end - steps.start) / canvas.width;
+    const up = (units.end - units.start) / canvas.height;
     const stored = { stored: this.data.gates[g]!.stored };
     if (this.data.ownUnits(g)) {
       // A projected LSTM's h: all its units in index order (the layer's unit zoom and order are for hiddenSize units).
@@ -245,9 +241,9 @@ export class Heatmaps {
       this.panels[g]!.draw(this.data.gates[g]!.pyramid, this.data.steps, identityOrder(own), steps, { start: 0, end: own }, this.coloursOf(g), stored);
       return;
     }
-    const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, need, this.order) : undefined;
+    const paired = up >= 2 && this.data.bucket === 1 ? this.data.pairedPyramid(g, this.data.wantedLevel, this.order) : undefined;
     if (paired) {
-      this.panels[g]!.draw(paired, this.data.steps, this.data.pairOrder, steps, half, this.coloursOf(g));
+      this.panels[g]!.draw(paired, this.data.steps, this.data.pairOrder, steps, { start: units.start / 2, end: units.end / 2 }, this.coloursOf(g));
       return;
     }
     // A sidecar trace zoomed past its inline levels: the finer level's tiles for the visible steps.
@@ -264,61 +260,13 @@ export class Heatmaps {
   }
 
   /** A pass drew every gate: the status on the root, the level-of-detail line and the summary. */
-  private finish(pass: Pass, { steps, units }: Shown): void {
-    const need = this.data.wantedLevel;
-    const first = this.panels[this.data.names[0]!]!;
-    const cols = first.canvas.width;
-    const rows = first.canvas.height;
-    const sp = (steps.end - steps.start) / cols;
-    const up = (units.end - units.start) / rows;
-    const fineColumns = Number.isFinite(pass.fineColumns) ? pass.fineColumns : 0;
-    const fineBucket = pass.fineBucket;
-    if (up >= 2) this.pump();
-    this.drawnLevel = need;
+  private finish(pass: Pass, shown: Shown): void {
+    const first = this.panels[this.data.names[0]!]!.canvas;
+    if ((shown.units.end - shown.units.start) / first.height >= 2) this.pump();
+    this.drawnLevel = this.data.wantedLevel;
     this.draws++;
-    const r = traceStatus(this.root.dataset);
-    r['state'] = 'ready';
-    r['draws'] = String(this.draws);
-    writeRanges(r, { steps, units });
-    r['layer'] = String(this.state.layer);
-    r['batch'] = String(this.state.batch);
-    // Where the columns came from: every step (full), the sidecar's finer tiles for some or all columns, or the overview.
-    const fineAll = fineColumns >= cols;
-    const shownBucket = this.data.bucket > 1 && fineAll ? fineBucket : this.data.bucket;
-    r['detail'] = shownBucket === 1 ? 'full' : fineColumns > 0 ? 'partial' : 'overview';
-    r['decode'] = this.data.refining ? 'pending' : 'done';
-    r['bucket'] = String(shownBucket);
-    if (this.fine) {
-      r['tilesLoaded'] = String(this.fine.loaded);
-      r['tilesPending'] = String(this.fine.pending);
-      r['tilesMb'] = (this.fine.cachedBytes / 2 ** 20).toFixed(1);
-      r['tileRttMs'] = this.fine.roundTripMs.toFixed(1);
-      r['tileHostMs'] = this.fine.hostMs.toFixed(1);
-      if (this.fine.error) r['tilesError'] = this.fine.error;
-      else delete r['tilesError'];
-    }
-    const coarse = Math.max(1, sp) < shownBucket;
-    const agg = coarse && this.data.refining
-      ? `Overview: each column shows the mean of ${shownBucket} steps (decoding full detail…).`
-      : coarse
-      ? `Overview: each column shows the mean of ${shownBucket} steps${this.fine?.error ? ` (full detail unavailable: ${this.fine.error})` : this.fine ? (this.fine.pending > 0 ? ' (fetching full detail…)' : '') : ' (full detail is in the sidecar; it needs the Gatescope extension)'}.`
-      : sp > 1.001 || up > 1.001
-        ? `Level of detail: each pixel shows the mean of ≈${fmtCount(Math.max(1, sp))} step${sp > 1.5 ? 's' : ''} × ${fmtCount(Math.max(1, up))} unit${up > 1.5 ? 's' : ''} (NaN/Inf inside a pixel show as NaN/Inf).`
-        : 'Full detail: one cell per pixel or more.';
-    this.lod.textContent = `Steps ${Math.floor(steps.start)}–${Math.ceil(steps.end) - 1} of ${this.data.steps}, units rows ${Math.floor(units.start)}–${Math.ceil(units.end) - 1} of ${this.data.units}. ${agg}`;
-    r['lod'] = agg;
+    const fineColumns = Number.isFinite(pass.fineColumns) ? pass.fineColumns : 0;
+    this.lod.textContent = writeDrawStatus(traceStatus(this.root.dataset), this.data, this.fine, { draws: this.draws, layer: this.state.layer, batch: this.state.batch, fineColumns, fineBucket: pass.fineBucket }, shown, first);
     this.updateSummary();
   }
-}
-
-/** The shown ranges as whole cells: [floor(start), ceil(end)). */
-function writeRanges(r: StatusData<TraceStatus>, { steps, units }: Shown): void {
-  r.stepsStart = String(Math.floor(steps.start));
-  r.stepsEnd = String(Math.ceil(steps.end));
-  r.unitsStart = String(Math.floor(units.start));
-  r.unitsEnd = String(Math.ceil(units.end));
-}
-
-function fmtCount(x: number): string {
-  return x >= 10 ? String(Math.round(x)) : x.toFixed(1).replace(/\.0$/, '');
 }
