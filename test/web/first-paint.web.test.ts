@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { TraceDocument } from '../../src/core/trace/document';
-import { encodeTrace } from '../../src/core/trace/encode';
+import { gruDocument, wave, type Wave } from './gru-document';
 import { TRACE_ATTR } from '../../src/core/view/status-contract';
 import { openRendererPage } from './renderer-page';
 
@@ -20,22 +20,10 @@ const H = 48;
  * uint8 each summary has its own quantization, and the ranges may differ by a quantization step).
  */
 function document(): TraceDocument {
-  const wave = (f: (t: number, u: number) => number) => Float32Array.from({ length: T * H }, (_, i) => f(Math.floor(i / H), i % H));
-  const n = wave((t, u) => Math.sin(t * 0.01 * (1 + (u % 7)) + u));
+  const w = (f: Wave) => wave(T, H, f);
+  const n = w((t, u) => Math.sin(t * 0.01 * (1 + (u % 7)) + u));
   n[1234 * H + 5] = NaN;
-  return encodeTrace(
-    {
-      model: { name: 'first paint test', source: 'native', engine: 'test' },
-      layers: [{
-        layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, name: 'gru',
-        convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
-        gates: { r: wave((t, u) => 0.5 + 0.5 * Math.sin(t * 0.003 + u)), z: wave((t, u) => (t % (50 + u)) / (50 + u)), n, h: wave((t, u) => Math.cos(t * 0.002 * (u + 1))) },
-      }],
-      batch: 1,
-      steps: T,
-    },
-    { precision: 'float16', maxBytes: Infinity },
-  ).document;
+  return gruDocument('first paint test', T, H, { r: w((t, u) => 0.5 + 0.5 * Math.sin(t * 0.003 + u)), z: w((t, u) => (t % (50 + u)) / (50 + u)), n, h: w((t, u) => Math.cos(t * 0.002 * (u + 1))) }, 'float16');
 }
 
 interface Seen {

@@ -5,26 +5,14 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { CIVIDIS_LUT, VIRIDIS_LUT } from '../../src/core/color/maps';
-import { encodeTrace } from '../../src/core/trace/encode';
+import { gruDocument, wave, type Wave } from './gru-document';
 import { LUT_SHARE, openRendererPage, renderOutput } from './renderer-page';
 
 function traceBytes(): Buffer {
   const T = 64;
   const H = 16;
-  const wave = (f: (t: number, u: number) => number) => Float32Array.from({ length: T * H }, (_, i) => f(Math.floor(i / H), i % H));
-  const doc = encodeTrace(
-    {
-      model: { name: 'settings test', source: 'native', engine: 'test' },
-      layers: [{
-        layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, name: 'gru',
-        convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
-        gates: { r: wave((t, u) => (t + u) / (T + H)), z: wave((t) => t / T), n: wave((t, u) => Math.sin(t + u)), h: wave((t, u) => Math.cos(t - u)) },
-      }],
-      batch: 1,
-      steps: T,
-    },
-    { precision: 'float32', maxBytes: Infinity },
-  ).document;
+  const w = (f: Wave) => wave(T, H, f);
+  const doc = gruDocument('settings test', T, H, { r: w((t, u) => (t + u) / (T + H)), z: w((t) => t / T), n: w((t, u) => Math.sin(t + u)), h: w((t, u) => Math.cos(t - u)) }, 'float32');
   return Buffer.from(JSON.stringify(doc));
 }
 

@@ -5,7 +5,7 @@
 // decode of a code lands on the other side of an entry's edge) the next one.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { encodeTrace } from '../../src/core/trace/encode';
+import { gruDocument, wave, type Wave } from './gru-document';
 import { TRACE_ATTR } from '../../src/core/view/status-contract';
 import { openRendererPage } from './renderer-page';
 
@@ -15,24 +15,12 @@ const H = 24;
 const DTYPES = ['uint8', 'float16', 'float32'] as const;
 
 function traceBytes(precision: (typeof DTYPES)[number]): Buffer {
-  const wave = (f: (t: number, u: number) => number) => Float32Array.from({ length: T * H }, (_, i) => f(Math.floor(i / H), i % H));
-  const n = wave((t, u) => Math.sin(t * 0.05 * (1 + (u % 5)) + u));
+  const w = (f: Wave) => wave(T, H, f);
+  const n = w((t, u) => Math.sin(t * 0.05 * (1 + (u % 5)) + u));
   n[7 * H + 3] = NaN;
   n[9 * H + 4] = Infinity;
-  const doc = encodeTrace(
-    {
-      model: { name: `stored ${precision}`, source: 'native', engine: 'test' },
-      layers: [{
-        layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, name: 'gru',
-        convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
-        gates: { r: wave((t, u) => 0.5 + 0.5 * Math.sin(t * 0.02 + u)), z: wave((t, u) => (t % (30 + u)) / (30 + u)), n, h: wave((t, u) => Math.cos(t * 0.01 * (u + 1))) },
-      }],
-      batch: 1,
-      steps: T,
-    },
-    { precision, maxBytes: Infinity },
-  ).document;
-  return Buffer.from(JSON.stringify(doc));
+  const gates = { r: w((t, u) => 0.5 + 0.5 * Math.sin(t * 0.02 + u)), z: w((t, u) => (t % (30 + u)) / (30 + u)), n, h: w((t, u) => Math.cos(t * 0.01 * (u + 1))) };
+  return Buffer.from(JSON.stringify(gruDocument(`stored ${precision}`, T, H, gates, precision)));
 }
 
 describe('WebGL2 draws level 0 from its stored form (Chromium, real renderer bundle)', function () {

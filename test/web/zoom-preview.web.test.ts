@@ -6,7 +6,7 @@
 // speed: 0 makes every view slow, 1e9 (ms) every view fast.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { encodeTrace } from '../../src/core/trace/encode';
+import { gruDocument, wave, type Wave } from './gru-document';
 import { TRACE_ATTR } from '../../src/core/view/status-contract';
 import { openRendererPage } from './renderer-page';
 
@@ -14,26 +14,9 @@ const T = 3000;
 const H = 64;
 
 function traceBytes(): Buffer {
-  const wave = (f: (t: number, u: number) => number) => Float32Array.from({ length: T * H }, (_, i) => f(Math.floor(i / H), i % H));
-  const doc = encodeTrace(
-    {
-      model: { name: 'zoom preview test', source: 'native', engine: 'test' },
-      layers: [{
-        layer: 0, direction: 'forward', cell: 'gru', hiddenSize: H, name: 'gru',
-        convention: { gateOrder: ['r', 'z', 'n'], linearBeforeReset: true, zMeaning: 'keep-old', activations: { f: { name: 'Sigmoid' }, g: { name: 'Tanh' } } },
-        gates: {
-          r: wave((t, u) => 0.5 + 0.5 * Math.sin(t * 0.02 + u)),
-          z: wave((t, u) => (t % (30 + u)) / (30 + u)),
-          n: wave((t, u) => Math.sin(t * 0.05 * (1 + (u % 5)) + u)),
-          h: wave((t, u) => Math.cos(t * 0.01 * (u + 1))),
-        },
-      }],
-      batch: 1,
-      steps: T,
-    },
-    { precision: 'float32', maxBytes: Infinity },
-  ).document;
-  return Buffer.from(JSON.stringify(doc));
+  const w = (f: Wave) => wave(T, H, f);
+  const gates = { r: w((t, u) => 0.5 + 0.5 * Math.sin(t * 0.02 + u)), z: w((t, u) => (t % (30 + u)) / (30 + u)), n: w((t, u) => Math.sin(t * 0.05 * (1 + (u % 5)) + u)), h: w((t, u) => Math.cos(t * 0.01 * (u + 1))) };
+  return Buffer.from(JSON.stringify(gruDocument('zoom preview test', T, H, gates, 'float32')));
 }
 
 interface Zoomed {
