@@ -111,6 +111,11 @@ export class Heatmaps {
    * new exact pass instead of continuing the gate-by-gate one.
    */
   restart = true;
+  /**
+   * Set by the view when what the colours mean changed (unit order, z view): the next pass draws
+   * every gate in one frame however slow, so that no frame shows gates that disagree.
+   */
+  allAtOnce = false;
   /** The last exact draw of every gate took longer than FRAME_BUDGET_MS (previews then answer zoom and pan). */
   private slow = false;
   /** An exact pass drawn one gate per frame after a preview: the gates left, and what it has gathered. */
@@ -133,11 +138,13 @@ export class Heatmaps {
     }
     const moved = this.moved;
     const restart = this.restart;
+    const allAtOnce = this.allAtOnce;
     this.moved = false;
     this.restart = false;
+    this.allAtOnce = false;
     const shown: Shown = { steps: { ...this.stepsRange }, units: { ...this.unitsRange } };
     const names = this.data.names;
-    if (this.slow && this.drawnLevel >= 0) {
+    if (this.slow && this.drawnLevel >= 0 && !allAtOnce) {
       // Exact drawing takes longer than a frame: the gates are drawn one per frame. A zoom or pan is
       // answered in its own frame by the last exact pictures rescaled.
       if (moved && this.preview(shown)) {

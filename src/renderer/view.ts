@@ -247,6 +247,7 @@ export class TraceView implements ViewContext {
   private setZShown(z: ZMeaning): void {
     this.state.zShown = z;
     this.updateGateLabels();
+    this.heatmaps.allAtOnce = true;
     this.invalidate({ heatmaps: true, overlay: true, plots: true });
     this.persist();
   }
@@ -262,6 +263,7 @@ export class TraceView implements ViewContext {
     this.order = o.order;
     this.status.textContent = o.note;
     traceStatus(this.root.dataset).order = o.tag;
+    this.heatmaps.allAtOnce = true;
     this.invalidate({ heatmaps: true, axes: true, overlay: true, plots: true });
   }
 

@@ -143,6 +143,36 @@ describe('zoom on a slow view: a rescaled preview in the next frame, then the ex
     });
   }
 
+  it('a unit-order change on a slow view redraws every gate in one frame (rows never disagree between gates)', async () => {
+    const r = (await page.evaluate(`(async (A) => {
+      window.gatescopeFrameBudgetMs = 0;
+      const bytes = new Uint8Array(await (await fetch('/trace.json')).arrayBuffer());
+      const api = window.activate({ setState() {}, getState: () => undefined, getRenderer: async () => undefined, workspace: { isTrusted: true }, postMessage() {}, onDidReceiveMessage: () => ({ dispose() {} }) });
+      const out = document.getElementById('out');
+      out.replaceChildren();
+      const text = () => new TextDecoder().decode(bytes);
+      api.renderOutputItem({ id: 'order', mime: 'application/vnd.gatescope.trace+json', metadata: {}, data: () => bytes, text, json: () => JSON.parse(text()), blob: () => new Blob([bytes]) }, out, new AbortController().signal);
+      const root = () => out.querySelector('[' + A.gatescope + '="trace"]');
+      for (let i = 0; i < 3000; i++) {
+        const r = root();
+        if (r && r.getAttribute(A.draws) && r.getAttribute(A.state) === 'ready' && r.getAttribute(A.stats) === 'ready' && r.getAttribute(A.decode) === 'done') break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      await new Promise((res) => requestAnimationFrame(res));
+      const r = root();
+      const before = r.getAttribute(A.draws);
+      const sel = r.querySelector('select[aria-label="unit order"]');
+      sel.value = 'variance';
+      sel.dispatchEvent(new Event('change', { bubbles: true }));
+      const next = await new Promise((res) => requestAnimationFrame(() => res({ draws: r.getAttribute(A.draws), state: r.getAttribute(A.state), order: r.getAttribute(A.order) })));
+      api.disposeOutputItem('order');
+      return { before, next };
+    })(${JSON.stringify(TRACE_ATTR)})`)) as { before: string; next: { draws: string; state: string; order: string } };
+    assert.match(r.next.order, /^variance:/, 'the order took effect');
+    assert.equal(r.next.state, 'ready');
+    assert.equal(Number(r.next.draws), Number(r.before) + 1, 'every gate drawn in the frame after the change');
+  });
+
   it('a view whose exact draws fit the frame budget draws exactly in the frame after the wheel (no preview)', async () => {
     const r = await run('fast zoom', 'canvas2d', 1e9, true);
     const z = r.zoomed!;
