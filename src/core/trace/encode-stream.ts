@@ -44,7 +44,7 @@ import {
   type TraceInput,
   type TraceShape,
 } from './encode';
-import { accumulators, bucketCount, PYRAMID_FANOUT, tilesPerItem, validInBucket, type LevelSummaries } from './pyramid';
+import { BucketSums, bucketCount, PYRAMID_FANOUT, tilesPerItem, validInBucket, type LevelSummaries } from './pyramid';
 import { layOutSidecar, sidecarFileName, sidecarHeaderBytes, tileByteRange, type SidecarLayout, type SidecarTensor } from './sidecar';
 
 /** Fields known only once the run is over; the plan was sized with the shape's values of them. */
@@ -123,8 +123,8 @@ export class TraceStreamEncoder {
   private writes: Promise<void>[] = [];
   /** Float32 rows [mean | min | max] of the bucket just summarised (float32, as pyramid.ts's arrays round). */
   private readonly out: Float32Array;
-  /** Per-unit accumulators of the bucket being summarised (float64 sums, as pyramid.ts's). */
-  private readonly acc: ReturnType<typeof accumulators>;
+  /** Per-unit sums of the bucket being summarised (pyramid.ts's, so the bits are the same). */
+  private readonly acc: BucketSums;
   private failed: unknown;
 
   /**
@@ -141,7 +141,7 @@ export class TraceStreamEncoder {
     const { p } = this;
     const maxU = Math.max(1, ...p.units.flat());
     this.out = new Float32Array(3 * maxU);
-    this.acc = accumulators(maxU);
+    this.acc = new BucketSums(maxU);
     const d = decide(p, opts);
     const fixed = d.kind === 'sidecar' && d.plan.sidecarDtypes.every((row) => row.every((t) => t === 'float32' || t === 'float16'));
     this.streaming = fixed && sidecar !== undefined;
@@ -359,33 +359,15 @@ export class TraceStreamEncoder {
     let valid: number;
     // Children outer, units inner (rows are contiguous); each unit's float64 sum still runs over
     // its children in order, so every value rounds as pyramid.ts's does.
-    const { sum, lo, hi, nan } = this.acc;
-    sum.fill(0, 0, U);
-    lo.fill(Infinity, 0, U);
-    hi.fill(-Infinity, 0, U);
-    nan.fill(0, 0, U);
+    const acc = this.acc;
+    acc.reset(U);
     if (k === 1) {
       // summariseFromValues: steps [t0, min(t0 + bucket, len)), float64 sum times 1 / count.
       const t0 = j * level.bucket;
-      const t1 = Math.min(t0 + level.bucket, len);
-      valid = t1 - t0;
+      valid = Math.min(t0 + level.bucket, len) - t0;
       if (valid > 0) {
-        for (let c = 0; c < valid; c++) {
-          const o = base + c * U;
-          for (let u = 0; u < U; u++) {
-            const v = cm[o + u]!;
-            sum[u] += v;
-            if (v < lo[u]!) lo[u] = v;
-            if (v > hi[u]!) hi[u] = v;
-            if (v !== v) nan[u] = 1;
-          }
-        }
-        const inv = 1 / valid;
-        for (let u = 0; u < U; u++) {
-          out[u] = sum[u]! * inv;
-          out[U + u] = nan[u] ? NaN : lo[u]!;
-          out[2 * U + u] = nan[u] ? NaN : hi[u]!;
-        }
+        for (let c = 0; c < valid; c++) acc.addValues(cm, base + c * U, U);
+        acc.write(valid, true, out, 0, out, U, out, 2 * U, U);
       }
     } else {
       // coarsen: children weighted by their valid steps, float64 sum divided by the total.
@@ -395,21 +377,9 @@ export class TraceStreamEncoder {
         for (let c = 0; c < f && j * f + c < level.Jchild; c++) {
           const w = validInBucket(j * f + c, fine, len);
           if (w === 0) break;
-          const o = base + c * U;
-          for (let u = 0; u < U; u++) {
-            const a = cn[o + u]!;
-            const z = cx[o + u]!;
-            if (a !== a) nan[u] = 1;
-            sum[u] += cm[o + u]! * w;
-            if (a < lo[u]!) lo[u] = a;
-            if (z > hi[u]!) hi[u] = z;
-          }
+          acc.addSummaries(cm, cn, cx, base + c * U, w, U);
         }
-        for (let u = 0; u < U; u++) {
-          out[u] = sum[u]! / valid;
-          out[U + u] = nan[u] ? NaN : lo[u]!;
-          out[2 * U + u] = nan[u] ? NaN : hi[u]!;
-        }
+        acc.write(valid, false, out, 0, out, U, out, 2 * U, U);
       }
     }
     // A bucket without valid steps is masked: 0 in every summary.

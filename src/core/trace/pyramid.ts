@@ -23,9 +23,74 @@ function allocSummaries(n: number): LevelSummaries {
   return { mean: new Float32Array(n), min: new Float32Array(n), max: new Float32Array(n) };
 }
 
-/** Per-unit work space of one bucket: sum (float64), extremes, and whether a NaN was seen (also encode-stream.ts). */
-export function accumulators(U: number): { sum: Float64Array; lo: Float64Array; hi: Float64Array; nan: Uint8Array } {
-  return { sum: new Float64Array(U), lo: new Float64Array(U), hi: new Float64Array(U), nan: new Uint8Array(U) };
+/**
+ * Per-unit sums of one bucket: mean (float64), extremes, and whether a NaN was seen. The one place
+ * the summaries' arithmetic lives: summariseFromValues and coarsen here, and encode-stream.ts's
+ * bucket-by-bucket summaries, give the same bits because they all go through it.
+ */
+export class BucketSums {
+  private readonly sum: Float64Array;
+  private readonly lo: Float64Array;
+  private readonly hi: Float64Array;
+  private readonly nan: Uint8Array;
+
+  constructor(maxUnits: number) {
+    this.sum = new Float64Array(maxUnits);
+    this.lo = new Float64Array(maxUnits);
+    this.hi = new Float64Array(maxUnits);
+    this.nan = new Uint8Array(maxUnits);
+  }
+
+  /** Starts a bucket of U units. */
+  reset(U: number): void {
+    this.sum.fill(0, 0, U);
+    this.lo.fill(Infinity, 0, U);
+    this.hi.fill(-Infinity, 0, U);
+    this.nan.fill(0, 0, U);
+  }
+
+  /** Adds one step's values src[o, o + U). */
+  addValues(src: Float32Array, o: number, U: number): void {
+    const { sum, lo, hi, nan } = this;
+    for (let u = 0; u < U; u++) {
+      const v = src[o + u]!;
+      sum[u] += v;
+      if (v < lo[u]!) lo[u] = v;
+      if (v > hi[u]!) hi[u] = v;
+      if (v !== v) nan[u] = 1;
+    }
+  }
+
+  /** Adds one finer bucket's summaries at offset o, its mean weighted by its `w` valid steps. */
+  addSummaries(mean: Float32Array, min: Float32Array, max: Float32Array, o: number, w: number, U: number): void {
+    const { sum, lo, hi, nan } = this;
+    for (let u = 0; u < U; u++) {
+      const a = min[o + u]!;
+      const z = max[o + u]!;
+      if (a !== a) nan[u] = 1;
+      sum[u] += mean[o + u]! * w;
+      if (a < lo[u]!) lo[u] = a;
+      if (z > hi[u]!) hi[u] = z;
+    }
+  }
+
+  /**
+   * Writes the bucket's mean, min and max at mean[mo], min[no], max[xo] (U each): the mean is the
+   * sum times 1 / steps from values (`fromValues`), the weighted sum divided by steps from summaries.
+   */
+  write(steps: number, fromValues: boolean, mean: Float32Array, mo: number, min: Float32Array, no: number, max: Float32Array, xo: number, U: number): void {
+    const { sum, lo, hi, nan } = this;
+    if (fromValues) {
+      const inv = 1 / steps;
+      for (let u = 0; u < U; u++) mean[mo + u] = sum[u]! * inv;
+    } else {
+      for (let u = 0; u < U; u++) mean[mo + u] = sum[u]! / steps;
+    }
+    for (let u = 0; u < U; u++) {
+      min[no + u] = nan[u] ? NaN : lo[u]!;
+      max[xo + u] = nan[u] ? NaN : hi[u]!;
+    }
+  }
 }
 
 /** Buckets of `bucket` steps covering `steps` steps. */
@@ -70,34 +135,17 @@ export function tilesPerItem(buckets: number, tileSteps: number): number {
 export function summariseFromValues(values: Float32Array, B: number, T: number, U: number, bucket: number, lengths?: ArrayLike<number>): LevelSummaries {
   const J = bucketCount(T, bucket);
   const { mean, min, max } = allocSummaries(B * J * U);
-  const { sum, lo, hi, nan } = accumulators(U);
+  const acc = new BucketSums(U);
   for (let b = 0; b < B; b++) {
     const len = lengths ? lengths[b]! : T;
     for (let j = 0; j < J; j++) {
       const t0 = j * bucket;
       const t1 = Math.min(t0 + bucket, len);
       if (t1 <= t0) continue; // masked bucket: stays 0
-      sum.fill(0);
-      lo.fill(Infinity);
-      hi.fill(-Infinity);
-      nan.fill(0);
-      for (let t = t0; t < t1; t++) {
-        const row = (b * T + t) * U;
-        for (let u = 0; u < U; u++) {
-          const v = values[row + u]!;
-          sum[u] += v;
-          if (v < lo[u]!) lo[u] = v;
-          if (v > hi[u]!) hi[u] = v;
-          if (v !== v) nan[u] = 1;
-        }
-      }
+      acc.reset(U);
+      for (let t = t0; t < t1; t++) acc.addValues(values, (b * T + t) * U, U);
       const o = (b * J + j) * U;
-      const inv = 1 / (t1 - t0);
-      for (let u = 0; u < U; u++) {
-        mean[o + u] = sum[u]! * inv;
-        min[o + u] = nan[u] ? NaN : lo[u]!;
-        max[o + u] = nan[u] ? NaN : hi[u]!;
-      }
+      acc.write(t1 - t0, true, mean, o, min, o, max, o, U);
     }
   }
   return { mean, min, max };
@@ -113,37 +161,21 @@ export function coarsen(fine: LevelSummaries, B: number, T: number, U: number, b
   const coarse = bucket * fanout;
   const J = bucketCount(T, coarse);
   const { mean, min, max } = allocSummaries(B * J * U);
-  const { sum, lo, hi, nan } = accumulators(U);
+  const acc = new BucketSums(U);
   for (let b = 0; b < B; b++) {
     const len = lengths ? lengths[b]! : T;
     for (let j = 0; j < J; j++) {
       const total = validInBucket(j, coarse, len);
       if (total === 0) continue;
-      sum.fill(0);
-      lo.fill(Infinity);
-      hi.fill(-Infinity);
-      nan.fill(0);
+      acc.reset(U);
       const f1 = Math.min(Jf, (j + 1) * fanout);
       for (let jf = j * fanout; jf < f1; jf++) {
         const w = validInBucket(jf, bucket, len);
         if (w === 0) break;
-        const row = (b * Jf + jf) * U;
-        for (let u = 0; u < U; u++) {
-          const m = fine.mean[row + u]!;
-          const a = fine.min[row + u]!;
-          const z = fine.max[row + u]!;
-          if (a !== a) nan[u] = 1;
-          sum[u] += m * w;
-          if (a < lo[u]!) lo[u] = a;
-          if (z > hi[u]!) hi[u] = z;
-        }
+        acc.addSummaries(fine.mean, fine.min, fine.max, (b * Jf + jf) * U, w, U);
       }
       const o = (b * J + j) * U;
-      for (let u = 0; u < U; u++) {
-        mean[o + u] = sum[u]! / total;
-        min[o + u] = nan[u] ? NaN : lo[u]!;
-        max[o + u] = nan[u] ? NaN : hi[u]!;
-      }
+      acc.write(total, false, mean, o, min, o, max, o, U);
     }
   }
   return { mean, min, max };
