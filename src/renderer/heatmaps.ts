@@ -7,7 +7,7 @@ import { topLevel } from '../core/view/pyramid';
 import { levelFor, type RasterColours, type TiledLevel } from '../core/view/raster';
 import { traceStatus } from '../core/view/status-contract';
 import { flips } from '../core/view/z-flip';
-import type { Shown } from '../core/view/rescale';
+import { covers, type Shown } from '../core/view/rescale';
 import { rasterColours, scaleOf } from './colours';
 import { writeDrawStatus, writeRanges } from './draw-status';
 import { mark } from './timing';
@@ -223,8 +223,8 @@ export class Heatmaps {
   private capture(g: GateName, shown: Shown): void {
     const key = this.pictureKey(g);
     if (key === undefined) return;
-    const whole = shown.steps.start <= 0 && shown.steps.end >= this.data.steps && shown.units.start <= 0 && shown.units.end >= this.data.units;
-    this.panels[g]!.capture(shown, key, whole);
+    const all = { steps: { start: 0, end: this.data.steps }, units: { start: 0, end: this.data.units } };
+    this.panels[g]!.capture(shown, key, covers(shown, all));
   }
 
   /** Draws `gates` exactly at the current zoom, adding to the pass what the status line needs. */

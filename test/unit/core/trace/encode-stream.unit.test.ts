@@ -57,6 +57,15 @@ async function streamed(input: TraceInput, opts: EncodeOptions, chunk: (entry: n
   return { json: JSON.stringify(document), sidecar: sink.bytes, streaming: enc.streaming };
 }
 
+/** Encodes `input` whole and streamed in `chunk`-step pushes: the same document and sidecar bytes, streamed or collected as `streaming` says. */
+async function assertSameAsWhole(input: TraceInput, opts: EncodeOptions, chunk: (entry: number) => number, streaming: boolean): Promise<void> {
+  const ref = await whole(input, opts);
+  const s = await streamed(input, opts, chunk);
+  assert.equal(s.streaming, streaming);
+  assert.equal(s.json, ref.json);
+  assert.deepEqual(s.sidecar, ref.sidecar);
+}
+
 /** 2 batch items (the second shorter), a bidirectional layer of 40 units: level-0 tiles of 2048 steps. */
 function longRun(steps: number): TraceInput {
   const input = makeInput({ batch: 2, steps, hidden: [40], bidirectional: true, seed: 11 });
@@ -107,20 +116,12 @@ describe('TraceStreamEncoder (chunks of steps, straight into the sidecar)', func
   it('steps one at a time give the same bytes', async () => {
     const small = longRun(1200);
     const opts: EncodeOptions = { maxBytes: 200_000, sidecar: { stem: 'one', inlineBytes: 100_000 } };
-    const ref = await whole(small, opts);
-    const s = await streamed(small, opts, () => 1);
-    assert.equal(s.streaming, true);
-    assert.equal(s.json, ref.json);
-    assert.deepEqual(s.sidecar, ref.sidecar);
+    await assertSameAsWhole(small, opts, () => 1, true);
   });
 
   it('streams a float16 sidecar (every value checked against float16 on the way), with the same bytes', async () => {
     const opts: EncodeOptions = { maxBytes: 2 ** 20, sidecar: { stem: 'h', precision: 'float16' } };
-    const ref = await whole(input, opts);
-    const s = await streamed(input, opts, () => 333);
-    assert.equal(s.streaming, true);
-    assert.equal(s.json, ref.json);
-    assert.deepEqual(s.sidecar, ref.sidecar);
+    await assertSameAsWhole(input, opts, () => 333, true);
   });
 
   it('a float16 sidecar with a valid value beyond float16: finish throws Float16RangeError (the whole encoder would store that gate as float32); beyond a sequence\'s length it does not count', async () => {
@@ -140,11 +141,7 @@ describe('TraceStreamEncoder (chunks of steps, straight into the sidecar)', func
 
   it('collects a run whose sidecar is uint8 (its scale comes from every value), with the same result', async () => {
     const opts: EncodeOptions = { maxBytes: 2 ** 20, sidecar: { stem: 'q', precision: 'uint8' } };
-    const ref = await whole(input, opts);
-    const s = await streamed(input, opts, () => 333);
-    assert.equal(s.streaming, false);
-    assert.equal(s.json, ref.json);
-    assert.deepEqual(s.sidecar, ref.sidecar);
+    await assertSameAsWhole(input, opts, () => 333, false);
   });
 
   it('collects a run that fits the output whole, with the same document and no sidecar', async () => {
